@@ -1,0 +1,19 @@
+"""The command line: each command parses options and calls one function of the API."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .app import App, main_group
+from . import glossary_cmd, models_cmd, stages  # noqa: F401  (they register their commands)
+
+cli = main_group
+
+
+def main() -> None:
+    cli(prog_name="polypost")
+
+
+__all__ = ["cli", "main", "App"]

@@ -1,0 +1,97 @@
+"""The group, its global options, and the shared plumbing of every command:
+settings, the store, logging to stderr, JSON to stdout, and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import click
+
+from ..config import Config, ConfigError, load_config
+from ..store import Store, StoreError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+
+@dataclass
+class App:
+    db: str | None = None
+    config_file: str | None = None
+    verbosity: int = 0
+    _store: Store | None = field(default=None, repr=False)
+
+    def config(self, **overrides: Any) -> Config:
+        return load_config(self.config_file, db_path=self.db, **overrides)
+
+    def store(self, config: Config) -> Store:
+        if self._store is None:
+            self._store = Store.open(config.db_path)
+        return self._store
+
+
+def setup_logging(verbosity: int) -> None:
+    level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("polypost: %(message)s"))
+    root = logging.getLogger("polypost")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="polypost")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite database (env POLYPOST_DB; default data/polypost.db).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Settings file (env POLYPOST_CONFIG; default ./polypost.toml).")
+@click.option("--verbose", "-v", "verbosity", flag_value=1, help="Say what each stage does.")
+@click.option("--quiet", "-q", "verbosity", flag_value=-1, help="Errors only (for cron).")
+@click.pass_context
+def main_group(ctx: click.Context, db: str | None, config_file: str | None, verbosity: int | None) -> None:
+    """polypost: turn an English blog archive into a bilingual English/Spanish one, offline."""
+    setup_logging(verbosity or 0)
+    ctx.obj = App(db=db, config_file=config_file, verbosity=verbosity or 0)
+
+
+def emit(data: dict[str, Any], as_json: bool, human: Callable[[dict[str, Any]], str]) -> None:
+    """Machine-readable output to stdout with --json; a human summary otherwise (stdout too:
+    it is the command's result, not a log line)."""
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(human(data))
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"polypost: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handles_errors(fn: Callable) -> Callable:
+    """Turn the API's known errors into messages and the CLI contract's exit codes."""
+    from ..pipeline import LockedError
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LockedError as exc:
+            fail(str(exc), EXIT_LOCKED)
+        except (ConfigError, StoreError) as exc:
+            fail(str(exc), EXIT_USAGE)
+        except _usage_errors() as exc:
+            fail(str(exc), EXIT_USAGE)
+
+    return wrapper
+
+
+def _usage_errors() -> tuple[type[BaseException], ...]:
+    from ..glossary import GlossaryError
+    from ..ingest import SourceKindError
+    from ..translate import EngineUnavailable
+
+    return (GlossaryError, SourceKindError, EngineUnavailable, LookupError)

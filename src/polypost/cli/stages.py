@@ -1,0 +1,152 @@
+"""init, ingest, translate, publish, run, status."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import pipeline
+from ..config import write_config_template
+from ..ingest import KINDS, ingest
+from ..status import collect_status, format_status
+from .app import EXIT_FAILED, App, emit, handles_errors, main_group
+
+json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+
+
+def _exit_for(failed: list) -> None:
+    if failed:
+        sys.exit(EXIT_FAILED)
+
+
+def _failures(data: dict[str, Any]) -> str:
+    return "".join(f"\n  failed [{f['stage']}] {f['post']}: {f['error']}" for f in data.get("failed", []))
+
+
+@main_group.command("init")
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@handles_errors
+def init_cmd(folder: str) -> None:
+    """Write a commented polypost.toml and the data folder."""
+    path = write_config_template(Path(folder))
+    click.echo(f"wrote {path}; edit base_url and [sources] paths, then run `polypost run`")
+
+
+@main_group.command("ingest")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--kind", type=click.Choice(KINDS), default="auto", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="At most N posts.")
+@json_option
+@click.pass_obj
+@handles_errors
+def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None, as_json: bool) -> None:
+    """Read posts from files and folders into the store, labelled with their language."""
+    config = app.config()
+    store = app.store(config)
+    with pipeline.data_lock(config.data_dir()):
+        run_id = store.start_run("ingest")
+        report = ingest(store, sources, kind=kind, limit=limit,
+                        candidates=(config.source_lang, config.target_lang), run_id=run_id)
+        data = report.to_dict()
+        store.finish_run(run_id, data)
+    emit(data, as_json, lambda d: (
+        f"ingested {d['ingested']} ({d['new']} new, {d['updated']} updated), {d['unchanged']} unchanged, "
+        f"{d['skipped']} skipped, {len(d['failed'])} failed; languages: {d['languages']}" + _failures(d)
+        + "".join(f"\n  skipped {s['origin']}: {s['reason']}" for s in d["skipped_inputs"])))
+    _exit_for(report.failed)
+
+
+@main_group.command("translate")
+@click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]), help="Default: the configured engine (auto).")
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True), help="Glossary TSV (repeatable).")
+@click.option("--no-glossary", is_flag=True, help="Use no glossary.")
+@click.option("--glossary-strict", is_flag=True, default=None, help="Hold back posts with a missed term.")
+@click.option("--post", "post_ids", multiple=True, help="Only this post (id or slug; repeatable).")
+@json_option
+@click.pass_obj
+@handles_errors
+def translate_cmd(app: App, engine, glossaries, no_glossary, glossary_strict, post_ids, as_json) -> None:
+    """Translate what needs it: the memory first, then one engine call."""
+    config = app.config(engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
+                        glossary_strict=glossary_strict)
+    store = app.store(config)
+    with pipeline.data_lock(config.data_dir()):
+        run_id = store.start_run("translate")
+        report = pipeline.translate_stage(store, config, run_id=run_id, post_ids=list(post_ids) or None)
+        data = report.to_dict()
+        store.finish_run(run_id, data)
+    emit(data, as_json, lambda d: (
+        f"engine {d['engine']}: translated {d['translated']}, unchanged {d['unchanged']}, "
+        f"flagged {d['flagged']}, held back {d['held_back']}; segments {d['segments']}; "
+        f"glossary {d['glossary']['met']}/{d['glossary']['expected']} met" + _failures(d)))
+    _exit_for(report.failed)
+
+
+@main_group.command("publish")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: configured, site/).")
+@click.option("--base-url", help="Absolute URL of the site root.")
+@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
+@json_option
+@click.pass_obj
+@handles_errors
+def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
+    """Write the bilingual site: page pairs, indexes, sitemap, feeds."""
+    config = app.config(out_dir=out_dir, base_url=base_url, format=fmt)
+    store = app.store(config)
+    with pipeline.data_lock(config.data_dir()):
+        run_id = store.start_run("publish")
+        data = pipeline.publish_stage(store, config, run_id=run_id)
+        store.finish_run(run_id, data)
+    emit(data, as_json, lambda d: (
+        f"published {d['published']} pages to {d['out']}: {d['written']} written, {d['unchanged']} unchanged, "
+        f"{d['removed']} removed" + _failures(d)))
+    _exit_for(data["failed"])
+
+
+@main_group.command("run")
+@click.argument("sources", nargs=-1)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False))
+@click.option("--base-url")
+@click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]))
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--no-glossary", is_flag=True)
+@click.option("--glossary-strict", is_flag=True, default=None)
+@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
+@click.option("--kind", type=click.Choice(KINDS), default="auto")
+@click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
+@click.option("--limit", type=click.IntRange(min=1))
+@click.option("--since", help="Only posts published or changed since DATE (YYYY-MM-DD).")
+@json_option
+@click.pass_obj
+@handles_errors
+def run_cmd(app: App, sources, out_dir, base_url, engine, glossaries, no_glossary, glossary_strict, fmt,
+            kind, dry_run, limit, since, as_json) -> None:
+    """Every stage: ingest, detect, translate, check, publish."""
+    config = app.config(out_dir=out_dir, base_url=base_url, engine=engine, glossaries=glossaries,
+                        use_glossary=False if no_glossary else None, glossary_strict=glossary_strict,
+                        format=fmt)
+    store = app.store(config)
+    options = pipeline.RunOptions(sources=sources, kind=kind, limit=limit, since=since, dry_run=dry_run)
+    with pipeline.data_lock(config.data_dir()):
+        summary = pipeline.run(store, config, options)
+    emit(summary, as_json, lambda d: (
+        ("dry run: " if d["dry_run"] else "")
+        + f"ingested {d['ingested']}, skipped {d['skipped']}, translated {d['translated']} with {d.get('engine')}, "
+        f"published {d['published']} pages" + (f" to {d['out']}" if d.get("out") else "")
+        + f", held back {d['held_back']}, flagged {d.get('flagged', 0)}; segments {d.get('segments')}; "
+        f"glossary {d['glossary']['met']}/{d['glossary']['expected']} met; {d['seconds']} s" + _failures(d)))
+    _exit_for(summary["failed"])
+
+
+@main_group.command("status")
+@json_option
+@click.pass_obj
+@handles_errors
+def status_cmd(app: App, as_json: bool) -> None:
+    """Posts by language and state, the last run, its failures."""
+    config = app.config()
+    data = collect_status(app.store(config), config)
+    emit(data, as_json, format_status)

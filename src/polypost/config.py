@@ -1,0 +1,261 @@
+"""Settings: defaults < polypost.toml < environment < command-line options.
+
+A bad config file is a configuration error (exit code 2) whose message names the file,
+the line and the key, so a cron user can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+# An editable install or a checkout keeps the shipped glossaries beside src/.
+CHECKOUT_GLOSSARIES = PACKAGE_ROOT.parent.parent / "glossaries"
+
+
+class ConfigError(Exception):
+    """A setting that cannot be used; the message names where it came from."""
+
+
+@dataclass
+class Config:
+    # [site]
+    base_url: str = "http://localhost:8000/"
+    site_title: str = "Blog"
+    source_lang: str = "en"
+    target_lang: str = "es"
+    out_dir: str = "site"
+    format: str = "html"
+    x_default: str = "en"
+    lang_base_urls: dict[str, str] = field(default_factory=dict)
+    templates_dir: str | None = None
+    mt_note: str | None = None
+    # [sources]
+    sources: list[str] = field(default_factory=list)
+    # [translate]
+    engine: str = "auto"
+    glossaries: list[str] = field(default_factory=list)  # empty: the shipped *.<src>-<tgt>.tsv
+    use_glossary: bool = True
+    glossary_strict: bool = False
+    beam_size: int = 2
+    threads: int = 0  # 0: as many as the machine has
+    device: str = "auto"
+    # where things are
+    db_path: str = "data/polypost.db"
+    config_path: str | None = None
+
+    def glossary_paths(self) -> list[Path]:
+        if not self.use_glossary:
+            return []
+        if self.glossaries:
+            return [Path(p) for p in self.glossaries]
+        pattern = f"*.{self.source_lang}-{self.target_lang}.tsv"
+        for folder in (Path("glossaries"), CHECKOUT_GLOSSARIES):
+            found = sorted(folder.glob(pattern))
+            if found:
+                return found
+        return []
+
+    def data_dir(self) -> Path:
+        return Path(self.db_path).resolve().parent
+
+
+# The file's sections and the fields each key sets.
+SECTIONS: dict[str, dict[str, str]] = {
+    "site": {
+        "base_url": "base_url",
+        "title": "site_title",
+        "source_lang": "source_lang",
+        "target_lang": "target_lang",
+        "out_dir": "out_dir",
+        "format": "format",
+        "x_default": "x_default",
+        "lang_base_urls": "lang_base_urls",
+        "templates_dir": "templates_dir",
+        "mt_note": "mt_note",
+    },
+    "sources": {"paths": "sources"},
+    "translate": {
+        "engine": "engine",
+        "glossaries": "glossaries",
+        "use_glossary": "use_glossary",
+        "glossary_strict": "glossary_strict",
+        "beam_size": "beam_size",
+        "threads": "threads",
+        "device": "device",
+    },
+    "store": {"db": "db_path"},
+}
+
+ENVIRONMENT: dict[str, str] = {
+    "POLYPOST_DB": "db_path",
+    "POLYPOST_BASE_URL": "base_url",
+    "POLYPOST_ENGINE": "engine",
+    "POLYPOST_OUT": "out_dir",
+}
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "engine": ("auto", "argos", "apertium"),
+    "format": ("html", "hugo"),
+    "device": ("auto", "cpu", "cuda"),
+}
+
+_FIELD_TYPES = {f.name: f.type for f in fields(Config)}
+
+
+def _line_of(text: str, section: str, key: str) -> int | None:
+    """The line where `key` is set inside `[section]`, for error messages."""
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"\s*\[([^\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+        elif current == section and re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def _check_type(name: str, value: Any) -> str | None:
+    expected = _FIELD_TYPES[name]
+    checks = {
+        "str": lambda v: isinstance(v, str),
+        "str | None": lambda v: isinstance(v, str),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "bool": lambda v: isinstance(v, bool),
+        "list[str]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+        "dict[str, str]": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+    }
+    if not checks[expected](value):
+        return f"expected {expected.replace(' | None', '')}, got {type(value).__name__} {value!r}"
+    if name in CHOICES and value not in CHOICES[name]:
+        return f"must be one of {', '.join(CHOICES[name])}, got {value!r}"
+    return None
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Parse and validate a polypost.toml; return the Config fields it sets."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    settings: dict[str, Any] = {}
+    for section, values in data.items():
+        if section not in SECTIONS or not isinstance(values, dict):
+            line = _line_of(text, section, "") or next(
+                (n for n, l in enumerate(text.splitlines(), 1) if l.strip() == f"[{section}]"), None
+            )
+            known = ", ".join(f"[{s}]" for s in SECTIONS)
+            raise ConfigError(f"{path}:{line or '?'}: unknown section [{section}] (known: {known})")
+        for key, value in values.items():
+            line = _line_of(text, section, key) or "?"
+            if key not in SECTIONS[section]:
+                known = ", ".join(SECTIONS[section])
+                raise ConfigError(f"{path}:{line}: unknown key {section}.{key} (known: {known})")
+            name = SECTIONS[section][key]
+            problem = _check_type(name, value)
+            if problem:
+                raise ConfigError(f"{path}:{line}: {section}.{key}: {problem}")
+            settings[name] = value
+    return settings
+
+
+def load_config(
+    config_path: str | Path | None = None,
+    environ: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Config:
+    """Build the settings; `overrides` are command-line options (None means not given)."""
+    environ = dict(os.environ if environ is None else environ)
+    config_path = config_path or environ.get("POLYPOST_CONFIG")
+    settings: dict[str, Any] = {}
+    if config_path:
+        path = Path(config_path)
+        if not path.exists():
+            raise ConfigError(f"{path}: config file not found")
+        settings.update(read_config_file(path))
+        settings["config_path"] = str(path)
+    elif Path("polypost.toml").exists():
+        settings.update(read_config_file(Path("polypost.toml")))
+        settings["config_path"] = "polypost.toml"
+    for variable, name in ENVIRONMENT.items():
+        if environ.get(variable):
+            problem = _check_type(name, environ[variable])
+            if problem:
+                raise ConfigError(f"environment variable {variable}: {problem}")
+            settings[name] = environ[variable]
+    for name, value in overrides.items():
+        if value is None or value == () or value == []:
+            continue
+        if name not in _FIELD_TYPES:
+            raise ConfigError(f"unknown setting {name}")
+        settings[name] = list(value) if isinstance(value, tuple) else value
+    config = replace(Config(), **settings)
+    if not config.base_url.endswith("/"):
+        config.base_url += "/"
+    return config
+
+
+CONFIG_TEMPLATE = """\
+# polypost settings. Environment variables (POLYPOST_DB, POLYPOST_BASE_URL, POLYPOST_ENGINE,
+# POLYPOST_OUT) override this file; command-line options override both.
+
+[site]
+# Absolute URL where the published site lives: hreflang, canonical and sitemap links use it.
+base_url = "http://localhost:8000/"
+title = "My blog"
+source_lang = "en"
+target_lang = "es"
+# Where `polypost publish` and `polypost run` write the site.
+out_dir = "site"
+# html: a static site; hugo: content/posts/<slug>/index.md and index.es.md
+format = "html"
+# The version search engines show when no language matches the reader.
+x_default = "en"
+# Language subdomains instead of language folders, e.g.
+# lang_base_urls = { es = "https://es.example.com/" }
+# A folder of your own Jinja2 templates, searched before polypost's.
+# templates_dir = "templates"
+
+[sources]
+# What `polypost run` ingests when no SOURCE is given.
+paths = ["posts"]
+
+[translate]
+# auto: an installed Argos en->es package, else Apertium.
+engine = "auto"
+# Glossary files; empty means every glossaries/*.en-es.tsv shipped with polypost.
+glossaries = []
+use_glossary = true
+# Hold back (do not publish) any post where a glossary term was missed.
+glossary_strict = false
+beam_size = 2
+
+[store]
+db = "data/polypost.db"
+"""
+
+
+def write_config_template(folder: Path) -> Path:
+    path = folder / "polypost.toml"
+    if path.exists():
+        raise ConfigError(f"{path} already exists; not overwriting it")
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    (folder / "data").mkdir(exist_ok=True)
+    return path

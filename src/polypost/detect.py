@@ -1,0 +1,109 @@
+"""The language of a post, of its comments, and of any text.
+
+langdetect draws random samples of n-grams, so unseeded it can answer differently for the same text
+on two runs (109 of 5,724 texts changed in shared/notes/language-detection.md). A re-run that flips a
+post's language would re-translate or re-publish it for nothing, so the seed is fixed once, here.
+
+Short texts (titles, comments of a few words) are where detectors go wrong, and mostly by naming a
+third language (Spanish read as Galician or Portuguese). For those, only the candidate languages
+compete: langdetect's probabilities are restricted to them and renormalised, and when langdetect
+offers none of them a small stop-word score decides between English and Spanish.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from bs4 import BeautifulSoup
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
+
+from polypost.models import SourcePost
+
+__all__ = ["SHORT_TEXT", "detect_language", "detect_post", "text_of"]
+
+DetectorFactory.seed = 0  # determinism: same text, same answer, on every run (see module docstring)
+
+SHORT_TEXT = 120  # characters; below this only the candidates compete
+UNDETERMINED = ("und", 0.0)
+_LETTER_RE = re.compile(r"[^\W\d_]", re.UNICODE)
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TAG_RE = re.compile(r"<[a-zA-Z/!]")
+
+# Frequent function words that the other language does not share (so "a", "no", "me" are left out).
+STOP_WORDS = {
+    "en": frozenset("""the and of to is in it that for you was with on as are be this have from or
+        by at not but what all were when we there can an which their said if will my one would who
+        so out about up them how do your its our they has just than been why i here more""".split()),
+    "es": frozenset("""el la los las de del que y en un una es por con para se lo su sus al como más
+        pero muy este esta estos estas ya también porque cuando hay ser son fue está están nos
+        mi tu qué cómo gracias hola sobre entre sin donde todo todos puede hacer tiene""".split()),
+}
+
+
+def text_of(html: str) -> str:
+    """The visible text of an HTML fragment or page (scripts and styles left out)."""
+    if not _TAG_RE.search(html):
+        return " ".join(html.split())
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup.find_all(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    return " ".join(soup.get_text(" ").split())
+
+
+def detect_language(text: str, candidates: Sequence[str] = ("en", "es")) -> tuple[str, float]:
+    """A language code and a confidence in [0, 1]; ("und", 0.0) for text without letters.
+
+    HTML is accepted (its tags are stripped). Long texts may come back as any language langdetect
+    knows; texts shorter than SHORT_TEXT characters come back as one of `candidates` (when given).
+    """
+    if _TAG_RE.search(text):
+        text = text_of(text)
+    text = " ".join(text.split())
+    if not _LETTER_RE.search(text):
+        return UNDETERMINED
+    try:
+        ranked = [(item.lang, float(item.prob)) for item in detect_langs(text)]
+    except LangDetectException:
+        ranked = []
+    if len(text) >= SHORT_TEXT or not candidates:
+        if ranked:
+            lang, prob = ranked[0]
+            return lang, round(min(1.0, max(0.0, prob)), 4)
+        return _by_stop_words(text, candidates or ("en", "es"))
+    within = [(lang, prob) for lang, prob in ranked if lang in candidates]
+    total = sum(prob for _, prob in within)
+    if total <= 0:
+        return _by_stop_words(text, candidates)
+    lang, prob = max(within, key=lambda item: item[1])
+    confidence = prob / total
+    # A short text where langdetect preferred a third language is weak evidence either way.
+    if ranked[0][0] not in candidates:
+        confidence *= total
+    # Stop words settle a near tie between the candidates (e.g. a three-word comment).
+    if confidence < 0.7:
+        by_words = _by_stop_words(text, candidates)
+        if by_words[0] != "und" and by_words[1] > confidence:
+            return by_words
+    return lang, round(confidence, 4)
+
+
+def _by_stop_words(text: str, candidates: Sequence[str]) -> tuple[str, float]:
+    """Share of each candidate's stop words among the text's words; ("und", 0.0) with no evidence."""
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    scores = {lang: sum(1 for w in words if w in STOP_WORDS[lang]) for lang in candidates if lang in STOP_WORDS}
+    if "es" in scores:
+        scores["es"] += 2 * sum(1 for ch in text.lower() if ch in "ñ¿¡áéíóú")  # spelling is evidence too
+    total = sum(scores.values())
+    if total == 0:
+        return UNDETERMINED
+    lang = max(scores, key=lambda k: (scores[k], -list(scores).index(k)))
+    return lang, round(scores[lang] / total, 4)
+
+
+def detect_post(post: SourcePost, candidates: Sequence[str] = ("en", "es")) -> tuple[str, float]:
+    """The language of a whole post (title and body), and each comment's, set on it in place."""
+    for comment in post.comments:
+        comment.lang, comment.lang_confidence = detect_language(text_of(comment.html), candidates)
+    return detect_language(f"{post.title}. {text_of(post.html)}", candidates)

@@ -1,0 +1,212 @@
+"""Spanish agreement next to a forced term: articles, determiners and adjectives.
+
+An engine that translates around an opaque token cannot know the token's gender or
+number, so it guesses (Apertium treats it as a masculine singular unknown word: "Estos
+nuevo ⟦T1⟧", "una ⟦T2⟧ buena" for a feminine term only by luck). With the gender and number
+from the glossary we re-inflect the closed class of determiners and a known list of
+adjectives touching the term, and move a known post-nominal adjective the engine left in
+English order ("cualificados leads" -> "leads cualificados").
+
+What this cannot fix (kept here so nobody believes otherwise):
+- verb agreement ("los leads está"): the engine chose the verb from an unknown token;
+- predicate adjectives and pronouns away from the term ("los leads ... son cualificados",
+  "los compramos"), and adjectives outside our lists;
+- the English possessive ("our brand's reach") keeps English word order around a token;
+- word order of whole phrases other than one adjective.
+The `surrogate` strategy in glossary_protect avoids most of these with Apertium: the engine
+sees a real noun of the same gender and number and does the agreement itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+# m sg, f sg, m pl, f pl
+_DETERMINERS = [
+    ("el", "la", "los", "las"), ("un", "una", "unos", "unas"),
+    ("este", "esta", "estos", "estas"), ("ese", "esa", "esos", "esas"),
+    ("aquel", "aquella", "aquellos", "aquellas"), ("nuestro", "nuestra", "nuestros", "nuestras"),
+    ("vuestro", "vuestra", "vuestros", "vuestras"), ("mucho", "mucha", "muchos", "muchas"),
+    ("poco", "poca", "pocos", "pocas"), ("todo", "toda", "todos", "todas"),
+    ("otro", "otra", "otros", "otras"), ("tanto", "tanta", "tantos", "tantas"),
+    ("cuánto", "cuánta", "cuántos", "cuántas"), ("demasiado", "demasiada", "demasiados", "demasiadas"),
+    ("algún", "alguna", "algunos", "algunas"), ("ningún", "ninguna", "ningunos", "ningunas"),
+    ("su", "su", "sus", "sus"), ("mi", "mi", "mis", "mis"), ("tu", "tu", "tus", "tus"),
+    ("del", "de la", "de los", "de las"), ("al", "a la", "a los", "a las"),
+]
+# Adjectives that sit well before the noun in Spanish; others are moved after it.
+_PRENOMINAL = [
+    ("buen", "buena", "buenos", "buenas"), ("mal", "mala", "malos", "malas"),
+    ("gran", "gran", "grandes", "grandes"), ("primer", "primera", "primeros", "primeras"),
+    ("nuevo", "nueva", "nuevos", "nuevas"), ("mismo", "misma", "mismos", "mismas"),
+    ("último", "última", "últimos", "últimas"), ("próximo", "próxima", "próximos", "próximas"),
+    ("mejor", "mejor", "mejores", "mejores"), ("peor", "peor", "peores", "peores"),
+    ("varios", "varias", "varios", "varias"), ("cada", "cada", "cada", "cada"),
+    ("bueno", "buena", "buenos", "buenas"), ("malo", "mala", "malos", "malas"),
+    ("primero", "primera", "primeros", "primeras"), ("grande", "grande", "grandes", "grandes"),
+]
+# -o/-a adjectives frequent in marketing prose (masculine singular).
+_ADJECTIVES_OA = set("""
+nuevo bueno malo alto bajo largo corto propio único orgánico pagado cualificado calificado
+cualitativo cuantitativo efectivo exitoso creativo atractivo valioso costoso gratuito pequeño
+activo pasivo negativo positivo directo indirecto completo perfecto correcto rápido lento caro
+barato claro cierto típico clásico básico dinámico estratégico específico genérico interno
+externo moderno antiguo auténtico público privado masivo intensivo semanal diario numeroso
+mensual anual falso verdadero nativo gratis medio máximo mínimo primero último próximo mismo
+personalizado segmentado automatizado optimizado
+""".split()) - {"semanal", "mensual", "anual", "gratis"}
+# Adjectives that only change in number.
+_ADJECTIVES_NUMBER = set("""
+grande potencial digital social eficaz mejor peor actual móvil fiel leal enorme relevante
+importante interesante constante diferente excelente inteligente global local semanal mensual
+anual principal viral visual real total natural general especial fácil difícil útil posible
+""".split())
+# Nouns that look like participles.
+_NOT_ADJECTIVES = set("""
+cada nada vida salida entrada llegada medida comida bebida partida temporada jornada mirada
+década caída subida bajada parada oleada llamada mercado resultado estado lado grado pasado
+cuidado contenido sentido partido sonido significado empleado apartado listado tratado legado
+período periodo pedido tejido ruido apellido marido dado todo
+""".split())
+
+_SLOTS = {("m", "sg"): 0, ("f", "sg"): 1, ("m", "pl"): 2, ("f", "pl"): 3}
+_WORD = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)?", re.UNICODE)
+
+
+def _table(rows: list[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        for form in row:
+            table.setdefault(form, row)
+    return table
+
+
+_DET_TABLE = _table(_DETERMINERS)
+_PRE_TABLE = _table(_PRENOMINAL)
+
+
+def _match_case(model: str, word: str) -> str:
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def inflect_adjective(word: str, gender: str | None, number: str) -> str | None:
+    """The form of `word` for gender/number, or None when we do not know it as an adjective."""
+    low = word.lower()
+    if low in _NOT_ADJECTIVES:
+        return None
+    for table in (_DET_TABLE, _PRE_TABLE):
+        if low in table:
+            row = table[low]
+            if gender is None:  # number only: pick the row's form with the same gender
+                gender = "f" if low in (row[1], row[3]) and low not in (row[0], row[2]) else "m"
+            return _match_case(word, row[_SLOTS[(gender, number)]])
+    stem = _oa_stem(low)
+    if stem is not None:
+        if gender is None:
+            gender = "f" if low.endswith(("a", "as")) else "m"
+        ending = {"m": "o", "f": "a"}[gender] + ("s" if number == "pl" else "")
+        return _match_case(word, stem + ending)
+    singular = _number_only_singular(low)
+    if singular is not None:
+        return _match_case(word, singular if number == "sg" else _plural(singular))
+    return None
+
+
+def _oa_stem(low: str) -> str | None:
+    for ending in ("os", "as", "o", "a"):
+        if low.endswith(ending):
+            stem = low[: -len(ending)]
+            if stem + "o" in _ADJECTIVES_OA or re.fullmatch(r".{2,}[aií]d", stem):
+                return stem
+    return None
+
+
+def _number_only_singular(low: str) -> str | None:
+    if low in _ADJECTIVES_NUMBER:
+        return low
+    for cut in ("es", "s"):
+        if low.endswith(cut) and low[: -len(cut)] in _ADJECTIVES_NUMBER:
+            return low[: -len(cut)]
+    if low.endswith("ces") and low[:-3] + "z" in _ADJECTIVES_NUMBER:
+        return low[:-3] + "z"
+    return None
+
+
+def _plural(word: str) -> str:
+    if word.endswith("z"):
+        return word[:-1] + "ces"
+    return word + ("s" if word[-1] in "aeiou" else "es")
+
+
+def fix_agreement(text: str, spans: list[tuple[int, int, str | None, str]],
+                  reorder: bool = False) -> str:
+    """Re-inflect words touching each (start, end, gender, number) span of `text`.
+
+    `gender` may be None (only number is fixed). With `reorder`, a post-nominal adjective
+    found right before the term is moved after it.
+    """
+    for start, end, gender, number in sorted(spans, key=lambda s: -s[0]):
+        text = _fix_after(text, end, gender, number)
+        text = _fix_before(text, start, end, gender, number, reorder)
+    return text
+
+
+def _fix_after(text: str, end: int, gender: str | None, number: str) -> str:
+    pos = end
+    for _ in range(2):  # "clientes potenciales nuevos y ..." : at most two adjectives
+        m = re.match(r"( )([^\W\d_]+)", text[pos:])
+        if not m:
+            break
+        word = m.group(2)
+        if word.lower() in _DET_TABLE or word.lower() in {"cada", "todo", "toda"}:
+            break
+        new = inflect_adjective(word, gender, number)
+        if new is None:
+            break
+        a, b = pos + m.start(2), pos + m.end(2)
+        text = text[:a] + new + text[b:]
+        pos = a + len(new)
+    return text
+
+
+def _fix_before(text: str, start: int, end: int, gender: str | None, number: str,
+                reorder: bool) -> str:
+    term_start, term_end = start, end
+    pos = start
+    for _ in range(3):  # "todas las nuevas X"
+        m = re.search(r"([^\W\d_]+)( )$", text[:pos])
+        if not m:
+            break
+        a, word = m.start(1), m.group(1)
+        # "de la" / "a la" before the term behave as one determiner ("del", "al").
+        pair = re.search(r"(?:^|(?<= ))(de|a|De|A) (la|los|las|el)$", text[:a + len(word)])
+        if pair and word.lower() in {"la", "los", "las", "el"}:
+            a, word = pair.start(1), pair.group(0)
+        low = word.lower()
+        if low in _DET_TABLE:
+            new = _match_case(word, _DET_TABLE[low][_SLOTS[(gender or _gender_of(low), number)]])
+            return text[:a] + new + text[a + len(word):]  # nothing agrees across a determiner
+        new = inflect_adjective(word, gender, number)
+        if new is None:
+            break
+        if reorder and low not in _PRE_TABLE:
+            # English order left by the engine: move the adjective after the term.
+            term = text[term_start:term_end]
+            if word[:1].isupper():
+                term = term[:1].upper() + term[1:]
+            moved = term + " " + new.lower()
+            text = text[:a] + moved + text[term_end:]
+            term_start, term_end = a, a + len(term)
+        else:
+            text = text[:a] + new + text[a + len(word):]
+            shift = len(new) - len(word)
+            term_start, term_end = term_start + shift, term_end + shift
+        pos = a
+    return text
+
+
+def _gender_of(low: str) -> str:
+    row = _DET_TABLE[low]
+    return "f" if low in (row[1], row[3]) and low not in (row[0], row[2]) else "m"

@@ -1,0 +1,201 @@
+"""Finding glossary terms in a segment, and the target form each occurrence calls for.
+
+Rules: whole words and phrases; the longest term wins where several start at the same place;
+case-insensitive unless a term is marked case-sensitive (acronyms); English plurals
+("leads", "calls to action") and possessives ("brand's", "brands'"); a space or hyphen
+between words matches either, and a hyphen may be left out ("e-mail" finds "email").
+Terms inside inline markup (`⟦1⟧social media⟦/1⟧`) match; nothing matches inside a
+placeholder token, a URL, an e-mail address, an @handle or a #hashtag, which the segmenter
+leaves untranslated anyway.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from polypost.glossary import Term
+
+# Spans we must never match inside. Placeholders come from the segmenter (⟦1⟧, ⟦/1⟧, ⟦2/⟧)
+# and from ourselves (⟦T1⟧).
+_UNTOUCHABLE = re.compile(
+    r"⟦[^⟦⟧]*⟧"
+    r"|\b(?:https?://|www\.)[^\s⟦⟧]+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w&])[@#]\w+"
+)
+_MASK = "\x00"  # a non-word character, so word boundaries still work over masked spans
+_PREPOSITIONS = {"to", "of", "for", "in", "on", "per", "with", "by", "from"}
+_APOSTROPHE = "['’]"
+
+
+@dataclass(frozen=True)
+class Match:
+    term: Term
+    start: int
+    end: int
+    surface: str  # the text as written, possessive included
+    plural: bool = False  # the English surface is the plural of the term's source
+    possessive: bool = False
+
+    @property
+    def target_number(self) -> str | None:
+        """The number the rendered target has, when known."""
+        if self.plural:
+            return "pl"
+        return self.term.number
+
+    @property
+    def target_form(self) -> str:
+        """What the output must contain for this occurrence."""
+        term = self.term
+        if term.keep:
+            return _keep_form(self)
+        if self.plural and term.number != "pl":
+            return term.plural or spanish_plural(term.target)
+        return term.target
+
+    def accepted_forms(self) -> list[str]:
+        """Forms the report accepts as compliant (the engine may choose the other number)."""
+        forms = [self.target_form, self.term.target]
+        if self.term.plural:
+            forms.append(self.term.plural)
+        return list(dict.fromkeys(forms))
+
+
+def _keep_form(match: Match) -> str:
+    """A do-not-translate term as the source wrote it, minus the English possessive."""
+    surface = _strip_possessive(match.surface) if match.possessive else match.surface
+    surface = " ".join(surface.split())
+    target = match.term.target
+    if match.term.case_sensitive:
+        return surface
+    # Canonical spelling ("Facebook", "e-mail") with the source's plural ending kept.
+    if surface.casefold() == target.casefold():
+        return target
+    if match.plural and surface.casefold().startswith(target.casefold()):
+        return target + surface[len(target):]
+    if _fold_separators(surface) == _fold_separators(target):
+        return target
+    return surface
+
+
+def _fold_separators(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text).casefold()
+
+
+def _strip_possessive(surface: str) -> str:
+    return re.sub(_APOSTROPHE + r"s?$", "", surface)
+
+
+def spanish_plural(target: str) -> str:
+    """The plural of a Spanish noun phrase: its head noun and the adjectives right after it.
+
+    "tasa de conversión" -> "tasas de conversión"; "cliente potencial" -> "clientes
+    potenciales". Loanwords take -s ("lead" -> "leads"). Irregular cases belong in the
+    glossary's `plural` column.
+    """
+    words = target.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if i > 0 and (word in {"de", "a", "para", "en", "con", "del", "al", "por"} or not word.isalpha()):
+            out.extend(words[i:])
+            break
+        out.append(_plural_word(word))
+    return " ".join(out)
+
+
+_UNSTRESS = str.maketrans("áéíóú", "aeiou")
+
+
+def _plural_word(word: str) -> str:
+    if not word or not word[-1].isalpha():
+        return word
+    if word.isupper():
+        return word + "s"  # "KPI" -> "KPIs"
+    last = word[-1].lower()
+    if last in "aeiouáéó":
+        return word + "s"
+    if last in "íú":
+        return word + "es"
+    if last == "z":
+        return word[:-1] + "ces"
+    if last in "sx":
+        return word  # "análisis", "tórax" (the few stressed ones go in the `plural` column)
+    if last in "nlrdj":
+        # "conversión" -> "conversiones": the stress moves, the written accent goes.
+        if re.search("[áéíóú][nsl]$", word):
+            word = word[:-2] + word[-2].translate(_UNSTRESS) + word[-1]
+        return word + "es"
+    return word + "s"  # other endings are loanwords: "blog" -> "blogs"
+
+
+def _english_plural_pattern(word: str) -> str:
+    """A regex for an English word and its plural."""
+    escaped = re.escape(word)
+    if not word[-1:].isalpha():
+        return escaped
+    if re.search(r"[^aeiou]y$", word, re.I):
+        return re.escape(word[:-1]) + r"(?:y|ies|IES)"
+    if re.search(r"(?:s|x|z|ch|sh)$", word, re.I):
+        return escaped + r"(?:es|ES)?"
+    return escaped + r"(?:s|es|S)?"
+
+
+def term_pattern(term: Term) -> str:
+    """The regex body that finds one term (boundaries and possessive are added by Matcher)."""
+    parts = re.split(r"(\s+|-)", term.source)
+    words = parts[0::2]
+    seps = parts[1::2]
+    # Plural on the head: the last word, or the first one before a preposition.
+    head = len(words) - 1
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in _PREPOSITIONS:
+            head = i - 1
+            break
+    pieces = []
+    for i, word in enumerate(words):
+        pieces.append(_english_plural_pattern(word) if i == head and term.pos not in {"propn", "adj", "verb", "adv"} else re.escape(word))
+        if i < len(seps):
+            pieces.append(r"(?:-|\s+)?" if seps[i] == "-" else r"(?:\s+|-)")
+    return "".join(pieces)
+
+
+class Matcher:
+    """One compiled regex over all terms; alternatives ordered longest first."""
+
+    def __init__(self, terms: Sequence[Term]):
+        self.terms = list(terms)
+        order = sorted(range(len(self.terms)), key=lambda i: (-len(self.terms[i].source), i))
+        alternatives = []
+        for i in order:
+            term = self.terms[i]
+            body = term_pattern(term)
+            if not term.case_sensitive:
+                body = f"(?i:{body})"
+            alternatives.append(f"(?P<t{i}>{body})")
+        self._regex = None
+        if alternatives:
+            self._regex = re.compile(
+                r"(?<![\w\-])(?:" + "|".join(alternatives) + r")"
+                r"(?P<poss>" + _APOSTROPHE + r"s\b|(?<=[sS])" + _APOSTROPHE + r"(?!\w))?"
+                r"(?![\w]|-\w)"
+            )
+
+    def find(self, text: str) -> list[Match]:
+        if self._regex is None or not text:
+            return []
+        masked = _UNTOUCHABLE.sub(lambda m: _MASK * len(m.group()), text)
+        found = []
+        for m in self._regex.finditer(masked):
+            group = next(g for g, v in m.groupdict().items() if g != "poss" and v is not None)
+            term = self.terms[int(group[1:])]
+            body = m.group(group)
+            found.append(Match(term=term, start=m.start(), end=m.end(), surface=text[m.start():m.end()],
+                               plural=_is_plural(term, body), possessive=bool(m.group("poss"))))
+        return found
+
+
+def _is_plural(term: Term, body: str) -> bool:
+    return _fold_separators(body) != _fold_separators(term.source)

@@ -1,0 +1,170 @@
+"""Keeping glossary terms away from the engine, and putting their target forms back.
+
+Strategies (measured in benchmarks/glossary_compliance.py; pick per engine):
+- ``inline``: write the target form into the source before translation. No tokens, but the
+  engine is free to translate (or mangle) it: our baseline.
+- ``placeholder``: each occurrence becomes an opaque token ``⟦T1⟧`` that the engine passes
+  through; the target form replaces it afterwards. Safe with any engine, but the engine
+  cannot see the noun, so Spanish agreement around it is a guess.
+- ``placeholder-fix``: ``placeholder`` plus `glossary_agreement.fix_agreement` with the
+  glossary's gender and number (the default: engine-agnostic).
+- ``surrogate``: a forced noun whose gender is known becomes an ordinary English noun with
+  the same Spanish gender and number ("leads" -> "penguins" -> "pingüinos" -> "leads"), so
+  the engine builds the sentence, agreement and word order included, around a real noun;
+  the surrogate's translation is then replaced by the target form. Other terms (brands,
+  terms without gender) use placeholder-fix. Surrogates are words of Apertium's English
+  dictionary whose Spanish forms are unambiguous; if the surrogate does not come back (an
+  engine that does not know it), the English surrogate is looked for too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from polypost.glossary_agreement import fix_agreement
+from polypost.glossary_match import Match
+
+STRATEGIES = ("inline", "placeholder", "placeholder-fix", "surrogate")
+# Best measured strategy per engine (see the benchmark); others get the safe default.
+ENGINE_STRATEGY = {"apertium": "surrogate", "argos": "placeholder-fix"}
+DEFAULT_STRATEGY = "placeholder-fix"
+
+# gender -> (english sg, english pl, spanish sg, spanish pl); checked with apertium-eng-spa 0.8.1.
+SURROGATES = {
+    "m": [("penguin", "penguins", "pingüino", "pingüinos"),
+          ("crocodile", "crocodiles", "cocodrilo", "cocodrilos"),
+          ("kangaroo", "kangaroos", "canguro", "canguros"),
+          ("dolphin", "dolphins", "delfín", "delfines")],
+    "f": [("zebra", "zebras", "cebra", "cebras"),
+          ("giraffe", "giraffes", "jirafa", "jirafas"),
+          ("turtle", "turtles", "tortuga", "tortugas"),
+          ("lobster", "lobsters", "langosta", "langostas"),
+          ("butterfly", "butterflies", "mariposa", "mariposas"),
+          ("squirrel", "squirrels", "ardilla", "ardillas")],
+}
+_TOKEN = "⟦T{}⟧"
+# Engines sometimes space or re-case a token: accept "⟦ t3 ⟧" too.
+_TOKEN_RE = re.compile(r"⟦\s*[Tt]\s*(\d+)\s*⟧")
+
+
+def strategy_for(engine_name: str | None) -> str:
+    return ENGINE_STRATEGY.get(engine_name or "", DEFAULT_STRATEGY)
+
+
+@dataclass
+class Slot:
+    """One protected occurrence: how it was hidden and what it becomes."""
+
+    index: int
+    match: Match
+    kind: str  # 'placeholder' | 'surrogate' | 'inline'
+    sent: str  # what the engine saw in place of the term
+    surrogate: tuple[str, str, str, str] | None = None
+
+
+@dataclass
+class Protected:
+    text: str  # what goes to the engine
+    matches: list[Match] = field(default_factory=list)
+    strategy: str = DEFAULT_STRATEGY
+    slots: list[Slot] = field(default_factory=list)
+
+
+def protect(text: str, matches: list[Match], strategy: str = DEFAULT_STRATEGY) -> Protected:
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown glossary strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
+    pool = _surrogate_pool(text) if strategy == "surrogate" else {}
+    pieces, slots, last = [], [], 0
+    for i, match in enumerate(matches, start=1):
+        slot = _hide(i, match, strategy, pool)
+        slots.append(slot)
+        pieces.append(text[last:match.start])
+        pieces.append(slot.sent)
+        last = match.end
+    pieces.append(text[last:])
+    return Protected(text="".join(pieces), matches=list(matches), strategy=strategy, slots=slots)
+
+
+def _surrogate_pool(text: str) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Surrogates not already in the text, so that the one we find is ours."""
+    low = text.casefold()
+    return {g: [s for s in entries if not any(form in low for form in (s[0], s[2]))]
+            for g, entries in SURROGATES.items()}
+
+
+def _hide(index: int, match: Match, strategy: str, pool: dict) -> Slot:
+    if strategy == "inline":
+        return Slot(index, match, "inline", match.target_form)
+    term = match.term
+    if strategy == "surrogate" and term.gender and term.pos in (None, "noun") and pool.get(term.gender):
+        surrogate = pool[term.gender].pop(0)
+        word = surrogate[1] if match.target_number == "pl" else surrogate[0]
+        if match.surface[:1].isupper() and not match.surface.isupper():
+            word = word.capitalize()
+        return Slot(index, match, "surrogate", word, surrogate)
+    return Slot(index, match, "placeholder", _TOKEN.format(index))
+
+
+def restore(protected: Protected, translated: str) -> str:
+    """The translation with every target form in place and agreement fixed where we can."""
+    if protected.strategy == "inline":
+        return translated
+    by_index = {s.index: s for s in protected.slots}
+    spans: list[tuple[int, int, str | None, str]] = []
+    out: list[str] = []
+    last = 0
+    # Placeholders first, in one pass so that offsets stay right.
+    for m in _TOKEN_RE.finditer(translated):
+        slot = by_index.get(int(m.group(1)))
+        if slot is None or slot.kind != "placeholder":
+            continue
+        out.append(translated[last:m.start()])
+        form = _cased(slot.match.target_form, _at_sentence_start(translated, m.start()))
+        start = sum(len(p) for p in out)
+        out.append(form)
+        spans.append((start, start + len(form), slot.match.term.gender, slot.match.target_number or "sg"))
+        last = m.end()
+    out.append(translated[last:])
+    text = "".join(out)
+    text = _restore_surrogates(protected, text, spans)
+    if protected.strategy in ("placeholder-fix", "surrogate"):
+        agreeing = [s for s in spans if s[2] is not None or s[3] == "pl"]
+        text = fix_agreement(text, agreeing, reorder=True)
+    return text
+
+
+def _restore_surrogates(protected: Protected, text: str, spans: list) -> str:
+    for slot in protected.slots:
+        if slot.kind != "surrogate":
+            continue
+        en_sg, en_pl, es_sg, es_pl = slot.surrogate
+        found = None
+        for form in (es_pl, es_sg, en_pl, en_sg):  # longest plural forms first
+            found = re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text, re.IGNORECASE)
+            if found:
+                break
+        if not found:
+            continue
+        form = slot.match.target_form
+        if found.group()[:1].isupper():
+            form = _cased(form, True)
+        a, b = found.span()
+        text = text[:a] + form + text[b:]
+        delta = len(form) - (b - a)
+        for k, (s, e, g, n) in enumerate(spans):  # keep earlier spans pointing at their words
+            if s >= b:
+                spans[k] = (s + delta, e + delta, g, n)
+    return text
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    before = re.sub(r"(?:⟦/?\d+/?⟧\s*)+$", "", before).rstrip()  # markup does not count
+    return before == "" or before[-1] in ".!?¡¿:"
+
+
+def _cased(form: str, sentence_start: bool) -> str:
+    if sentence_start and form[:1].islower():
+        return form[:1].upper() + form[1:]
+    return form

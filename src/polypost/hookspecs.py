@@ -1,0 +1,26 @@
+"""Plugin hooks: what a polypost plugin can add.
+
+A plugin is a module (or an installed package with an entry point in the "polypost" group)
+that implements these hooks with `@polypost.hookimpl`. The built-in engines use the very same
+hook, so a third-party engine is a first-class citizen.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("polypost")
+hookimpl = pluggy.HookimplMarker("polypost")
+
+
+@hookspec
+def register_engines(register: Callable[..., None]) -> None:
+    """Register translation engines.
+
+    Call `register(name, factory, available=None, auto_priority=None)` once per engine:
+    - `factory(source_lang, target_lang, **options)` returns an Engine;
+    - `available(source_lang, target_lang)` says cheaply whether it can run here;
+    - `auto_priority`: engines with a priority are tried by `get_engine("auto")`, highest first.
+    """

@@ -1,0 +1,176 @@
+"""The records that pass between stages.
+
+Sources yield `SourcePost`; the store turns them into `Post` rows; the translate stage
+produces `Translation` rows. Everything here is plain data: no I/O, no database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Comment:
+    """A reader comment, kept apart from the body and never translated."""
+
+    author: str = ""
+    html: str = ""  # the comment's text with its own markup (links kept)
+    published: str | None = None  # ISO 8601
+    lang: str | None = None
+    lang_confidence: float | None = None
+    parent: int | None = None  # index of the comment this one replies to
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Comment":
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+@dataclass
+class SourcePost:
+    """One post as a source found it, before it is stored.
+
+    `origin` names where it came from (a file path, a URL, "file.xml#item-3") so that
+    every error about this post can say where to look.
+    """
+
+    origin: str
+    title: str
+    html: str  # the body only: no navigation, header, footer or comments
+    source: str = "files"  # the kind of source: files, url, sitemap, feed, wxr
+    url: str | None = None  # canonical URL when known
+    slug: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime
+    description: str | None = None
+    image: str | None = None
+    tags: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    lang_hint: str | None = None  # what the source declares (html lang, front matter), if anything
+
+    @property
+    def identity(self) -> str:
+        """What makes this post the same post across runs: its URL, else its origin."""
+        return self.url or self.origin
+
+    def post_id(self) -> str:
+        return hashlib.sha1(self.identity.encode("utf-8")).hexdigest()[:12]
+
+    def content_hash(self) -> str:
+        """A hash of everything a reader sees, so an unchanged source changes nothing."""
+        payload = {
+            "title": self.title,
+            "html": self.html,
+            "author": self.author,
+            "published": self.published,
+            "description": self.description,
+            "image": self.image,
+            "tags": self.tags,
+            "slug": self.slug,
+            "url": self.url,
+            "comments": [c.to_dict() for c in self.comments],
+        }
+        data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Post:
+    """A stored post: one row of the `posts` table."""
+
+    id: str
+    source: str
+    origin: str
+    title: str
+    html: str
+    slug: str
+    content_hash: str
+    url: str | None = None
+    lang: str | None = None
+    lang_confidence: float | None = None
+    author: str | None = None
+    published: str | None = None
+    description: str | None = None
+    image: str | None = None
+    tags: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    block_langs: dict[str, str] = field(default_factory=dict)  # block hash -> lang, for blocks not in the post's language
+    ingested_at: str | None = None
+    updated_at: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Post":
+        meta = json.loads(row.get("meta") or "{}")
+        return cls(
+            id=row["id"],
+            source=row["source"],
+            origin=row["origin"],
+            title=row["title"],
+            html=row["html"],
+            slug=row["slug"],
+            content_hash=row["content_hash"],
+            url=row.get("url"),
+            lang=row.get("lang"),
+            lang_confidence=row.get("lang_confidence"),
+            author=row.get("author"),
+            published=row.get("published"),
+            description=meta.get("description"),
+            image=meta.get("image"),
+            tags=meta.get("tags", []),
+            comments=[Comment.from_dict(c) for c in json.loads(row.get("comments") or "[]")],
+            block_langs=json.loads(row.get("block_langs") or "{}"),
+            ingested_at=row.get("ingested_at"),
+            updated_at=row.get("updated_at"),
+        )
+
+
+@dataclass
+class Translation:
+    """A post in the target language: one row of the `translations` table."""
+
+    post_id: str
+    lang: str
+    title: str
+    slug: str
+    html: str
+    description: str | None = None
+    status: str = "machine"  # machine, flagged, reviewed, held
+    engine: str | None = None
+    source_hash: str | None = None  # the Post.content_hash it was made from
+    glossary_report: list[dict[str, Any]] = field(default_factory=list)
+    qa_report: list[dict[str, Any]] = field(default_factory=list)
+    published_path: str | None = None
+    translated_at: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Translation":
+        return cls(
+            post_id=row["post_id"],
+            lang=row["lang"],
+            title=row["title"],
+            slug=row["slug"],
+            html=row["html"],
+            description=row.get("description"),
+            status=row.get("status") or "machine",
+            engine=row.get("engine"),
+            source_hash=row.get("source_hash"),
+            glossary_report=json.loads(row.get("glossary_report") or "[]"),
+            qa_report=json.loads(row.get("qa_report") or "[]"),
+            published_path=row.get("published_path"),
+            translated_at=row.get("translated_at"),
+        )
+
+
+@dataclass
+class SourceProblem:
+    """An input that did not become a post: an error (the batch goes on) or a skip."""
+
+    origin: str  # the file, URL or file#position it came from
+    error: str  # a sentence a user can act on
+    skipped: bool = False  # True: not a post at all (e.g. an unknown file type), not a failure

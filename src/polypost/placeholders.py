@@ -1,0 +1,450 @@
+"""Inline markup <-> placeholder text, and reading placeholders back out of an engine's output.
+
+This module knows nothing about HTML: a run of content is a list of tokens whose `ref` is any
+object (a BeautifulSoup tag, a comment, a protected URL string). `encode` turns a run into the
+text an engine sees (`⟦1⟧click⟦/1⟧ ⟦2/⟧`); `decode` turns the engine's answer back into tokens
+that point at the same refs, repairing or falling back when the engine broke the placeholders,
+so that the caller can rebuild markup without ever losing or duplicating a ref.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+# The grammar the glossary and engines rely on: ⟦n⟧ opens, ⟦/n⟧ closes, ⟦n/⟧ is an atomic item.
+PLACEHOLDER_RE = re.compile(r"⟦(?:/\d+|\d+/?)⟧")
+
+# What an engine may do to a placeholder that we still accept: spaces inside the brackets.
+# Letters are not allowed, so the glossary's ⟦T1⟧ tokens pass through as plain text.
+_LENIENT_RE = re.compile(r"⟦\s*(/?)\s*(\d+)\s*(/?)\s*⟧")
+# Mangled forms some engines produce ([1], [/1]); removed only when the source did not have them.
+_LOOKALIKE_RE = re.compile(r"[\[⟦]\s*/?\s*\d+\s*/?\s*[\]⟧]")
+# HTML's whitespace, not Python's \s: a non-breaking space is content and must survive.
+_WS_RUN = re.compile(r"[ \t\n\r\f]+")
+WHITESPACE = " \t\n\r\f"
+
+
+@dataclass(frozen=True)
+class Text:
+    value: str
+
+
+@dataclass(frozen=True, eq=False)  # refs compare by identity, never by markup
+class Open:
+    ref: Any
+
+
+@dataclass(frozen=True, eq=False)  # refs compare by identity, never by markup
+class Close:
+    ref: Any
+
+
+@dataclass(frozen=True, eq=False)  # refs compare by identity, never by markup
+class Atom:
+    ref: Any
+
+
+Token = Union[Text, Open, Close, Atom]
+
+
+@dataclass
+class Unit:
+    """What one placeholder number stands for."""
+
+    kind: str  # "wrap" (⟦n⟧...⟦/n⟧) or "atom" (⟦n/⟧)
+    ref: Any
+    parent: int | None  # number of the enclosing wrap, for the fallback
+
+
+@dataclass
+class Run:
+    """One segment's content: untranslated edges around the core the engine sees."""
+
+    prefix: list[Token]
+    core: list[Token]
+    suffix: list[Token]
+    text: str  # the core as placeholder text, whitespace normalised
+    units: dict[int, Unit] = field(default_factory=dict)
+
+    @property
+    def translatable(self) -> bool:
+        return any(ch.isalpha() for ch in PLACEHOLDER_RE.sub("", self.text))
+
+
+def normalise_space(text: str) -> str:
+    return _WS_RUN.sub(" ", text)
+
+
+def has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def encode(tokens: list[Token]) -> Run:
+    """Trim what needs no translation off the edges, then number the placeholders of the rest.
+
+    Leading/trailing whitespace, atomic items and a wrapper around the whole run stay outside
+    the engine's text: fewer placeholders mean fewer chances for the engine to break one.
+    """
+    prefix: list[Token] = []
+    suffix: list[Token] = []
+    core = _merge_text(tokens)
+    while True:
+        _trim_edges(core, prefix, suffix)
+        if len(core) >= 2 and isinstance(core[0], Open) and isinstance(core[-1], Close):
+            if core[-1].ref is core[0].ref and _matching_close(core, 0) == len(core) - 1:
+                prefix.append(core.pop(0))
+                suffix.insert(0, core.pop())
+                continue
+        break
+    units: dict[int, Unit] = {}
+    numbers: dict[int, int] = {}  # id(ref) -> placeholder number
+    parents: list[int] = []
+    parts: list[str] = []
+    for token in core:
+        if isinstance(token, Text):
+            parts.append(token.value)
+        elif isinstance(token, Open):
+            number = len(units) + 1
+            units[number] = Unit("wrap", token.ref, parents[-1] if parents else None)
+            numbers[id(token.ref)] = number
+            parents.append(number)
+            parts.append(f"⟦{number}⟧")
+        elif isinstance(token, Close):
+            parents.pop()
+            parts.append(f"⟦/{numbers[id(token.ref)]}⟧")
+        else:
+            number = len(units) + 1
+            units[number] = Unit("atom", token.ref, parents[-1] if parents else None)
+            parts.append(f"⟦{number}/⟧")
+    return Run(prefix, core, suffix, normalise_space("".join(parts)), units)
+
+
+def _merge_text(tokens: list[Token]) -> list[Token]:
+    merged: list[Token] = []
+    for token in tokens:
+        if isinstance(token, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].value + token.value)
+        elif not (isinstance(token, Text) and token.value == ""):
+            merged.append(token)
+    return merged
+
+
+def _trim_edges(core: list[Token], prefix: list[Token], suffix: list[Token]) -> None:
+    while core:
+        first = core[0]
+        if isinstance(first, Atom) or (isinstance(first, Text) and not first.value.strip(WHITESPACE)):
+            prefix.append(core.pop(0))
+        elif isinstance(first, Text) and first.value[0] in WHITESPACE:
+            stripped = first.value.lstrip(WHITESPACE)
+            prefix.append(Text(first.value[: len(first.value) - len(stripped)]))
+            core[0] = Text(stripped)
+        else:
+            break
+    while core:
+        last = core[-1]
+        if isinstance(last, Atom) or (isinstance(last, Text) and not last.value.strip(WHITESPACE)):
+            suffix.insert(0, core.pop())
+        elif isinstance(last, Text) and last.value[-1] in WHITESPACE:
+            stripped = last.value.rstrip(WHITESPACE)
+            suffix.insert(0, Text(last.value[len(stripped):]))
+            core[-1] = Text(stripped)
+        else:
+            break
+
+
+def _matching_close(tokens: list[Token], start: int) -> int:
+    ref = tokens[start].ref  # type: ignore[union-attr]
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if isinstance(token, Close) and token.ref is ref:
+            return index
+    return -1
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading an engine's answer
+
+
+@dataclass
+class _Node:
+    """A wrap in the rebuilt tree (number None: the root)."""
+
+    number: int | None
+    children: list[Any] = field(default_factory=list)  # str | int (atom number) | _Node
+
+
+@dataclass
+class Decoded:
+    tokens: list[Token]  # prefix + translated core + suffix, ready to rebuild markup
+    problems: list[str]  # empty when every placeholder came back once and well nested
+
+
+def decode(run: Run, translation: str) -> Decoded:
+    """The engine's text as tokens; every unit of the run appears exactly once in the result."""
+    translation = translation.strip(WHITESPACE)
+    pieces = _lex(translation)
+    tree = _parse_strict(pieces, run.units)
+    problems: list[str] = []
+    if tree is None:
+        pieces = _lex(_drop_lookalikes(translation, run.text))
+        tree = _salvage(pieces, run, problems)
+    core = _flatten(tree, run.units)
+    return Decoded(list(run.prefix) + core + list(run.suffix), problems)
+
+
+def _lex(text: str) -> list[str | tuple[str, int]]:
+    """Split into strings and (kind, number) with kind "open", "close", "atom" or "bad"."""
+    pieces: list[str | tuple[str, int]] = []
+    position = 0
+    for match in _LENIENT_RE.finditer(text):
+        if match.start() > position:
+            pieces.append(text[position : match.start()])
+        slash_before, number, slash_after = match.group(1), int(match.group(2)), match.group(3)
+        if slash_before and slash_after:
+            kind = "bad"
+        elif slash_before:
+            kind = "close"
+        elif slash_after:
+            kind = "atom"
+        else:
+            kind = "open"
+        pieces.append((kind, number))
+        position = match.end()
+    if position < len(text):
+        pieces.append(text[position:])
+    return pieces
+
+
+def _drop_lookalikes(translation: str, source: str) -> str:
+    """Remove mangled placeholders ([1], [/2]) that the source text did not contain itself."""
+
+    def drop(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if PLACEHOLDER_RE.fullmatch(found) or _LENIENT_RE.fullmatch(found) or found in source:
+            return found
+        return ""
+
+    return _LOOKALIKE_RE.sub(drop, translation)
+
+
+def _parse_strict(pieces: list[str | tuple[str, int]], units: dict[int, Unit]) -> _Node | None:
+    root = _Node(None)
+    stack = [root]
+    seen: set[int] = set()
+    for piece in pieces:
+        if isinstance(piece, str):
+            stack[-1].children.append(piece)
+            continue
+        kind, number = piece
+        unit = units.get(number)
+        if unit is None or kind == "bad":
+            return None
+        if kind == "atom":
+            if unit.kind != "atom" or number in seen:
+                return None
+            seen.add(number)
+            stack[-1].children.append(number)
+        elif kind == "open":
+            if unit.kind != "wrap" or number in seen:
+                return None
+            seen.add(number)
+            node = _Node(number)
+            stack[-1].children.append(node)
+            stack.append(node)
+        else:
+            if stack[-1].number != number:
+                return None
+            stack.pop()
+    if len(stack) != 1 or len(seen) != len(units):
+        return None
+    return root
+
+
+def _salvage(pieces: list[str | tuple[str, int]], run: Run, problems: list[str]) -> _Node:
+    """Keep every placeholder that can be kept; put back the rest so that nothing is lost."""
+    units = run.units
+    root = _Node(None)
+    stack = [root]
+    placed: set[int] = set()
+    for piece in pieces:
+        if isinstance(piece, str):
+            stack[-1].children.append(piece)
+            continue
+        kind, number = piece
+        shown = _show(kind, number)
+        unit = units.get(number)
+        if unit is None or kind == "bad":
+            problems.append(f"unknown {shown}")
+        elif kind == "close":
+            open_numbers = [node.number for node in stack]
+            if number not in open_numbers:
+                problems.append(f"stray {shown}")
+                continue
+            if stack[-1].number != number:
+                problems.append(f"crossed {shown}")
+            while stack[-1].number != number:
+                stack.pop()
+            stack.pop()
+        elif (kind == "atom") != (unit.kind == "atom"):
+            problems.append(f"wrong kind {shown}")
+        elif number in placed:
+            problems.append(f"duplicated {shown}")
+        elif kind == "atom":
+            placed.add(number)
+            stack[-1].children.append(number)
+        else:
+            placed.add(number)
+            node = _Node(number)
+            stack[-1].children.append(node)
+            stack.append(node)
+    for node in stack[1:]:
+        problems.append(f"unclosed {_show('open', node.number)}")  # type: ignore[arg-type]
+    missing = [number for number in units if number not in placed]
+    if missing:
+        problems.append("missing " + " ".join(_show_unit(n, units[n]) for n in missing))
+        root = _restore_missing(root, run, missing, placed)
+    return root
+
+
+def _restore_missing(root: _Node, run: Run, missing: list[int], placed: set[int]) -> _Node:
+    units = run.units
+    missing_wraps = [n for n in missing if units[n].kind == "wrap"]
+    # No markup survived and the source's wrappers form one chain (e.g. a single link): put the
+    # chain around the whole translated sentence, the most natural place.
+    if missing_wraps and not any(isinstance(child, _Node) for child in _walk(root)):
+        chain: list[int] = []
+        level: int | None = None
+        while True:
+            kids = [n for n in missing_wraps if units[n].parent == level]
+            if len(kids) != 1:
+                break
+            chain.append(kids[0])
+            level = kids[0]
+        for number in reversed(chain):
+            root = _Node(None, [_Node(number, root.children)])
+            placed.add(number)
+    # Anything still missing is appended with its source content (untranslated, flagged).
+    source = _parse_strict(_lex(run.text), units)
+    assert source is not None, "a run's own text always parses"
+    for child in list(source.children):
+        _append_missing(child, root, placed)
+    return root
+
+
+def _append_missing(source_child: Any, root: _Node, placed: set[int]) -> None:
+    if isinstance(source_child, int):
+        if source_child not in placed:
+            _append(root, source_child)
+            placed.add(source_child)
+    elif isinstance(source_child, _Node):
+        if source_child.number not in placed:
+            placed.add(source_child.number)  # type: ignore[arg-type]
+            _append(root, _Node(source_child.number, _claim(source_child.children, placed)))
+        else:
+            for grandchild in source_child.children:
+                _append_missing(grandchild, root, placed)
+
+
+def _claim(children: list[Any], placed: set[int]) -> list[Any]:
+    """A copy of source children keeping the units not placed yet (and marking them placed)."""
+    kept: list[Any] = []
+    for child in children:
+        if isinstance(child, str):
+            kept.append(child)
+        elif isinstance(child, int):
+            if child not in placed:
+                placed.add(child)
+                kept.append(child)
+        elif child.number not in placed:
+            placed.add(child.number)
+            kept.append(_Node(child.number, _claim(child.children, placed)))
+        else:
+            kept.extend(_claim(child.children, placed))
+    return kept
+
+
+def _append(root: _Node, item: Any) -> None:
+    if root.children:
+        last = root.children[-1]
+        if not isinstance(last, str) or (last and last[-1] not in WHITESPACE):
+            root.children.append(" ")
+    root.children.append(item)
+
+
+def _walk(node: _Node) -> list[Any]:
+    found: list[Any] = []
+    for child in node.children:
+        found.append(child)
+        if isinstance(child, _Node):
+            found.extend(_walk(child))
+    return found
+
+
+def _flatten(node: _Node, units: dict[int, Unit]) -> list[Token]:
+    tokens: list[Token] = []
+    for child in node.children:
+        if isinstance(child, str):
+            if child:
+                tokens.append(Text(child))
+        elif isinstance(child, int):
+            tokens.append(Atom(units[child].ref))
+        else:
+            ref = units[child.number].ref  # type: ignore[index]
+            tokens.append(Open(ref))
+            tokens.extend(_flatten(child, units))
+            tokens.append(Close(ref))
+    return tokens
+
+
+def _show(kind: str, number: int) -> str:
+    return {"open": f"⟦{number}⟧", "close": f"⟦/{number}⟧", "atom": f"⟦{number}/⟧"}.get(kind, f"⟦{number}?⟧")
+
+
+def _show_unit(number: int, unit: Unit) -> str:
+    return f"⟦{number}/⟧" if unit.kind == "atom" else f"⟦{number}⟧…⟦/{number}⟧"
+
+
+# ---------------------------------------------------------------------------------------------
+# Things inside plain text that are never translated: they become atomic items.
+
+_URL = r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'`⟦⟧]+"
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_HANDLE = r"(?<![\w@./:])@[A-Za-z0-9_]{1,39}(?![\w@])"
+_HASHTAG = r"(?<![\w&#/])#[^\W\d_][\w-]*"
+# Literal brackets in the source would be misread as placeholders: protect them too.
+_BRACKET = r"[⟦⟧]"
+PROTECTED_RE = re.compile("|".join(f"(?:{p})" for p in (_URL, _EMAIL, _HANDLE, _HASHTAG, _BRACKET)))
+_URL_TRAILING = ".,;:!?'\")]}"
+_URL_START = re.compile(r"(?:https?|ftp)://|www\.")
+
+
+def protect(text: str) -> list[Token]:
+    """Split a text into Text tokens and Atom tokens (ref: the verbatim string) for protected items."""
+    tokens: list[Token] = []
+    position = 0
+    for match in PROTECTED_RE.finditer(text):
+        start, end = match.start(), _url_end(match)
+        if start < position:
+            continue
+        if start > position:
+            tokens.append(Text(text[position:start]))
+        tokens.append(Atom(text[start:end]))
+        position = end
+    if position < len(text):
+        tokens.append(Text(text[position:]))
+    return tokens
+
+
+def _url_end(match: re.Match[str]) -> int:
+    """Sentence punctuation after a URL is not part of it; balanced parentheses are (Wikipedia)."""
+    found = match.group(0)
+    if not _URL_START.match(found):
+        return match.end()
+    end = len(found)
+    while end > 0 and found[end - 1] in _URL_TRAILING:
+        if found[end - 1] == ")" and found[:end].count("(") >= found[:end].count(")"):
+            break
+        end -= 1
+    return match.start() + end

@@ -1,0 +1,129 @@
+"""Atomic writes that skip unchanged content, and the manifest of what was written.
+
+The manifest (`OUT/.polypost-manifest.json`) lists every file a publish wrote, with a
+content hash. It is what lets a later publish remove the files of a post that is no longer
+published without ever touching a file polypost did not write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+
+MANIFEST_NAME = ".polypost-manifest.json"
+MANIFEST_VERSION = 1
+# Published files are read by a web server running as another user: 0600 (what
+# mkstemp gives) would make every page a 403.
+PUBLISHED_MODE = 0o644
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a reader sees the old file or the new one, never half.
+
+    The temporary file is in the same folder, so os.replace is a rename on one filesystem.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, PUBLISHED_MODE)
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def load_manifest(out_dir: Path) -> dict[str, str]:
+    """The files (relative path -> sha256) the last publish into `out_dir` wrote."""
+    path = out_dir / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data["files"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"{path}: not a polypost manifest ({error}); move it away to publish here") from error
+    return {str(name): str(digest) for name, digest in files.items()}
+
+
+def _check_relative(relpath: str) -> None:
+    pure = PurePosixPath(relpath)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or relpath != pure.as_posix():
+        raise ValueError(f"refusing to write outside the output folder: {relpath!r}")
+
+
+class OutputWriter:
+    """Writes one publish run's files into `out_dir` and keeps the manifest.
+
+    `write` compares content with what is on disk and leaves identical files alone, so
+    that a publish with nothing changed writes nothing (mtimes, rsync and caches stay
+    quiet). `finish` removes what the previous run wrote and this one did not.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.previous = load_manifest(out_dir)
+        self.files: dict[str, str] = {}
+        self.written: list[str] = []
+        self.unchanged: list[str] = []
+
+    def write(self, relpath: str, data: str | bytes) -> bool:
+        """Write one file (a path relative to the output folder); True when it changed."""
+        _check_relative(relpath)
+        if relpath in self.files:
+            raise ValueError(f"{relpath}: two pages of this publish want the same path")
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        self.files[relpath] = content_hash(payload)
+        path = self.out_dir / relpath
+        if path.is_file() and path.read_bytes() == payload:
+            self.unchanged.append(relpath)
+            return False
+        atomic_write(path, payload)
+        self.written.append(relpath)
+        return True
+
+    def finish(self) -> list[str]:
+        """Remove stale files, save the manifest, and return what was removed."""
+        removed = []
+        for relpath in sorted(set(self.previous) - set(self.files)):
+            path = self.out_dir / relpath
+            if not path.is_file():
+                continue
+            # A file someone edited after we wrote it is theirs now: leave it.
+            if content_hash(path.read_bytes()) != self.previous[relpath]:
+                continue
+            path.unlink()
+            removed.append(relpath)
+            self._remove_empty_parents(path.parent)
+        self._save_manifest()
+        return removed
+
+    def _remove_empty_parents(self, folder: Path) -> None:
+        root = self.out_dir.resolve()
+        while folder.resolve() != root and root in folder.resolve().parents:
+            try:
+                folder.rmdir()  # only succeeds when empty: never removes someone's files
+            except OSError:
+                return
+            folder = folder.parent
+
+    def _save_manifest(self) -> None:
+        manifest = {"version": MANIFEST_VERSION, "files": dict(sorted(self.files.items()))}
+        payload = (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        path = self.out_dir / MANIFEST_NAME
+        if path.is_file() and path.read_bytes() == payload:
+            return
+        atomic_write(path, payload)

@@ -1,0 +1,300 @@
+"""The static HTML publisher: post pages, home pages, the language chooser.
+
+Layout (CLI.md, "Output layout"): `OUT/<lang>/<slug>/index.html` for posts,
+`OUT/<lang>/index.html` and `OUT/<lang>/page/<n>/index.html` for homes, `OUT/index.html`
+for the chooser. With language subdomains the files stay in `OUT/<lang>/` and only the
+URLs change. The sitemap and feeds are written by their own modules.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bs4 import BeautifulSoup
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from polypost.models import Comment, Post
+from polypost.publish import feeds, sitemap
+from polypost.publish.atomic import OutputWriter
+from polypost.publish.site import (
+    PageVersion,
+    PostEntry,
+    Publisher,
+    PublishSettings,
+    parse_datetime,
+    register_publisher,
+    url_path_segment,
+)
+
+DESCRIPTION_LENGTH = 160
+ROOT_PATH = "index.html"
+
+try:  # babel comes with trafilatura; the fallback below covers en and es without it
+    from babel.dates import format_date as _babel_format_date
+except ImportError:  # pragma: no cover - depends on the environment
+    _babel_format_date = None
+
+_MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre"],
+}
+
+
+def format_day(moment: datetime, lang: str) -> str:
+    """The date as a reader of `lang` writes it: "March 4, 2025" / "4 de marzo de 2025"."""
+    if _babel_format_date is not None:
+        try:
+            return _babel_format_date(moment.date(), format="long", locale=lang.replace("-", "_"))
+        except (ValueError, LookupError):
+            pass
+    months = _MONTHS.get(lang.split("-")[0], _MONTHS["en"])
+    month = months[moment.month - 1]
+    if lang.startswith("es"):
+        return f"{moment.day} de {month} de {moment.year}"
+    return f"{month} {moment.day}, {moment.year}"
+
+
+def datetime_attribute(moment: datetime, date_only: bool) -> str:
+    """A valid value for <time datetime>: the date alone when the source gave no time."""
+    return moment.date().isoformat() if date_only else moment.isoformat()
+
+
+def summarize(body_html: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """A meta description from a body: its text, cut at a word before `limit` chars."""
+    text = re.sub(r"\s+", " ", BeautifulSoup(body_html or "", "lxml").get_text(" ")).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"
+
+
+def html_locate(post: Post, lang: str, slug: str, settings: PublishSettings) -> tuple[str, str]:
+    return f"{lang}/{slug}/index.html", f"{settings.lang_base(lang)}{url_path_segment(slug)}/"
+
+
+def home_location(lang: str, page: int, settings: PublishSettings) -> tuple[str, str]:
+    if page == 1:
+        return f"{lang}/index.html", settings.lang_base(lang)
+    return f"{lang}/page/{page}/index.html", f"{settings.lang_base(lang)}page/{page}/"
+
+
+def root_url(settings: PublishSettings) -> str:
+    return settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
+
+
+def make_environment(settings: PublishSettings) -> Environment:
+    """Jinja2 with the user's templates folder (if any) searched before ours."""
+    loaders = []
+    if settings.templates_dir is not None:
+        if not settings.templates_dir.is_dir():
+            raise ValueError(f"templates_dir {settings.templates_dir}: not a folder")
+        loaders.append(FileSystemLoader(str(settings.templates_dir)))
+    loaders.append(PackageLoader("polypost.publish", "templates"))
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,  # a typo in a user template fails loudly, naming the variable
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass
+class Link:
+    url: str
+    label: str
+    lang: str
+
+
+@dataclass
+class PageContext:
+    """What every template sees as `page`."""
+
+    lang: str
+    title: str
+    url: str
+    description: str
+    site_title: str
+    home_url: str
+    feed_url: str
+    alternates: list[tuple[str, str]]
+    switcher: list[Link]
+    og_locale: str
+    og_locale_alternates: list[str]
+    text: dict[str, str]
+    og_type: str = "website"
+    image: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _page_context(lang: str, title: str, url: str, description: str, alternates: list[tuple[str, str]],
+                  switcher: list[Link], settings: PublishSettings) -> PageContext:
+    other_langs = [code for code, _ in alternates if code not in (lang, "x-default")]
+    return PageContext(
+        lang=lang,
+        title=title,
+        url=url,
+        description=description,
+        site_title=settings.site_title.get(lang, ""),
+        home_url=settings.lang_base(lang),
+        feed_url=settings.lang_base(lang) + "feed.xml",
+        alternates=alternates,
+        switcher=switcher,
+        og_locale=settings.og_locales.get(lang, lang.replace("-", "_")),
+        og_locale_alternates=[settings.og_locales.get(code, code.replace("-", "_")) for code in other_langs],
+        text=settings.text(lang),
+    )
+
+
+def _translation_note(version: PageVersion, original: PageVersion, settings: PublishSettings) -> Markup | None:
+    if version.status == "original":
+        return None
+    wording = (settings.reviewed_note if version.status == "reviewed" else settings.mt_note).get(version.lang)
+    if not wording:
+        return None
+    link = Markup('<a href="{}" hreflang="{}">{}</a>').format(
+        original.url, original.lang, settings.text(version.lang)["original"]
+    )
+    if "{original}" not in wording:
+        return escape(wording) + Markup(" ") + link
+    before, _, after = wording.partition("{original}")
+    return escape(before) + link + escape(after)
+
+
+def _comment_tree(comments: list[Comment], lang: str) -> list[dict[str, Any]]:
+    """Comments as nested nodes for a recursive template loop; bad parents become top level."""
+    nodes = []
+    for comment in comments:
+        moment, date_only = parse_datetime(comment.published)
+        nodes.append({
+            "author": comment.author,
+            "html": Markup(comment.html or ""),  # trusted: cleaned by the pipeline
+            "lang": comment.lang or "",  # "" tells readers and screen readers "unknown"
+            "date": format_day(moment, lang) if moment else None,
+            "datetime": datetime_attribute(moment, date_only) if moment else None,
+            "replies": [],
+        })
+    roots = []
+    for index, comment in enumerate(comments):
+        parent = comment.parent
+        if parent is not None and 0 <= parent < index:
+            nodes[parent]["replies"].append(nodes[index])
+        else:
+            roots.append(nodes[index])
+    return roots
+
+
+def render_post(env: Environment, entry: PostEntry, lang: str, settings: PublishSettings) -> str:
+    version = entry.versions[lang]
+    original = entry.versions[settings.source_lang]
+    switcher = [
+        Link(url=other.url, label=settings.text(code)["switch_to"], lang=code)
+        for code, other in entry.versions.items()
+        if code != lang
+    ]
+    page = _page_context(
+        lang, version.title, version.url, version.description or summarize(version.html),
+        entry.alternates(settings), switcher, settings,
+    )
+    page.og_type = "article"
+    page.image = version.image
+    return env.get_template("post.html").render(
+        page=page,
+        post={
+            "title": version.title,
+            "author": version.author,
+            "date": format_day(version.published, lang) if version.published else None,
+            "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
+            "body": Markup(version.html),  # trusted: segmented and reassembled by the pipeline
+            "tags": version.tags,
+            "tags_lang": settings.source_lang,  # tags are not translated
+            "note": _translation_note(version, original, settings),
+            "status": version.status,
+            "comments": _comment_tree(version.comments, lang),
+        },
+    )
+
+
+def render_home(env: Environment, lang: str, versions: list[PageVersion], page_number: int, page_count: int,
+                settings: PublishSettings) -> str:
+    _, url = home_location(lang, page_number, settings)
+    alternates: list[tuple[str, str]] = []
+    switcher = [
+        Link(url=settings.lang_base(code), label=settings.text(code)["switch_to"], lang=code)
+        for code in settings.langs()
+        if code != lang
+    ]
+    if page_number == 1:
+        # The homes are a pair too; the chooser at the root is their fallback.
+        alternates = [(code, settings.lang_base(code)) for code in settings.langs()]
+        alternates.append(("x-default", root_url(settings)))
+    text = settings.text(lang)
+    title = settings.site_title.get(lang, "")
+    if page_number > 1:
+        title = f"{title} · {text['page_of'].format(page=page_number, pages=page_count)}"
+    page = _page_context(lang, title, url, title, alternates, switcher, settings)
+    items = [
+        {
+            "title": version.title,
+            "url": version.url,
+            "date": format_day(version.published, lang) if version.published else None,
+            "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
+            "summary": version.description or summarize(version.html),
+        }
+        for version in versions
+    ]
+    newer = home_location(lang, page_number - 1, settings)[1] if page_number > 1 else None
+    older = home_location(lang, page_number + 1, settings)[1] if page_number < page_count else None
+    return env.get_template("home.html").render(
+        page=page,
+        items=items,
+        pagination={"page": page_number, "pages": page_count, "newer": newer, "older": older},
+    )
+
+
+def render_chooser(env: Environment, settings: PublishSettings) -> str:
+    lang = settings.x_default
+    alternates = [(code, settings.lang_base(code)) for code in settings.langs()]
+    alternates.append(("x-default", root_url(settings)))
+    choices = [
+        Link(url=settings.lang_base(code), label=settings.text(code)["language_name"], lang=code)
+        for code in settings.langs()
+    ]
+    title = settings.site_title.get(lang, "")
+    page = _page_context(lang, title, root_url(settings), title, alternates, [], settings)
+    headings = [(code, settings.text(code)["choose"]) for code in settings.langs()]
+    return env.get_template("chooser.html").render(page=page, choices=choices, headings=headings)
+
+
+def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: PublishSettings) -> None:
+    env = make_environment(settings)
+    for entry in entries:
+        for lang, version in entry.versions.items():
+            writer.write(version.path, render_post(env, entry, lang, settings))
+    for lang in settings.langs():
+        versions = [entry.versions[lang] for entry in entries if lang in entry.versions]
+        size = max(1, settings.page_size)
+        page_count = max(1, math.ceil(len(versions) / size))
+        for number in range(1, page_count + 1):
+            chunk = versions[(number - 1) * size : number * size]
+            path, _ = home_location(lang, number, settings)
+            writer.write(path, render_home(env, lang, chunk, number, page_count, settings))
+        writer.write(f"{lang}/feed.xml", feeds.render_feed(lang, versions, settings))
+    writer.write(ROOT_PATH, render_chooser(env, settings))
+    home_pair = sitemap.SitemapUrl.pair(
+        {code: settings.lang_base(code) for code in settings.langs()}, root_url(settings)
+    )
+    urls = home_pair + [url for entry in entries for url in sitemap.urls_for_entry(entry, settings)]
+    for path, payload in sitemap.render_sitemaps(urls, root_url(settings), settings.sitemap_max_urls).items():
+        writer.write(path, payload)
+
+
+register_publisher(Publisher(name="html", locate=html_locate, write=write_html_site))

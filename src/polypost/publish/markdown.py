@@ -1,0 +1,73 @@
+"""Hugo content output: page bundles with one file per language.
+
+`content/posts/<slug>/index.md` (source language) and `index.es.md` in the same folder:
+Hugo pairs translations by file name within a bundle, and `translationKey` pairs them
+even if a user moves one. Bodies stay HTML (the pipeline's output, links and all), which
+Hugo renders when `markup.goldmark.renderer.unsafe = true`; for a site that keeps that
+off, `hugo_content_ext = "html"` writes `index.html` / `index.es.html`, which Hugo
+renders as HTML content without the setting.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import yaml
+
+from polypost.models import Post
+from polypost.publish.site import Publisher, register_publisher, url_path_segment
+
+if TYPE_CHECKING:
+    from polypost.publish.atomic import OutputWriter
+    from polypost.publish.site import PageVersion, PostEntry, PublishSettings
+
+CONTENT_SECTION = "content/posts"
+
+
+def hugo_locate(post: Post, lang: str, slug: str, settings: "PublishSettings") -> tuple[str, str]:
+    """Path of the content file, and the URL Hugo gives it with its default settings.
+
+    Hugo serves the default language at the site root and the others under /<lang>/
+    (or at their own baseURL when the user configured one).
+    """
+    ext = settings.hugo_content_ext
+    name = f"index.{ext}" if lang == settings.source_lang else f"index.{lang}.{ext}"
+    if lang == settings.source_lang:
+        base = settings.lang_base_urls.get(lang) or settings.base_url
+    else:
+        base = settings.lang_base(lang)
+    base = base if base.endswith("/") else base + "/"
+    return f"{CONTENT_SECTION}/{post.slug}/{name}", f"{base}posts/{url_path_segment(slug)}/"
+
+
+def front_matter(version: "PageVersion", post: Post) -> dict[str, object]:
+    matter: dict[str, object] = {"title": version.title}
+    if post.published:
+        matter["date"] = post.published
+    matter["slug"] = version.slug
+    if version.description:
+        matter["description"] = version.description
+    matter["translationKey"] = post.id
+    if version.author:
+        matter["author"] = version.author
+    if version.tags:
+        matter["tags"] = list(version.tags)
+    if version.status != "original":
+        matter["translation"] = version.status  # machine, flagged or reviewed: for a template's note
+    return matter
+
+
+def render_content(version: "PageVersion", post: Post) -> str:
+    matter = yaml.safe_dump(front_matter(version, post), allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{matter}---\n\n{version.html.strip()}\n"
+
+
+def write_hugo_site(entries: list["PostEntry"], writer: "OutputWriter", settings: "PublishSettings") -> None:
+    if settings.hugo_content_ext not in ("md", "html"):
+        raise ValueError(f"hugo_content_ext {settings.hugo_content_ext!r}: use 'md' or 'html'")
+    for entry in entries:
+        for version in entry.versions.values():
+            writer.write(version.path, render_content(version, entry.post))
+
+
+register_publisher(Publisher(name="hugo", locate=hugo_locate, write=write_hugo_site))

@@ -1,0 +1,92 @@
+"""sitemap.xml with `xhtml:link` alternates for every language pair.
+
+Google reads hreflang from the sitemap as well as from the pages; both must agree, so
+the alternates here come from the same `PostEntry.alternates` the pages use. Past
+`max_urls` (50,000 is the protocol's limit) the URLs are split into `sitemap-<n>.xml`
+files and `sitemap.xml` becomes a sitemap index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+if TYPE_CHECKING:
+    from polypost.publish.site import PostEntry, PublishSettings
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+NSMAP = {None: SITEMAP_NS, "xhtml": XHTML_NS}
+PROTOCOL_MAX_URLS = 50_000
+
+
+@dataclass
+class SitemapUrl:
+    loc: str
+    lastmod: datetime | None = None
+    alternates: list[tuple[str, str]] = field(default_factory=list)  # (hreflang, absolute url)
+
+    @classmethod
+    def pair(cls, urls_by_lang: dict[str, str], x_default: str | None) -> list["SitemapUrl"]:
+        """One <url> per language version, each listing every version (itself included)."""
+        alternates = list(urls_by_lang.items())
+        if x_default and len(alternates) > 1:
+            alternates.append(("x-default", x_default))
+        if len(alternates) < 2:
+            alternates = []
+        return [cls(loc=url, alternates=alternates) for url in urls_by_lang.values()]
+
+
+def urls_for_entry(entry: "PostEntry", settings: "PublishSettings") -> list[SitemapUrl]:
+    alternates = entry.alternates(settings)
+    return [SitemapUrl(loc=v.url, lastmod=v.updated, alternates=alternates) for v in entry.versions.values()]
+
+
+def _w3c_datetime(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _serialize(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def render_urlset(urls: list[SitemapUrl]) -> bytes:
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=NSMAP)
+    for item in urls:
+        url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = item.loc
+        if item.lastmod is not None:
+            etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = _w3c_datetime(item.lastmod)
+        for hreflang, href in item.alternates:
+            etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
+    return _serialize(urlset)
+
+
+def render_index(sitemap_urls: list[tuple[str, datetime | None]]) -> bytes:
+    index = etree.Element(f"{{{SITEMAP_NS}}}sitemapindex", nsmap={None: SITEMAP_NS})
+    for loc, lastmod in sitemap_urls:
+        entry = etree.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
+        etree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = loc
+        if lastmod is not None:
+            etree.SubElement(entry, f"{{{SITEMAP_NS}}}lastmod").text = _w3c_datetime(lastmod)
+    return _serialize(index)
+
+
+def render_sitemaps(urls: list[SitemapUrl], root_url: str, max_urls: int = PROTOCOL_MAX_URLS) -> dict[str, bytes]:
+    """Files to write (path relative to the site root -> content): one urlset, or an index."""
+    max_urls = max(1, min(max_urls, PROTOCOL_MAX_URLS))
+    if len(urls) <= max_urls:
+        return {"sitemap.xml": render_urlset(urls)}
+    files: dict[str, bytes] = {}
+    children: list[tuple[str, datetime | None]] = []
+    for number, start in enumerate(range(0, len(urls), max_urls), start=1):
+        chunk = urls[start : start + max_urls]
+        name = f"sitemap-{number}.xml"
+        files[name] = render_urlset(chunk)
+        dates = [item.lastmod for item in chunk if item.lastmod is not None]
+        children.append((root_url + name, max(dates) if dates else None))
+    files["sitemap.xml"] = render_index(children)
+    return files

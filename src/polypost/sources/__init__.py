@@ -1,0 +1,1 @@
+"""Where posts come from: one module per kind of input, each yielding SourcePost or SourceProblem."""

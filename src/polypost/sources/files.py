@@ -1,0 +1,298 @@
+"""Local files and folders: HTML pages, HTML fragments and Markdown with front matter.
+
+Markdown is rendered with markdown-it-py (CommonMark, plus GitHub-style tables and strikethrough):
+it is maintained, spec-tested, and renders raw HTML in posts as written, which blog Markdown relies
+on (Hugo posts open with an <img> tag, for instance).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from bs4 import BeautifulSoup
+
+from polypost.extract import ExtractError, decode_html, extract_page, is_full_page
+from polypost.models import SourcePost, SourceProblem
+
+__all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file_posts", "read_file_post"]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+HTML_SUFFIXES = (".html", ".htm")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+JEKYLL_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
+
+def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourcePost | SourceProblem]:
+    """Every post under `paths` (files, or folders walked recursively in sorted order).
+
+    Hidden files and folders (.git, .DS_Store) are passed over. A file that cannot be read yields a
+    SourceProblem and the walk goes on; `limit` counts the posts yielded, not the problems.
+    """
+    posts = 0
+    for path in _walk(paths):
+        if limit is not None and posts >= limit:
+            return
+        item = read_file_post(path, max_bytes=max_bytes)
+        if isinstance(item, SourcePost):
+            posts += 1
+        yield item
+
+
+def _walk(paths: Sequence[str | Path]) -> Iterator[str]:
+    for given in paths:
+        given = str(given)
+        if os.path.isdir(given):
+            for folder, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield os.path.join(folder, name)
+        else:
+            yield given  # a missing file becomes a SourceProblem in read_file_post
+
+
+def read_file_post(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourcePost | SourceProblem:
+    """One file -> a post, or a problem that says what is wrong with it."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in HTML_SUFFIXES + MARKDOWN_SUFFIXES:
+        return SourceProblem(origin=path, error=f"unsupported file type {suffix or '(no extension)'}",
+                             skipped=True)
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            return SourceProblem(origin=path, error=f"file is {size:,} bytes, over the limit of {max_bytes:,} "
+                                                    "(raise max_bytes to read it)")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        return SourceProblem(origin=path, error=f"cannot read file: {err.strerror or err}")
+    if not data.strip():
+        return SourceProblem(origin=path, error="empty file")
+    nul = data.find(b"\x00")
+    if nul >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs too
+        return SourceProblem(origin=path, error=f"binary file (NUL byte at offset {nul}), not text")
+    try:
+        if suffix in HTML_SUFFIXES:
+            return _html_post(path, decode_html(data, path))
+        return _markdown_post(path, _decode_utf8(data, path))
+    except (ExtractError, FrontMatterError) as err:
+        return SourceProblem(origin=path, error=str(err))
+
+
+class FrontMatterError(ValueError):
+    """YAML or TOML front matter that does not parse."""
+
+
+def _decode_utf8(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ExtractError(f"{path}: not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start} "
+                           f"is invalid ({err.reason})") from None
+
+
+# ---------------------------------------------------------------- HTML
+
+def _html_post(path: str, text: str) -> SourcePost:
+    if is_full_page(text):
+        post = extract_page(text, origin=path)
+        post.source = "files"
+        if not post.title:
+            post.title = _title_from_filename(path)
+        return post
+    fragment = BeautifulSoup(text, "html.parser")  # html.parser: no <html><body> wrapped around it
+    heading = fragment.find("h1")
+    title = " ".join(heading.get_text(" ").split()) if heading else ""
+    if heading is not None:
+        heading.decompose()
+    return SourcePost(origin=path, title=title or _title_from_filename(path), html=str(fragment).strip(),
+                      source="files", slug=_slug_from_path(path))
+
+
+# ---------------------------------------------------------------- Markdown
+
+def _markdown_post(path: str, text: str) -> SourcePost:
+    meta, body = _split_front_matter(text, path)
+    html = render_markdown(body)
+    slug_from_name = _slug_from_path(path)
+    title = _as_text(meta.get("title"))
+    if not title:
+        fragment = BeautifulSoup(html, "html.parser")
+        heading = fragment.find("h1")
+        if heading is not None:
+            title = " ".join(heading.get_text(" ").split())
+            heading.decompose()
+            html = str(fragment).strip()
+    tags = _as_list(meta.get("tags")) + [c for c in _as_list(meta.get("categories"))
+                                         if c not in _as_list(meta.get("tags"))]
+    authors = meta.get("authors") if meta.get("authors") is not None else meta.get("author")
+    return SourcePost(
+        origin=path,
+        title=title or _title_from_filename(path),
+        html=html,
+        source="files",
+        url=_as_text(meta.get("url") or meta.get("canonical") or meta.get("canonical_url")) or None,
+        slug=_as_text(meta.get("slug")) or slug_from_name,
+        author=", ".join(_as_list(authors)) or None,
+        published=_date_text(meta.get("date") or meta.get("published")) or _date_from_filename(path)
+        or _date_from_permalink(_as_text(meta.get("path") or meta.get("permalink") or meta.get("url"))),
+        description=_as_text(meta.get("description") or meta.get("summary") or meta.get("excerpt")) or None,
+        image=_as_text(meta.get("image") or meta.get("cover")) or None,
+        tags=tags,
+        lang_hint=_as_text(meta.get("lang") or meta.get("language")) or None,
+    )
+
+
+def render_markdown(text: str) -> str:
+    """CommonMark -> HTML, with tables and strikethrough, raw HTML kept as written."""
+    return _markdown_renderer().render(text).strip()
+
+
+_RENDERER: Any = None  # the one MarkdownIt instance of this module (building it compiles its rules)
+
+
+def _markdown_renderer() -> Any:
+    global _RENDERER
+    if _RENDERER is None:
+        from markdown_it import MarkdownIt
+
+        _RENDERER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return _RENDERER
+
+
+_FENCES = {"---": "yaml", "+++": "toml"}
+
+
+def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
+    """(front matter, body): YAML between --- lines or TOML between +++ lines; none is fine."""
+    lines = text.split("\n")
+    fence = lines[0].strip() if lines else ""
+    if fence not in _FENCES:
+        return {}, text
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == fence)
+    except StopIteration:
+        raise FrontMatterError(f"{path}: front matter opened with {fence} on line 1 is never closed") from None
+    raw = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1:])
+    kind = _FENCES[fence]
+    try:
+        meta = _parse_yaml(raw) if kind == "yaml" else _parse_toml(raw)
+    except Exception as err:  # each parser has its own error types; all mean the same thing here
+        raise FrontMatterError(f"{path}: malformed {kind.upper()} front matter{_error_line(err)}: "
+                               f"{_first_line(err)}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FrontMatterError(f"{path}: {kind.upper()} front matter is a {type(meta).__name__}, "
+                               "not a mapping of keys to values")
+    return meta, body
+
+
+def _parse_yaml(raw: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(raw)
+
+
+def _parse_toml(raw: str) -> Any:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    return tomllib.loads(raw)
+
+
+def _error_line(err: Exception) -> str:
+    """" on line N" of the file (front matter starts on line 2), when the parser says where."""
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None:
+        return f" on line {mark.line + 2}"
+    match = re.search(r"line (\d+)", str(err))
+    return f" on line {int(match.group(1)) + 1}" if match else ""
+
+
+def _first_line(err: Exception) -> str:
+    return (getattr(err, "problem", None) or str(err)).strip().splitlines()[0]
+
+
+# ---------------------------------------------------------------- names and values
+
+def _stem(path: str) -> str:
+    """The name a post is known by: its file name, or its folder's for a Hugo index.md."""
+    p = Path(path)
+    stem = p.stem
+    if stem in ("index", "_index"):
+        return p.parent.name or stem
+    if stem.endswith((".index", "._index")):  # a bundle flattened to "name.index.md"
+        return stem.rsplit(".", 1)[0]
+    return stem
+
+
+def _slug_from_path(path: str) -> str:
+    stem = _stem(path)
+    match = JEKYLL_NAME_RE.match(stem)
+    return (match.group(4) if match else stem).strip()
+
+
+def _date_from_filename(path: str) -> str | None:
+    match = JEKYLL_NAME_RE.match(_stem(path))
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+    except ValueError:
+        return None  # "2019-13-45-x.md" is a name, not a date
+
+
+def _date_from_permalink(permalink: str) -> str | None:
+    """"2019/05/15/4-Years-Of-Rust" (Zola's path, a Jekyll permalink) -> "2019-05-15"."""
+    match = re.search(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$)", permalink)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _title_from_filename(path: str) -> str:
+    words = re.sub(r"[-_]+", " ", _slug_from_path(path)).strip()
+    return words[:1].upper() + words[1:] if words else Path(path).name
+
+
+def _date_text(value: Any) -> str | None:
+    """Front matter dates (YAML gives date/datetime objects, TOML too) -> ISO 8601."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat() if "T" in text or " " in text \
+            else date.fromisoformat(text).isoformat()
+    except ValueError:
+        return text  # kept as written: a date the author wrote is better than none
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_as_text(v) for v in value)
+    return " ".join(str(value).split())
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, (list, tuple)):
+        return [_as_text(v) for v in value if _as_text(v)]
+    return [_as_text(value)]

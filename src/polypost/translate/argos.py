@@ -1,0 +1,224 @@
+"""Argos Translate engine: the package's CTranslate2 model driven directly, batched.
+
+argostranslate's own `translate()` batches one paragraph at a time and turns every "_" into a
+space when decoding; here every sentence of the whole batch goes to one `translate_batch` call
+and SentencePiece decodes the pieces itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from polypost.hookspecs import hookimpl
+from polypost.translate.base import EngineError, EngineUnavailable
+
+# Newlines and tabs inside a sentence break the model's context; spaces do not.
+_INNER_WHITESPACE = re.compile(r"[\t\r\n\f\v]+")
+
+
+@dataclass
+class Timings:
+    """Seconds spent per step, summed over calls (for benchmarks and --verbose output)."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def add(self, step: str, since: float) -> float:
+        now = time.perf_counter()
+        self.seconds[step] += now - since
+        return now
+
+
+def default_threads() -> tuple[int, int]:
+    """(inter_threads, intra_threads): parallel batches beat parallel matrix maths here.
+
+    Measured on 2 cores (benchmarks/engine_throughput.py): inter=cores, intra=1 is fastest as
+    long as max_batch_size splits the input into several batches.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores), 1
+
+
+class ArgosEngine:
+    name = "argos"
+
+    def __init__(
+        self,
+        source_lang: str = "en",
+        target_lang: str = "es",
+        *,
+        package: Any = None,
+        beam_size: int = 2,
+        inter_threads: int | None = None,
+        intra_threads: int | None = None,
+        max_batch_size: int = 1024,
+        device: str | None = None,
+        compute_type: str | None = None,
+        max_decoding_length: int = 256,
+    ) -> None:
+        import ctranslate2
+        import sentencepiece
+
+        from polypost.translate.argos_packages import find_installed
+
+        self.source_lang, self.target_lang = source_lang, target_lang
+        self.package = package or find_installed(source_lang, target_lang)
+        if self.package is None:
+            raise EngineUnavailable(
+                f"No Argos package for {source_lang}->{target_lang} is installed. Install one with "
+                "`polypost models install` (from the Argos index) or "
+                "`polypost models install --file X.argosmodel`."
+            )
+        package_path = Path(self.package.package_path)
+        model_dir = package_path / "model"
+        sp_model = package_path / "sentencepiece.model"
+        if not sp_model.is_file():
+            raise EngineUnavailable(
+                f"Argos package {package_path} has no sentencepiece.model; polypost supports "
+                "SentencePiece packages only (every current en->es package is one)."
+            )
+        if device is None:
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        if compute_type is None:
+            compute_type = "int8_float16" if device == "cuda" else "int8"
+        default_inter, default_intra = default_threads()
+        self.options = {
+            "beam_size": beam_size,
+            "max_batch_size": max_batch_size,
+            "max_decoding_length": max_decoding_length,
+        }
+        try:
+            self.translator = ctranslate2.Translator(
+                str(model_dir),
+                device=device,
+                compute_type=compute_type,
+                inter_threads=inter_threads or default_inter,
+                intra_threads=intra_threads if intra_threads is not None else default_intra,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise EngineUnavailable(f"Cannot load the Argos model in {model_dir}: {exc}") from exc
+        self.tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
+        self.target_prefix = getattr(self.package, "target_prefix", "") or ""
+        self.version = package_version_string(self.package)
+        self.timings = Timings()
+
+    def translate(self, texts: list[str]) -> list[str]:
+        from polypost.sentences import split_sentences
+
+        t = time.perf_counter()
+        # layout[i]: the pieces of text i, each (leading ws, index into `sentences` or None, trailing ws)
+        layout: list[list[tuple[str, int | None, str]]] = []
+        sentences: list[str] = []
+        for text in texts:
+            parts: list[tuple[str, int | None, str]] = []
+            for piece in split_sentences(text, self.source_lang) if text.strip() else [text]:
+                core = piece.strip()
+                if not core:
+                    parts.append((piece, None, ""))
+                    continue
+                start = piece.index(core)
+                sentences.append(_INNER_WHITESPACE.sub(" ", core))
+                parts.append((piece[:start], len(sentences) - 1, piece[start + len(core):]))
+            layout.append(parts)
+        t = self.timings.add("splitting", t)
+
+        tokens = [self.tokenizer.encode(s, out_type=str) for s in sentences]
+        t = self.timings.add("tokenizing", t)
+
+        translated = self._translate_tokens(tokens)
+        t = self.timings.add("translating", t)
+
+        decoded = [self.tokenizer.decode_pieces(pieces) for pieces in translated]
+        t = self.timings.add("detokenizing", t)
+
+        out = [
+            "".join(lead + ("" if i is None else decoded[i]) + trail for lead, i, trail in parts)
+            for parts in layout
+        ]
+        self.timings.add("reassembly", t)
+        return out
+
+    def _translate_tokens(self, tokens: list[list[str]]) -> list[list[str]]:
+        if not tokens:
+            return []
+        prefix = [[self.target_prefix] for _ in tokens] if self.target_prefix else None
+        try:
+            results = self.translator.translate_batch(
+                tokens,
+                target_prefix=prefix,
+                batch_type="tokens",
+                max_batch_size=self.options["max_batch_size"],
+                beam_size=self.options["beam_size"],
+                max_decoding_length=self.options["max_decoding_length"],
+                replace_unknowns=True,  # an unknown source token (a rare symbol) is copied
+                length_penalty=0.2,  # as argostranslate does
+            )
+        except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError and others
+            raise EngineError(
+                f"Argos model {self.package.package_path} failed on a batch of "
+                f"{len(tokens)} sentences: {exc}"
+            ) from exc
+        out = []
+        for result in results:
+            hypothesis = result.hypotheses[0]
+            if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
+                hypothesis = hypothesis[1:]
+            out.append(hypothesis)
+        return out
+
+    def close(self) -> None:
+        translator = getattr(self, "translator", None)
+        if translator is not None:
+            translator.unload_model()
+            self.translator = None
+
+
+# Owned by _model_hash: file state -> sha256 of its content.
+_file_hashes: dict[tuple[str, int, int], str] = {}
+
+
+def package_version_string(package: Any) -> str:
+    """code-version-hash, where the hash covers the model and the tokenizer files."""
+    path = Path(package.package_path)
+    code = getattr(package, "code", None) or f"translate-{package.from_code}_{package.to_code}"
+    return f"{code}-{package.package_version or '0'}-{_model_hash(path)[:12]}"
+
+
+def _model_hash(package_path: Path) -> str:
+    files = sorted(p for p in (package_path / "model").rglob("*") if p.is_file())
+    files += [p for p in (package_path / "sentencepiece.model",) if p.is_file()]
+    digest = hashlib.sha256()
+    for file in files:
+        info = file.stat()
+        # Content-hashing 80+ MB costs ~0.2 s; cache it per file state within the process.
+        key = (str(file), info.st_size, info.st_mtime_ns)
+        if key not in _file_hashes:
+            with open(file, "rb") as handle:
+                _file_hashes[key] = _sha256_file(handle)
+        digest.update(file.relative_to(package_path).as_posix().encode() + b"\0")
+        digest.update(_file_hashes[key].encode())
+    return digest.hexdigest()
+
+
+def _sha256_file(handle: Any) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def is_available(source_lang: str, target_lang: str) -> bool:
+    from polypost.translate.argos_packages import find_installed
+
+    return find_installed(source_lang, target_lang) is not None
+
+
+@hookimpl
+def register_engines(register: Any) -> None:
+    register("argos", ArgosEngine, available=is_available, auto_priority=100)

@@ -1,0 +1,313 @@
+"""Real Argos packages, built at test time: SentencePiece + a CTranslate2 "copy" Transformer.
+
+The model's weights are set by hand so that it returns its input token by token: the decoder at
+step t attends to source position t (position vectors in their own sub-space of the hidden
+state) and writes that position's token vector into a third sub-space, which the output
+projection reads. `add_source_eos` makes it emit </s> right after the last source token. So a
+test can check exact output through the real CTranslate2 and SentencePiece code paths.
+
+Use `build_argos_package(out_dir, size)` (cached per session) or the fixtures below.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+# -- generated English text --------------------------------------------------------------------
+_VOCAB = {
+    "adj": "clean quiet modern tiny huge rapid gentle useful famous fresh ancient open private "
+           "remote secure offline online plain tricky bright dark cheap costly".split(),
+    "noun": "post blog server model translation language sentence paragraph reader writer story "
+            "recipe garden kitchen city journey guide camera photo laptop phone script release "
+            "library package project team tea evening holiday hill lake coast novel".split(),
+    "verb": "write read translate build check ship share bake visit explore install upgrade "
+            "fetch review compare polish explain debate enjoy publish weigh".split(),
+    "name": "Ana Ben Chloe Diego Emma Seville Paris Rust Debian Argos Chile Peru".split(),
+}
+_PATTERNS = (
+    "Today I want to {verb} a {adj} {noun} with {name}.",
+    "Every {adj} {noun} needs a {noun} that can {verb} it.",
+    "Did {name} really {verb} the {adj} {noun}?",
+    "The {noun} from {name} looked {adj}, and the {noun} felt {adj}!",
+    "On {num} occasions we tried to {verb} the {noun} in {name}.",
+    "It took {num} minutes to {verb} my {adj} {noun}.",
+    "Hola, esto es una prueba del {noun} en {name}.",
+)
+
+
+def generated_sentence(rng: random.Random) -> str:
+    text = rng.choice(_PATTERNS)
+    while "{" in text:
+        for slot, words in _VOCAB.items():
+            text = text.replace("{" + slot + "}", rng.choice(words), 1)
+        text = text.replace("{num}", str(rng.randint(2, 500)), 1)
+    return text
+
+
+def generated_paragraphs(count: int, seed: int = 7, sentences: tuple[int, int] = (3, 6)) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        " ".join(generated_sentence(rng) for _ in range(rng.randint(*sentences)))
+        for _ in range(count)
+    ]
+
+
+# -- SentencePiece ---------------------------------------------------------------------------
+def train_tokenizer(work: Path, vocab_size: int = 800) -> Path:
+    import sentencepiece
+
+    rng = random.Random(3)
+    corpus = work / "corpus.txt"
+    corpus.write_text("\n".join(generated_sentence(rng) for _ in range(600)) + "\n", encoding="utf-8")
+    sentencepiece.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(work / "spm"), vocab_size=vocab_size,
+        model_type="unigram", character_coverage=1.0, hard_vocab_limit=False,
+        byte_fallback=True,  # any character (placeholders, "_", emoji) becomes byte pieces
+        normalization_rule_name="identity", remove_extra_whitespaces=False,  # copy exactly
+        minloglevel=2, num_threads=2,
+    )
+    return work / "spm.model"
+
+
+# -- the copy Transformer -------------------------------------------------------------------
+@dataclass(frozen=True)
+class ModelSize:
+    layers: int
+    d_model: int
+    heads: int
+    ffn: int
+    vocab: int | None  # pad the vocabulary to this size (realistic output projection)
+    quantization: str
+    noise: float  # distinct tiny weights per layer, so CTranslate2 cannot share identical layers
+
+
+SIZES = {
+    "tiny": ModelSize(1, 128, 2, 64, None, "float32", 0.0),
+    "base": ModelSize(6, 512, 8, 2048, 32000, "int8", 1e-4),
+}
+
+
+def _unit_vectors(rng: np.random.Generator, count: int, dim: int) -> np.ndarray:
+    vectors = rng.standard_normal((count, dim)).astype(np.float32)
+    vectors -= vectors.mean(axis=1, keepdims=True)  # zero mean: LayerNorm only rescales them
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def build_copy_model(out_dir: Path, tokens: list[str], size: ModelSize, max_positions: int = 1024) -> None:
+    from ctranslate2.specs import transformer_spec
+
+    rng = np.random.default_rng(11)
+    d, head_dim, vocab = size.d_model, size.d_model // size.heads, len(tokens)
+
+    def filler(*shape: int) -> np.ndarray:
+        if size.noise:
+            return (rng.standard_normal(shape) * size.noise).astype(np.float32)
+        return np.zeros(shape, np.float32)
+
+    # Three sub-spaces of the hidden state: token identity, position, copied token.
+    token_dim = min(head_dim, 64, (d - 16) // 3)
+    pos_dim = min(head_dim, d - 2 * token_dim)
+    tok = slice(0, token_dim)
+    pos = slice(token_dim, token_dim + pos_dim)
+    copied = slice(token_dim + pos_dim, 2 * token_dim + pos_dim)
+    token_vectors = _unit_vectors(rng, vocab, token_dim)
+    position_vectors = _unit_vectors(rng, max_positions, pos_dim)
+
+    spec = transformer_spec.TransformerSpec.from_config(size.layers, size.heads)
+    spec.config.add_source_eos = True
+
+    def norm(layer_norm) -> None:
+        layer_norm.gamma = np.ones(d, np.float32)
+        layer_norm.beta = np.zeros(d, np.float32)
+
+    def dense(linear, rows: int, cols: int, weight: np.ndarray | None = None) -> None:
+        linear.weight = filler(rows, cols) if weight is None else weight
+        linear.bias = np.zeros(rows, np.float32)
+
+    embeddings = np.zeros((vocab, d), np.float32)
+    embeddings[:, tok] = token_vectors
+    positions = np.zeros((max_positions, d), np.float32)
+    positions[:, pos] = position_vectors
+    for stack in (spec.encoder, spec.decoder):
+        stack.scale_embeddings = False
+        stack.position_encodings.encodings = positions
+        norm(stack.layer_norm)
+    spec.encoder.embeddings[0].weight = embeddings
+    spec.decoder.embeddings.weight = embeddings + filler(vocab, d)
+
+    for layer in list(spec.encoder.layer) + list(spec.decoder.layer):
+        norm(layer.self_attention.layer_norm)
+        norm(layer.ffn.layer_norm)
+        dense(layer.self_attention.linear[0], 3 * d, d)
+        dense(layer.self_attention.linear[1], d, d)
+        dense(layer.ffn.linear_0, size.ffn, d)
+        dense(layer.ffn.linear_1, d, size.ffn)
+
+    # A pre-norm LayerNorm maps two orthogonal unit vectors to length sqrt(d/2) each.
+    scale = np.sqrt(d / 2.0)
+    for index, layer in enumerate(spec.decoder.layer):
+        norm(layer.attention.layer_norm)
+        query, key_value, output = filler(d, d), filler(2 * d, d), filler(d, d)
+        if index == len(spec.decoder.layer) - 1:  # the last layer does the copying
+            query, key_value, output = (np.zeros_like(a) for a in (query, key_value, output))
+            gain = 60.0 * np.sqrt(head_dim) / (scale * scale)  # matching positions: logit ~60
+            for head in range(size.heads):
+                rows = head * head_dim + np.arange(pos_dim)
+                query[rows, np.arange(pos.start, pos.stop)] = gain
+                key_value[rows, np.arange(pos.start, pos.stop)] = 1.0
+            key_value[d + np.arange(token_dim), np.arange(tok.start, tok.stop)] = 1.0
+            output[np.arange(copied.start, copied.stop), np.arange(token_dim)] = 1.0
+        dense(layer.attention.linear[0], d, d, query)
+        dense(layer.attention.linear[1], 2 * d, d, key_value)
+        dense(layer.attention.linear[2], d, d, output)
+
+    # After the final LayerNorm the copied vector has length scale * sqrt(d / (2 + scale^2)).
+    copied_length = scale * np.sqrt(d / (2 + scale * scale))
+    projection = np.zeros((vocab, d), np.float32)
+    projection[:, copied] = token_vectors * (30.0 / copied_length)  # the right token: logit ~30
+    spec.decoder.projection.weight = projection
+    spec.decoder.projection.bias = np.zeros(vocab, np.float32)
+
+    spec.register_source_vocabulary(tokens)
+    spec.register_target_vocabulary(tokens)
+    spec.validate()
+    spec.optimize(quantization=size.quantization)
+    spec.save(str(out_dir))
+
+
+# -- a rule-based MiniSBD splitter (only for argostranslate's own translate(), in benchmarks) --
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _bytes_field(number: int, payload: bytes | str) -> bytes:
+    data = payload.encode() if isinstance(payload, str) else payload
+    return _varint(number << 3 | 2) + _varint(len(data)) + data
+
+
+def _int_field(number: int, value: int) -> bytes:
+    return _varint(number << 3) + _varint(value)
+
+
+def write_rule_splitter(path: Path, lang: str = "en") -> None:
+    """An ONNX graph, protobuf-encoded by hand: logits = table[unit]; . ! ? end a sentence."""
+    units = ["<PAD>", "<UNK>", ".", "!", "?"]
+    table = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1], [0, 0, 1]], np.float32)
+
+    def value_info(name: str, elem_type: int, dims: list) -> bytes:
+        shape = b"".join(
+            _bytes_field(1, _bytes_field(2, dim) if isinstance(dim, str) else _int_field(1, dim))
+            for dim in dims
+        )
+        return _bytes_field(1, name) + _bytes_field(2, _bytes_field(1, _int_field(1, elem_type) + _bytes_field(2, shape)))
+
+    initializer = (_int_field(1, 5) + _int_field(1, 3) + _int_field(2, 1)
+                   + _bytes_field(8, "table") + _bytes_field(9, table.tobytes()))
+    gather = (_bytes_field(1, "table") + _bytes_field(1, "units") + _bytes_field(2, "logits")
+              + _bytes_field(3, "rules") + _bytes_field(4, "Gather")
+              + _bytes_field(5, _bytes_field(1, "axis") + _int_field(3, 0) + _int_field(20, 2)))
+    graph = (_bytes_field(1, gather) + _bytes_field(2, "rule_splitter") + _bytes_field(5, initializer)
+             + _bytes_field(11, value_info("units", 7, ["B", "T"]))
+             + _bytes_field(11, value_info("features", 1, ["B", "T", "F"]))
+             + _bytes_field(12, value_info("logits", 1, ["B", "T", 3])))
+    metadata = {
+        "lang_code": lang,
+        "config": json.dumps({"feat_funcs": [], "max_seqlen": 1000, "batch_size": 32}),
+        "vocab": json.dumps({"lang": lang, "idx": 0, "cutoff": 0, "lower": False,
+                             "_id2unit": units, "_unit2id": {u: i for i, u in enumerate(units)}}),
+        "lexicon": "null",
+    }
+    model = _int_field(1, 8) + _bytes_field(2, "polypost-tests") + _bytes_field(7, graph)
+    model += _bytes_field(8, _int_field(2, 13))
+    model += b"".join(_bytes_field(14, _bytes_field(1, k) + _bytes_field(2, v)) for k, v in metadata.items())
+    path.write_bytes(model)
+
+
+# -- the package ---------------------------------------------------------------------------
+def assemble_package(
+    out_dir: Path, size: str = "tiny", splitter: bool = False, version: str = "1.0",
+    target_prefix: str | None = None, from_code: str = "en", to_code: str = "es",
+) -> Path:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    folder_name = f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        work = Path(tmp)
+        root = work / folder_name
+        root.mkdir()
+        sp_model = train_tokenizer(work)
+        shutil.copy(sp_model, root / "sentencepiece.model")
+        import sentencepiece
+
+        processor = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
+        tokens = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+        spec = SIZES[size]
+        if spec.vocab and spec.vocab > len(tokens):
+            tokens += [f"<pad_{i}>" for i in range(spec.vocab - len(tokens))]
+        build_copy_model(root / "model", tokens, spec)
+        if splitter:
+            (root / "minisbd").mkdir()
+            write_rule_splitter(root / "minisbd" / f"{from_code}.onnx", from_code)
+        metadata = {
+            "package_version": version, "argos_version": "1.9.0", "type": "translate",
+            "from_code": from_code, "from_name": "English", "to_code": to_code,
+            "to_name": "Spanish", "links": [],
+        }
+        if target_prefix:
+            metadata["target_prefix"] = target_prefix
+        (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+        package = out_dir / f"{folder_name}-{size}.argosmodel"
+        with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in sorted(root.rglob("*")):
+                archive.write(file, file.relative_to(work).as_posix())
+    return package
+
+
+_built: dict[tuple, Path] = {}  # owned by build_argos_package: one build per session and options
+
+
+def build_argos_package(out_dir: Path, size: str = "tiny", **options) -> Path:
+    """A .argosmodel for en->es (a copy model), built once per session for these options."""
+    key = (size, tuple(sorted(options.items())))
+    if key not in _built or not _built[key].exists():
+        _built[key] = assemble_package(Path(out_dir), size=size, **options)
+    return _built[key]
+
+
+# -- pytest fixtures -----------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def argos_package_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_argos_package(tmp_path_factory.mktemp("argos-build"))
+
+
+@pytest.fixture
+def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every Argos setting at empty temp folders (polypost re-reads them per call)."""
+    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        folder = tmp_path / var.lower()
+        folder.mkdir()
+        monkeypatch.setenv(var, str(folder))
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")  # nothing listens there
+    return tmp_path / "packages"
+
+
+@pytest.fixture
+def installed_argos(argos_home: Path, argos_package_file: Path) -> Path:
+    from polypost.translate.argos_packages import install_from_file
+
+    return Path(install_from_file(argos_package_file))
