@@ -181,6 +181,7 @@ def build_copy_model(out_dir: Path, tokens: list[str], size: ModelSize, max_posi
     spec.register_target_vocabulary(tokens)
     spec.validate()
     spec.optimize(quantization=size.quantization)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
     spec.save(str(out_dir))
 
 
@@ -256,6 +257,8 @@ def assemble_package(
         processor = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
         tokens = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
         spec = SIZES[size]
+        if target_prefix and target_prefix not in tokens:
+            tokens.append(target_prefix)  # a language token the decoder is forced to start with
         if spec.vocab and spec.vocab > len(tokens):
             tokens += [f"<pad_{i}>" for i in range(spec.vocab - len(tokens))]
         build_copy_model(root / "model", tokens, spec)

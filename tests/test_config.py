@@ -27,7 +27,7 @@ def test_template_loads_and_layers(tmp_path, monkeypatch):
     "body, expected",
     [
         ('[site]\nbase_url = "https://x/"\nbogus = 1\n', r"polypost.toml:3: unknown key site.bogus"),
-        ('[translate]\nengine = "google"\n', r"polypost.toml:2: translate.engine: must be one of auto, argos, apertium"),
+        ('[site]\nformat = "pdf"\n', r"polypost.toml:2: site.format: must be one of html, hugo"),
         ('[translate]\n\nbeam_size = "four"\n', r"polypost.toml:3: translate.beam_size: expected int"),
         ('[nope]\nx = 1\n', r"polypost.toml:1: unknown section \[nope\]"),
         ('[site\nbase_url = 1\n', r"polypost.toml: invalid TOML: .*line 1"),

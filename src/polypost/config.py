@@ -105,7 +105,6 @@ ENVIRONMENT: dict[str, str] = {
 }
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    "engine": ("auto", "argos", "apertium"),
     "format": ("html", "hugo"),
     "device": ("auto", "cpu", "cuda"),
 }

@@ -288,10 +288,13 @@ class Glossary:
         payload = "\n".join(sorted(t.fingerprint() for t in used.values()))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
-    def protect(self, text: str, strategy: str | None = None) -> "Protected":
-        from polypost.glossary_protect import protect
+    def protect(self, text: str, strategy: str | None = None, engine: str | None = None) -> "Protected":
+        """`text` with its terms hidden from the engine. The strategy is, in order: the one
+        asked for, the one measured best for `engine` (by name), the glossary's default."""
+        from polypost.glossary_protect import protect, strategy_for
 
-        return protect(text, self.matches(text), strategy or self.strategy or "placeholder-fix")
+        chosen = strategy or (strategy_for(engine) if engine else None) or self.strategy
+        return protect(text, self.matches(text), chosen or strategy_for(None))
 
     def restore(self, protected: "Protected", translated: str) -> str:
         from polypost.glossary_protect import restore

@@ -33,6 +33,7 @@ _DETERMINERS = [
     ("algún", "alguna", "algunos", "algunas"), ("ningún", "ninguna", "ningunos", "ningunas"),
     ("su", "su", "sus", "sus"), ("mi", "mi", "mis", "mis"), ("tu", "tu", "tus", "tus"),
     ("del", "de la", "de los", "de las"), ("al", "a la", "a los", "a las"),
+    ("ambos", "ambas", "ambos", "ambas"), ("cuyo", "cuya", "cuyos", "cuyas"),
 ]
 # Adjectives that sit well before the noun in Spanish; others are moved after it.
 _PRENOMINAL = [
@@ -42,9 +43,10 @@ _PRENOMINAL = [
     ("último", "última", "últimos", "últimas"), ("próximo", "próxima", "próximos", "próximas"),
     ("mejor", "mejor", "mejores", "mejores"), ("peor", "peor", "peores", "peores"),
     ("varios", "varias", "varios", "varias"), ("cada", "cada", "cada", "cada"),
-    ("bueno", "buena", "buenos", "buenas"), ("malo", "mala", "malos", "malas"),
-    ("primero", "primera", "primeros", "primeras"), ("grande", "grande", "grandes", "grandes"),
 ]
+# Full forms that shorten before a masculine singular noun ("un buen lead").
+_APOCOPE = {"bueno": "buen", "malo": "mal", "primero": "primer", "grande": "gran", "uno": "un",
+            "alguno": "algún", "ninguno": "ningún", "tercero": "tercer"}
 # -o/-a adjectives frequent in marketing prose (masculine singular).
 _ADJECTIVES_OA = set("""
 nuevo bueno malo alto bajo largo corto propio único orgánico pagado cualificado calificado
@@ -83,6 +85,10 @@ def _table(rows: list[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
 
 _DET_TABLE = _table(_DETERMINERS)
 _PRE_TABLE = _table(_PRENOMINAL)
+for _full, _short in _APOCOPE.items():
+    for _table_ in (_DET_TABLE, _PRE_TABLE):
+        if _short in _table_:
+            _table_.setdefault(_full, _table_[_short])
 
 
 def _match_case(model: str, word: str) -> str:

@@ -28,6 +28,13 @@ _UNTOUCHABLE = re.compile(
 _MASK = "\x00"  # a non-word character, so word boundaries still work over masked spans
 _PREPOSITIONS = {"to", "of", "for", "in", "on", "per", "with", "by", "from"}
 _APOSTROPHE = "['’]"
+# A one-word noun term right after these words is the English verb ("to reach", "we lead",
+# "it leads to"): leave it to the engine.
+_VERB_CONTEXT = re.compile(
+    r"(?i:\b(?:to|will|can|could|would|should|may|might|must|cannot|can't|don't|doesn't|didn't|"
+    r"won't|we|you|they|i|help|helps|let|lets)\s+)$"
+)
+_THIRD_PERSON = re.compile(r"(?i:\b(?:it|this|that|which|what|who|he|she)\s+)$")
 
 
 @dataclass(frozen=True)
@@ -74,10 +81,11 @@ def _keep_form(match: Match) -> str:
     # Canonical spelling ("Facebook", "e-mail") with the source's plural ending kept.
     if surface.casefold() == target.casefold():
         return target
-    if match.plural and surface.casefold().startswith(target.casefold()):
-        return target + surface[len(target):]
-    if _fold_separators(surface) == _fold_separators(target):
-        return target
+    folded_surface, folded_target = _fold_separators(surface), _fold_separators(target)
+    if folded_surface == folded_target:
+        return target  # "E-mail", "landing-page" -> the glossary's spelling
+    if match.plural and folded_surface.startswith(folded_target):
+        return target + surface[len(surface) - (len(folded_surface) - len(folded_target)):]
     return surface
 
 
@@ -192,9 +200,22 @@ class Matcher:
             group = next(g for g, v in m.groupdict().items() if g != "poss" and v is not None)
             term = self.terms[int(group[1:])]
             body = m.group(group)
+            if _looks_like_verb(term, body, masked, m.start()):
+                continue
             found.append(Match(term=term, start=m.start(), end=m.end(), surface=text[m.start():m.end()],
                                plural=_is_plural(term, body), possessive=bool(m.group("poss"))))
         return found
+
+
+def _looks_like_verb(term: Term, body: str, text: str, start: int) -> bool:
+    if term.pos not in (None, "noun") or " " in term.source:
+        return False
+    if not term.source.isalpha() or not term.source.islower():
+        return False  # acronyms and brands are never verbs
+    before = text[max(0, start - 20):start]
+    if _VERB_CONTEXT.search(before):
+        return True
+    return _is_plural(term, body) and bool(_THIRD_PERSON.search(before))
 
 
 def _is_plural(term: Term, body: str) -> bool:

@@ -120,13 +120,16 @@ def restore(protected: Protected, translated: str) -> str:
         if slot is None or slot.kind != "placeholder":
             continue
         out.append(translated[last:m.start()])
-        form = _cased(slot.match.target_form, _at_sentence_start(translated, m.start()))
+        form = slot.match.target_form
+        if not slot.match.term.case_sensitive:
+            form = _cased(form, _at_sentence_start(translated, m.start()))
         start = sum(len(p) for p in out)
         out.append(form)
         spans.append((start, start + len(form), slot.match.term.gender, slot.match.target_number or "sg"))
         last = m.end()
     out.append(translated[last:])
     text = "".join(out)
+    text = _uncapitalise_after_terms(text, spans, protected)
     text = _restore_surrogates(protected, text, spans)
     if protected.strategy in ("placeholder-fix", "surrogate"):
         agreeing = [s for s in spans if s[2] is not None or s[3] == "pl"]
@@ -147,7 +150,7 @@ def _restore_surrogates(protected: Protected, text: str, spans: list) -> str:
         if not found:
             continue
         form = slot.match.target_form
-        if found.group()[:1].isupper():
+        if found.group()[:1].isupper() and not slot.match.term.case_sensitive:
             form = _cased(form, True)
         a, b = found.span()
         text = text[:a] + form + text[b:]
@@ -155,6 +158,21 @@ def _restore_surrogates(protected: Protected, text: str, spans: list) -> str:
         for k, (s, e, g, n) in enumerate(spans):  # keep earlier spans pointing at their words
             if s >= b:
                 spans[k] = (s + delta, e + delta, g, n)
+    return text
+
+
+def _uncapitalise_after_terms(text: str, spans: list, protected: Protected) -> str:
+    """Apertium capitalises the word after a token that opens a sentence ("Redes sociales Es
+    donde"): lower it again unless the source has it capitalised too (a name)."""
+    source = " ".join(m.surface for m in protected.matches)  # cheap guard, see below
+    source_words = set(re.findall(r"\w+", protected.text)) | set(re.findall(r"\w+", source))
+    for start, end, _g, _n in spans:
+        if not _at_sentence_start(text, start):
+            continue
+        m = re.match(r" ([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)\b", text[end:])
+        if m and m.group(1) not in source_words:
+            a = end + m.start(1)
+            text = text[:a] + text[a].lower() + text[a + 1:]
     return text
 
 

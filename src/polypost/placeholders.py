@@ -190,8 +190,18 @@ def decode(run: Run, translation: str) -> Decoded:
     if tree is None:
         pieces = _lex(_drop_lookalikes(translation, run.text))
         tree = _salvage(pieces, run, problems)
-    core = _flatten(tree, run.units)
+    core = _strip_edges(_flatten(tree, run.units))
     return Decoded(list(run.prefix) + core + list(run.suffix), problems)
+
+
+def _strip_edges(core: list[Token]) -> list[Token]:
+    # The source's own edge whitespace lives in prefix/suffix; a dropped placeholder at the
+    # edge of the translation must not add more.
+    if core and isinstance(core[0], Text):
+        core[0] = Text(core[0].value.lstrip(WHITESPACE))
+    if core and isinstance(core[-1], Text):
+        core[-1] = Text(core[-1].value.rstrip(WHITESPACE))
+    return [token for token in core if not (isinstance(token, Text) and not token.value)]
 
 
 def _lex(text: str) -> list[str | tuple[str, int]]:
@@ -404,47 +414,3 @@ def _show(kind: str, number: int) -> str:
 
 def _show_unit(number: int, unit: Unit) -> str:
     return f"⟦{number}/⟧" if unit.kind == "atom" else f"⟦{number}⟧…⟦/{number}⟧"
-
-
-# ---------------------------------------------------------------------------------------------
-# Things inside plain text that are never translated: they become atomic items.
-
-_URL = r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'`⟦⟧]+"
-_EMAIL = r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-_HANDLE = r"(?<![\w@./:])@[A-Za-z0-9_]{1,39}(?![\w@])"
-_HASHTAG = r"(?<![\w&#/])#[^\W\d_][\w-]*"
-# Literal brackets in the source would be misread as placeholders: protect them too.
-_BRACKET = r"[⟦⟧]"
-PROTECTED_RE = re.compile("|".join(f"(?:{p})" for p in (_URL, _EMAIL, _HANDLE, _HASHTAG, _BRACKET)))
-_URL_TRAILING = ".,;:!?'\")]}"
-_URL_START = re.compile(r"(?:https?|ftp)://|www\.")
-
-
-def protect(text: str) -> list[Token]:
-    """Split a text into Text tokens and Atom tokens (ref: the verbatim string) for protected items."""
-    tokens: list[Token] = []
-    position = 0
-    for match in PROTECTED_RE.finditer(text):
-        start, end = match.start(), _url_end(match)
-        if start < position:
-            continue
-        if start > position:
-            tokens.append(Text(text[position:start]))
-        tokens.append(Atom(text[start:end]))
-        position = end
-    if position < len(text):
-        tokens.append(Text(text[position:]))
-    return tokens
-
-
-def _url_end(match: re.Match[str]) -> int:
-    """Sentence punctuation after a URL is not part of it; balanced parentheses are (Wikipedia)."""
-    found = match.group(0)
-    if not _URL_START.match(found):
-        return match.end()
-    end = len(found)
-    while end > 0 and found[end - 1] in _URL_TRAILING:
-        if found[end - 1] == ")" and found[:end].count("(") >= found[:end].count(")"):
-            break
-        end -= 1
-    return match.start() + end

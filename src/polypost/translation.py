@@ -17,6 +17,7 @@ from typing import Any
 from .detect import detect_language
 from .glossary import Glossary
 from .models import Post, Translation
+from .qa import check_segment
 from .segment import Document, segment_html, segment_text
 from .slugs import unique_slug
 from .store import Store, now
@@ -182,13 +183,17 @@ def _run_chunk(store, memory, engine, glossary, jobs, report, strict, target_lan
     fresh = _call_engine(engine, glossary, missing) if missing else {}
     failed_keys = {key for key, value in fresh.items() if isinstance(value, Exception)}
     entries = [
-        MemoryEntry(key=key, source_text=missing[key][0], target_text=value)
+        MemoryEntry(
+            key=key,
+            source_text=missing[key][0],
+            target_text=value,
+            qa_flags=check_segment(missing[key][0], value, key.source_lang, key.target_lang),
+        )
         for key, value in fresh.items()
         if not isinstance(value, Exception)
     ]
     memory.put(entries)
-    translations = {**{key: entry.target_text for key, entry in known.items()},
-                    **{entry.key: entry.target_text for entry in entries}}
+    translations = {**known, **{entry.key: entry for entry in entries}}
     for job in jobs:
         broken = [key for key in job.keys.values() if key in failed_keys]
         if broken:
@@ -236,9 +241,11 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, tar
                 targets.append(segment.text)
                 report.segments["kept"] += 1
                 continue
-            targets.append(translations[key])
+            entry = translations[key]
+            targets.append(entry.target_text)
             report.segments["from_memory" if key in known else "from_engine"] += 1
-            for row in glossary.report(segment.text, translations[key]):
+            flags.extend({**flag, "field": name, "segment": segment.index} for flag in entry.qa_flags or [])
+            for row in glossary.report(segment.text, entry.target_text):
                 glossary_report.append({**row, "field": name, "segment": segment.index})
         assembled = doc.reassemble(targets)
         fields[name] = assembled.html

@@ -60,7 +60,7 @@ def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None,
 
 
 @main_group.command("translate")
-@click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]), help="Default: the configured engine (auto).")
+@click.option("--engine", help="auto, argos, apertium, or an engine a plugin adds (default: configured, auto).")
 @click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True), help="Glossary TSV (repeatable).")
 @click.option("--no-glossary", is_flag=True, help="Use no glossary.")
 @click.option("--glossary-strict", is_flag=True, default=None, help="Hold back posts with a missed term.")
@@ -110,7 +110,7 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
 @click.argument("sources", nargs=-1)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False))
 @click.option("--base-url")
-@click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]))
+@click.option("--engine", help="auto, argos, apertium, or a plugin's engine.")
 @click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--no-glossary", is_flag=True)
 @click.option("--glossary-strict", is_flag=True, default=None)

@@ -89,6 +89,25 @@ def root_url(settings: PublishSettings) -> str:
     return settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
 
 
+def root_folder(settings: PublishSettings) -> str:
+    """The folder of OUT that is served at base_url.
+
+    Normally OUT itself (""). With language subdomains where one language's own base URL
+    is the site root (example.com for en, es.example.com for es), that language's folder
+    is: the sitemap goes there, and there is no room for a chooser page.
+    """
+    root = root_url(settings)
+    for lang in settings.langs():
+        if settings.lang_base(lang) == root:
+            return f"{lang}/"
+    return ""
+
+
+def homes_fallback(settings: PublishSettings) -> str:
+    """x-default of the home pages: the chooser, or the default language's home without one."""
+    return root_url(settings) if root_folder(settings) == "" else settings.lang_base(settings.x_default)
+
+
 def make_environment(settings: PublishSettings) -> Environment:
     """Jinja2 with the user's templates folder (if any) searched before ours."""
     loaders = []
@@ -235,7 +254,7 @@ def render_home(env: Environment, lang: str, versions: list[PageVersion], page_n
     if page_number == 1:
         # The homes are a pair too; the chooser at the root is their fallback.
         alternates = [(code, settings.lang_base(code)) for code in settings.langs()]
-        alternates.append(("x-default", root_url(settings)))
+        alternates.append(("x-default", homes_fallback(settings)))
     text = settings.text(lang)
     title = settings.site_title.get(lang, "")
     if page_number > 1:
@@ -288,13 +307,15 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
             path, _ = home_location(lang, number, settings)
             writer.write(path, render_home(env, lang, chunk, number, page_count, settings))
         writer.write(f"{lang}/feed.xml", feeds.render_feed(lang, versions, settings))
-    writer.write(ROOT_PATH, render_chooser(env, settings))
+    folder = root_folder(settings)
+    if folder == "":
+        writer.write(ROOT_PATH, render_chooser(env, settings))
     home_pair = sitemap.SitemapUrl.pair(
-        {code: settings.lang_base(code) for code in settings.langs()}, root_url(settings)
+        {code: settings.lang_base(code) for code in settings.langs()}, homes_fallback(settings)
     )
     urls = home_pair + [url for entry in entries for url in sitemap.urls_for_entry(entry, settings)]
-    for path, payload in sitemap.render_sitemaps(urls, root_url(settings), settings.sitemap_max_urls).items():
-        writer.write(path, payload)
+    for name, payload in sitemap.render_sitemaps(urls, root_url(settings), settings.sitemap_max_urls).items():
+        writer.write(folder + name, payload)
 
 
 register_publisher(Publisher(name="html", locate=html_locate, write=write_html_site))

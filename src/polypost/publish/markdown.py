@@ -10,6 +10,7 @@ renders as HTML content without the setting.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import yaml
@@ -22,6 +23,17 @@ if TYPE_CHECKING:
     from polypost.publish.site import PageVersion, PostEntry, PublishSettings
 
 CONTENT_SECTION = "content/posts"
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Dates as plain YAML timestamps (`2025-02-14T07:30:00+01:00`), as Hugo sites write them."""
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+_FrontMatterDumper.add_representer(datetime, _represent_datetime)
 
 
 def hugo_locate(post: Post, lang: str, slug: str, settings: "PublishSettings") -> tuple[str, str]:
@@ -42,8 +54,8 @@ def hugo_locate(post: Post, lang: str, slug: str, settings: "PublishSettings") -
 
 def front_matter(version: "PageVersion", post: Post) -> dict[str, object]:
     matter: dict[str, object] = {"title": version.title}
-    if post.published:
-        matter["date"] = post.published
+    if version.published is not None:
+        matter["date"] = version.published.date() if version.date_only else version.published
     matter["slug"] = version.slug
     if version.description:
         matter["description"] = version.description
@@ -58,7 +70,9 @@ def front_matter(version: "PageVersion", post: Post) -> dict[str, object]:
 
 
 def render_content(version: "PageVersion", post: Post) -> str:
-    matter = yaml.safe_dump(front_matter(version, post), allow_unicode=True, sort_keys=False, width=1000)
+    matter = yaml.dump(
+        front_matter(version, post), Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=1000
+    )
     return f"---\n{matter}---\n\n{version.html.strip()}\n"
 
 

@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterator, Sequence
+from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
 
@@ -102,22 +103,37 @@ def _html_post(path: str, text: str) -> SourcePost:
     if is_full_page(text):
         post = extract_page(text, origin=path)
         post.source = "files"
+        post.slug = _slug_from_url(post.url) or _slug_from_path(path)
         if not post.title:
             post.title = _title_from_filename(path)
         return post
     fragment = BeautifulSoup(text, "html.parser")  # html.parser: no <html><body> wrapped around it
+    # A fragment may carry its metadata as <meta name=... content=...> tags, as a page head would.
+    meta: dict[str, str] = {}
+    for tag in fragment.find_all("meta"):
+        if tag.get("name") and tag.get("content"):
+            meta.setdefault(tag["name"].strip().lower(), tag["content"].strip())
+        tag.decompose()
     heading = fragment.find("h1")
     title = " ".join(heading.get_text(" ").split()) if heading else ""
     if heading is not None:
         heading.decompose()
-    return SourcePost(origin=path, title=title or _title_from_filename(path), html=str(fragment).strip(),
-                      source="files", slug=_slug_from_path(path))
+    return SourcePost(
+        origin=path, title=title or meta.get("title") or _title_from_filename(path),
+        html=str(fragment).strip(), source="files", slug=meta.get("slug") or _slug_from_path(path),
+        url=meta.get("canonical") or None, author=meta.get("author") or None,
+        published=_date_text(meta.get("date") or meta.get("published")) or _date_from_filename(path),
+        description=meta.get("description") or None, tags=_as_list(meta.get("keywords")),
+        lang_hint=meta.get("lang") or None,
+    )
 
 
 # ---------------------------------------------------------------- Markdown
 
-def _markdown_post(path: str, text: str) -> SourcePost:
+def _markdown_post(path: str, text: str) -> SourcePost | SourceProblem:
     meta, body = _split_front_matter(text, path)
+    if meta.get("draft") is True or str(meta.get("draft")).lower() == "true":
+        return SourceProblem(origin=path, error="a draft (front matter draft: true), not published", skipped=True)
     html = render_markdown(body)
     slug_from_name = _slug_from_path(path)
     title = _as_text(meta.get("title"))
@@ -238,6 +254,14 @@ def _slug_from_path(path: str) -> str:
     stem = _stem(path)
     match = JEKYLL_NAME_RE.match(stem)
     return (match.group(4) if match else stem).strip()
+
+
+def _slug_from_url(url: str | None) -> str | None:
+    """The last path segment of a canonical URL: ".../blog/my-post/" -> "my-post"."""
+    if not url:
+        return None
+    segment = [s for s in urlparse(url).path.split("/") if s]
+    return re.sub(r"\.html?$", "", segment[-1]) if segment else None
 
 
 def _date_from_filename(path: str) -> str | None:

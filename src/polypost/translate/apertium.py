@@ -35,8 +35,9 @@ def pair_name(source_lang: str, target_lang: str) -> str:
     return f"{ISO_639_3.get(source_lang, source_lang)}-{ISO_639_3.get(target_lang, target_lang)}"
 
 
-def mode_file(source_lang: str, target_lang: str, modes_dir: Path = MODES_DIR) -> Path:
-    return Path(modes_dir) / f"{pair_name(source_lang, target_lang)}.mode"
+def mode_file(source_lang: str, target_lang: str, modes_dir: Path | None = None) -> Path:
+    folder = Path(modes_dir) if modes_dir is not None else MODES_DIR  # read late: tests move it
+    return folder / f"{pair_name(source_lang, target_lang)}.mode"
 
 
 class ApertiumEngine:
@@ -47,11 +48,11 @@ class ApertiumEngine:
         source_lang: str = "en",
         target_lang: str = "es",
         *,
-        modes_dir: str | os.PathLike[str] = MODES_DIR,
+        modes_dir: str | os.PathLike[str] | None = None,
         timeout: float = 10.0,
     ) -> None:
         self.pair = pair_name(source_lang, target_lang)
-        self.mode_path = mode_file(source_lang, target_lang, Path(modes_dir))
+        self.mode_path = mode_file(source_lang, target_lang, modes_dir)
         if not self.mode_path.is_file():
             raise EngineUnavailable(
                 f"Apertium mode {self.mode_path} not found. Install it with "

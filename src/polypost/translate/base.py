@@ -104,10 +104,15 @@ def get_engine(
             (s for s in registry.values() if s.auto_priority is not None),
             key=lambda s: -(s.auto_priority or 0),
         )
+        problems = []
         for spec in candidates:
             if spec.is_available(source_lang, target_lang):
-                return spec.factory(source_lang, target_lang, **options)
-        raise EngineUnavailable(NO_ENGINE_MESSAGE.format(src=source_lang, tgt=target_lang))
+                try:
+                    return spec.factory(source_lang, target_lang, **options)
+                except EngineUnavailable as exc:  # installed but broken: try the next one
+                    problems.append(f"{spec.name}: {exc}")
+        message = NO_ENGINE_MESSAGE.format(src=source_lang, tgt=target_lang)
+        raise EngineUnavailable(" ".join([message, *problems]))
     if name not in registry:
         known = ", ".join(["auto", *sorted(registry)])
         raise EngineUnavailable(f"Unknown translation engine {name!r}; known engines: {known}.")

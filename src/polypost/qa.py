@@ -1,0 +1,115 @@
+"""Checks on every machine-translated segment.
+
+Machine translation fails in known ways: repeated words ("matriculados matriculados
+matriculados"), dropped sentences, changed numbers, text left in English. Each check
+returns flags as data: {"check": name, "evidence": what was seen}; the caller adds the
+segment and field. Flags are computed once, when the engine answers, and kept with the
+segment in the translation memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .detect import detect_language
+from .sentences import split_sentences
+
+_PLACEHOLDER = re.compile(r"⟦[^⟧]{0,12}⟧")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_length_ratio: float = 0.45  # target chars / source chars, for segments of 40+ chars
+    max_length_ratio: float = 2.4
+    min_words_for_language_check: int = 8
+    repeat_run: int = 3  # the same word this many times in a row
+
+
+def plain(text: str) -> str:
+    return " ".join(_PLACEHOLDER.sub(" ", text).split())
+
+
+def _digits(number: str) -> str:
+    # 1,000.5 (en) and 1.000,5 (es) are the same number: compare digits alone.
+    return re.sub(r"[.,]", "", number)
+
+
+def check_numbers(source: str, target: str) -> list[dict]:
+    wanted = [_digits(n) for n in _NUMBER.findall(source)]
+    found = [_digits(n) for n in _NUMBER.findall(target)]
+    missing = [n for n in set(wanted) if found.count(n) < wanted.count(n)]
+    return [{"check": "numbers", "evidence": f"missing {', '.join(sorted(missing))}"}] if missing else []
+
+
+def _repeated_ngrams(words: list[str], run: int) -> set[str]:
+    seen = set()
+    for n in (1, 2, 3):
+        needed = run if n == 1 else 2
+        for start in range(len(words) - n * needed + 1):
+            gram = words[start : start + n]
+            if all(words[start + k * n : start + (k + 1) * n] == gram for k in range(needed)):
+                seen.add(" ".join(gram))
+    return seen
+
+
+def check_repetition(source: str, target: str, thresholds: Thresholds) -> list[dict]:
+    source_words = [w.lower() for w in _WORD.findall(source)]
+    target_words = [w.lower() for w in _WORD.findall(target)]
+    new = _repeated_ngrams(target_words, thresholds.repeat_run) - _repeated_ngrams(
+        source_words, thresholds.repeat_run
+    )
+    # A single short word doubled ("que que") is common noise; a multiword or 3x repeat is not.
+    new = {g for g in new if " " in g or len(g) > 3}
+    return [{"check": "repetition", "evidence": ", ".join(sorted(new))}] if new else []
+
+
+def check_untranslated(source: str, target: str, source_lang: str, target_lang: str,
+                       thresholds: Thresholds) -> list[dict]:
+    words = _WORD.findall(source)
+    if len(words) < 4:
+        return []
+    if plain(source) == plain(target):
+        return [{"check": "untranslated", "evidence": "output identical to the source"}]
+    if len(words) >= thresholds.min_words_for_language_check:
+        lang, confidence = detect_language(plain(target), (source_lang, target_lang))
+        if lang == source_lang and confidence >= 0.9:
+            return [{"check": "untranslated", "evidence": f"output still reads as {source_lang} ({confidence:.2f})"}]
+    return []
+
+
+def check_length(source: str, target: str, thresholds: Thresholds) -> list[dict]:
+    source_plain, target_plain = plain(source), plain(target)
+    if not target_plain and source_plain:
+        return [{"check": "empty", "evidence": "empty output"}]
+    if len(source_plain) < 40:
+        return []
+    ratio = len(target_plain) / len(source_plain)
+    if ratio < thresholds.min_length_ratio or ratio > thresholds.max_length_ratio:
+        return [{"check": "length", "evidence": f"length ratio {ratio:.2f}"}]
+    return []
+
+
+def check_truncation(source: str, target: str) -> list[dict]:
+    source_count = len([s for s in split_sentences(plain(source)) if s.strip()])
+    target_count = len([s for s in split_sentences(plain(target)) if s.strip()])
+    if source_count >= 3 and target_count * 2 < source_count:
+        return [{"check": "truncated", "evidence": f"{target_count} sentences for {source_count}"}]
+    return []
+
+
+def check_segment(source: str, target: str, source_lang: str = "en", target_lang: str = "es",
+                  thresholds: Thresholds = Thresholds()) -> list[dict]:
+    """Every check on one segment's source and machine translation."""
+    flags = check_length(source, target, thresholds)
+    if flags and flags[0]["check"] == "empty":
+        return flags
+    return (
+        flags
+        + check_numbers(plain(source), plain(target))
+        + check_repetition(source, target, thresholds)
+        + check_untranslated(source, target, source_lang, target_lang, thresholds)
+        + check_truncation(source, target)
+    )

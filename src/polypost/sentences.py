@@ -1,0 +1,119 @@
+"""Sentence splitting for English and Spanish, placeholder-, URL-, number- and abbreviation-aware.
+
+`split_sentences(text)` returns pieces whose concatenation is exactly `text`: each sentence
+carries the whitespace after it. A boundary is sentence punctuation, then any closing quotes,
+brackets or closing placeholders (`⟦/1⟧`), then whitespace, then something that can start a
+sentence; abbreviations ("Mr.", "e.g.", "EE. UU."), initials and "No. 5" are not boundaries.
+A pure scan over regular expressions: the Argos engine calls it on every segment of a run.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+# Always followed by more of the same sentence (titles, Latin, "versus", ...).
+_ALWAYS_EN = frozenset(
+    """mr mrs ms mx dr prof rev hon st sr jr messrs mmes gen col capt lt sgt cmdr gov sen rep pres
+    mt ft e.g i.e eg ie vs v cf viz approx ca al dept est fig figs eq eqs""".split()
+)
+_ALWAYS_ES = frozenset(
+    """sr sra srta sres sras dr dra drs d dña ud uds vd vds lic ing prof profa arq p ej pág págs
+    aprox fig cía admón avda av dpto ee núm nº vol cap art tel""".split()
+)
+# Abbreviations only when a number follows ("No. 5", "Vol. 3", "p. 12"): "I said no. Then..." splits.
+_BEFORE_NUMBER = frozenset(
+    """no nos num nr vol vols p pp ch chap sec art fig figs jan feb mar apr jun jul aug sep sept oct
+    nov dec ene abr ago dic núm""".split()
+)
+_BY_LANG = {"en": _ALWAYS_EN, "es": _ALWAYS_ES}
+
+# Sentence punctuation, closers, whitespace. Closers include closing placeholders (⟦/1⟧), so a
+# sentence that ends inside a link ends after the link.
+_CANDIDATE = re.compile(
+    r"(?P<term>[.!?…]+)(?P<close>(?:[\"'”’»)\]}]|⟦/\d+⟧)*)(?P<space>[ \t\n\r\f\v]+)"
+)
+# What may come before the first letter of a sentence: opening quotes, brackets, ¿ ¡, placeholders.
+_OPENERS = re.compile(r"(?:[\"'“‘«(\[¿¡]|⟦[^⟦⟧\s]{1,12}⟧)*")
+# Spans that are never cut: placeholders (ours and the glossary's), URLs, e-mail addresses.
+_PROTECTED = re.compile(
+    r"⟦[^⟦⟧\s]{1,12}⟧"
+    r"|(?:(?:https?|ftp)://|www\.)[^\s<>\"'`⟦⟧]+"
+    r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
+_URL_TRAILING = ".,;:!?'\")]}"
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")  # U.S, e.g, EE.UU, a.m
+_LEADING_JUNK = re.compile(r"^(?:[\"'“‘«(\[¿¡]|⟦[^⟦⟧\s]{1,12}⟧)+")
+
+
+def split_sentences(text: str, lang: str = "en") -> list[str]:
+    """Split `text` into sentences; `"".join(result) == text` always holds."""
+    always = _BY_LANG.get(lang.split("-")[0].lower(), _ALWAYS_EN | _ALWAYS_ES)
+    protected = _protected_spans(text)
+    pieces: list[str] = []
+    start = 0
+    for match in _CANDIDATE.finditer(text):
+        if _inside(match.start("term"), protected):
+            continue
+        end = match.end()
+        if _is_boundary(text, match, always):
+            pieces.append(text[start:end])
+            start = end
+    if start < len(text):
+        pieces.append(text[start:])
+    return pieces
+
+
+def _is_boundary(text: str, match: re.Match[str], always: frozenset[str]) -> bool:
+    after = match.end()
+    if "\n\n" in match.group("space").replace("\r", ""):
+        return True  # a blank line ends a sentence whatever precedes it
+    openers = _OPENERS.match(text, after)
+    assert openers is not None
+    following = text[openers.end() : openers.end() + 1]
+    if not following:
+        return False  # only whitespace is left: it belongs to this sentence
+    if "¿" in openers.group(0) or "¡" in openers.group(0):
+        return True
+    if following.islower():
+        return False  # "etc. and", "approx. five", "Wait... what"
+    term = match.group("term")
+    if term != "." or match.group("close"):
+        return True
+    word = _word_before(text, match.start("term"))
+    if not word:
+        return True
+    lowered = word.lower()
+    if lowered in always or _DOTTED.fullmatch(word):
+        return False
+    if len(word) == 1 and word.isalpha():
+        return False  # an initial: "J. R. R. Tolkien"
+    if lowered in _BEFORE_NUMBER and following.isdigit():
+        return False
+    return True
+
+
+def _word_before(text: str, period: int) -> str:
+    start = period
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return _LEADING_JUNK.sub("", text[start:period])
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in _PROTECTED.finditer(text):
+        found = match.group(0)
+        end = len(found)
+        if not found.startswith("⟦") and "@" not in found:
+            while end > 0 and found[end - 1] in _URL_TRAILING:
+                if found[end - 1] == ")" and found[:end].count("(") >= found[:end].count(")"):
+                    break
+                end -= 1
+        spans.append((match.start(), match.start() + end))
+    return spans
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
