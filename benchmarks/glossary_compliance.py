@@ -30,8 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from polypost.glossary import Glossary  # noqa: E402
-from polypost.glossary_protect import STRATEGIES  # noqa: E402
+from polypost.glossary import Glossary
+from polypost.glossary_protect import STRATEGIES
 
 SPANISH_ANALYSER = Path("/usr/share/apertium/apertium-eng-spa/spa-eng.automorf.bin")
 
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     for engine_name in [e.strip() for e in args.engines.split(",") if e.strip()]:
         try:
             engine = make_engine(engine_name)
-        except Exception as exc:  # an engine that is not installed here is reported, not fatal
+        except Exception as exc:  # noqa: BLE001 - an engine that is not installed here is reported, not fatal
             print(f"{engine_name:9} unavailable: {exc}")
             continue
         try:

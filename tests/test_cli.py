@@ -155,14 +155,14 @@ def test_run_with_apertium_publishes_pairs_and_reruns_from_memory(tmp_path, blog
     assert summary["segments"]["from_engine"] > 0 and summary["segments"]["from_memory"] == 0
     assert summary["glossary"]["expected"] > 0
     assert summary["glossary"]["met"] == summary["glossary"]["expected"]
-    english = out / "en" / "why-your-community-manager-needs-a-newsletter" / "index.html"
+    english = out / "en" / "newsletter" / "index.html"
     assert english.exists()
     spanish_pages = [p for p in (out / "es").glob("*/index.html") if p.parent.name != "page"]
     assert len(spanish_pages) == 1
     spanish = spanish_pages[0].read_text(encoding="utf-8")
     assert 'lang="es"' in spanish and "community manager" in spanish
     assert 'href="https://example.com/newsletter"' in spanish
-    assert "https://blog.example.com/en/why-your-community-manager-needs-a-newsletter/" in spanish
+    assert "https://blog.example.com/en/newsletter/" in spanish
     # The Spanish-language post is stored and labelled, not translated or published as a pair.
     assert not (out / "en" / "como-medir-el-alcance-en-redes-sociales").exists()
 

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from polypost.glossary import Glossary, GlossaryError, Term, check_files, default_glossary_paths
+from polypost.glossary import (
+    Glossary,
+    GlossaryError,
+    Term,
+    check_files,
+    default_glossary_paths,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "glossaries" / "marketing.en-es.tsv"
@@ -101,7 +107,7 @@ def test_unknown_column_and_spaces_and_duplicates_are_warnings(tmp_path):
 
 def test_encoding_problems(tmp_path):
     path = tmp_path / "latin1.en-es.tsv"
-    path.write_bytes(HEADER.encode() + "brand\tmarca\tok\t\t\t\t\t\n".encode()
+    path.write_bytes(HEADER.encode() + b"brand\tmarca\tok\t\t\t\t\t\n"
                      + "call to action\tllamada a la acci\xf3n\t\t\t\t\t\t\n".encode("latin-1"))
     errors = [p for p in check_files([path]) if p.severity == "error"]
     assert [(e.line, "not UTF-8" in e.message) for e in errors] == [(3, True)]

@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from argos_fixture import argos_home, argos_package_file, installed_argos  # noqa: F401
+
 from polypost.glossary import Glossary
 from polypost.glossary_protect import STRATEGIES, strategy_for
 from polypost.translate import get_engine

@@ -133,6 +133,11 @@ def test_agreement_fix():
     assert fix("Un bueno buyer persona", "buyer persona", "m", "sg") == "Un buen buyer persona"
     assert fix("la marca crea contenido", "marca", "f", "sg") == "la marca crea contenido"  # a verb stays
     assert fix("el contenido generado", "contenido", "m", "sg") == "el contenido generado"
+    assert fix("Un ⟦2⟧newsletter⟦/2⟧ nuevo", "newsletter", "f", "sg") == "Una ⟦2⟧newsletter⟦/2⟧ nueva"
+    # A neighbouring forced term is never taken for an adjective ("redes sociales" stays whole).
+    text = "que redes sociales alcance está"
+    a, b = text.index("alcance"), text.index("alcance") + 7
+    assert fix_agreement(text, [(a, b, "m", "sg")], reorder=True, others=[(4, 18)]) == text
 
 
 def test_restore_fixes_agreement_and_sentence_case(glossary):

@@ -41,7 +41,8 @@ CI_BODY_EN = """
 CI_BODY_ES = """
 <p>El mes pasado trasladamos nuestra integración continua de un servidor Jenkins propio a
 <a href="https://docs.github.com/actions">GitHub Actions</a>. Ahora las compilaciones son un 40 % más rápidas.</p>
-<figure><img src="https://example.com/img/ci-times.png" alt="Tiempos de compilación antes y después" width="640" height="360">
+<figure><img src="https://example.com/img/ci-times.png" alt="Tiempos de compilación antes y después"
+width="640" height="360">
 <figcaption>Tiempo medio de compilación por semana.</figcaption></figure>
 <h2>Qué cambiamos</h2>
 <ul>
@@ -131,7 +132,9 @@ def sample_items() -> list[PublishItem]:
     ]
 
 
-SETTINGS = PublishSettings(base_url="https://blog.example.com/", site_title={"en": "Field Notes", "es": "Notas de campo"})
+SETTINGS = PublishSettings(
+    base_url="https://blog.example.com/", site_title={"en": "Field Notes", "es": "Notas de campo"}
+)
 
 
 def publish(items, out: Path, settings: PublishSettings = SETTINGS):
@@ -287,15 +290,16 @@ def test_author_and_dates_are_written_for_each_language(site):
 
 def test_comments_keep_their_own_language_on_both_pages(site):
     out, _ = site
-    for path in ["en/migrating-ci-to-github-actions/index.html", "es/como-migramos-nuestra-ci-a-github-actions/index.html"]:
+    for path in ["en/migrating-ci-to-github-actions/index.html",
+                 "es/como-migramos-nuestra-ci-a-github-actions/index.html"]:
         doc = parse(out / path)
         bodies = doc.xpath('//section[contains(@class,"comments")]//div[contains(@class,"comment-body")]')
         assert [b.get("lang") for b in bodies] == ["en", "en", "es"]
         assert "¡Muy útil!" in bodies[2].text_content()
         assert "Did you try" in bodies[0].text_content()
         # the reply is nested under the comment it answers
-        assert doc.xpath('//ol[contains(@class,"comment-replies")]//div[contains(@class,"comment-body")]')[0] is not None
-        assert "Yes, for the quick jobs." in doc.xpath('//ol[contains(@class,"comment-replies")]')[0].text_content()
+        (reply,) = doc.xpath('//ol[contains(@class,"comment-replies")]//div[contains(@class,"comment-body")]')
+        assert "Yes, for the quick jobs." in reply.text_content() and reply.get("lang") == "en"
 
 
 def test_open_graph_locale_and_absolute_urls(site):
@@ -315,7 +319,8 @@ def test_open_graph_locale_and_absolute_urls(site):
 
 
 def test_bodies_are_trusted_html_and_titles_are_escaped(tmp_path):
-    post = make_post("tags", 'Why <script> tags & "quotes" matter', "<p>Use <code>&lt;script defer&gt;</code>.</p>", "2025-02-02")
+    post = make_post("tags", 'Why <script> tags & "quotes" matter',
+                     "<p>Use <code>&lt;script defer&gt;</code>.</p>", "2025-02-02")
     result = publish([PublishItem(post, None)], tmp_path)
     text = (tmp_path / result.paths[(post.id, "en")]).read_text(encoding="utf-8")
     assert "<title>Why &lt;script&gt; tags &amp; &#34;quotes&#34; matter · Field Notes</title>" in text
@@ -385,7 +390,8 @@ def test_sitemap_alternates_agree_with_the_pages(site):
         page = url_to_path(out, loc)
         assert page.is_file(), loc
         assert alternates == head_links(parse(page)), loc
-    lastmods = doc.xpath('//s:url[s:loc="https://blog.example.com/es/como-migramos-nuestra-ci-a-github-actions/"]/s:lastmod/text()', namespaces=ns)
+    es_ci = "https://blog.example.com/es/como-migramos-nuestra-ci-a-github-actions/"
+    lastmods = doc.xpath(f'//s:url[s:loc="{es_ci}"]/s:lastmod/text()', namespaces=ns)
     assert lastmods == ["2025-03-05T10:00:00Z"]  # the later of the post's update and its translation
 
 
@@ -536,7 +542,7 @@ def test_language_subdomains_change_urls_not_files(tmp_path):
     assert es.xpath('//nav[contains(@class,"switcher")]//a/@href') == ["https://example.com/a-week-in-lisbon/"]
     for path in all_pages(tmp_path):
         doc = parse(path)
-        for code, href in head_links(doc).items():
+        for href in head_links(doc).values():
             assert url_to_path(tmp_path, href, SUBDOMAINS).is_file(), (path, href)
     feed = feedparser.parse(str(tmp_path / "es/feed.xml"))
     assert feed.entries[0].link == "https://es.example.com/como-migramos-nuestra-ci-a-github-actions/"
@@ -593,6 +599,17 @@ def test_bad_slugs_and_duplicates_fail_that_post_only(tmp_path):
     assert "cannot be a folder name" in failed["id-escape"]
     assert "Lisbon" in (tmp_path / "en/a-week-in-lisbon/index.html").read_text(encoding="utf-8")
     assert not (tmp_path.parent / "etc").exists()
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"base_url": "/blog/"}, "base_url = '/blog/'"),
+    ({"lang_base_urls": {"es": "es.example.com"}}, "lang_base_urls\\['es'\\]"),
+    ({"x_default": "fr"}, "x_default = 'fr'"),
+])
+def test_settings_that_would_break_links_are_refused_by_name(tmp_path, change, message):
+    with pytest.raises(ValueError, match=message):
+        publish(sample_items(), tmp_path, replace(SETTINGS, **change))
+    assert not any(tmp_path.iterdir())
 
 
 def test_unknown_format_names_the_known_ones(tmp_path):

@@ -26,7 +26,8 @@ def items() -> list[PublishItem]:
     espresso_es = Translation(
         post_id="p-espresso", lang="es", title="Ajustar el espresso: notas de principiante",
         slug="ajustar-el-espresso", description="Molienda, dosis y tiempo, en ese orden.",
-        html='<p>Empieza con <strong>18 g</strong> de café y <a href="https://example.com/ratio">36 g de bebida</a>.</p>'
+        html='<p>Empieza con <strong>18 g</strong> de café y '
+             '<a href="https://example.com/ratio">36 g de bebida</a>.</p>'
              "<ul><li>Muele más fino si sale rápido.</li><li>Más grueso si se ahoga.</li></ul>",
     )
     draft = Post(id="p-draft", source="files", origin="posts/draft.md", slug="grinder-review",
@@ -105,4 +106,6 @@ def test_a_new_generator_is_one_registered_publisher(tmp_path):
     assert get_publisher("plain-text-test").name == "plain-text-test"
     result = publish_site(items(), tmp_path, PublishSettings(format="plain-text-test"))
     assert (tmp_path / "es/ajustar-el-espresso.txt").read_text() == "Ajustar el espresso: notas de principiante\n"
-    assert sorted(result.written) == ["en/dialing-in-espresso.txt", "en/grinder-review.txt", "es/ajustar-el-espresso.txt"]
+    assert sorted(result.written) == [
+        "en/dialing-in-espresso.txt", "en/grinder-review.txt", "es/ajustar-el-espresso.txt",
+    ]

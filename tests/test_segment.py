@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
 from polypost.segment import PLACEHOLDER_RE, segment_html, segment_text
 
@@ -113,14 +113,18 @@ def test_pre_comes_back_byte_for_byte_among_translated_text() -> None:
 
 def test_inline_never_translated_items_are_atomic() -> None:
     html = (
-        '<p>Run <code>ls -la</code> or <kbd>Ctrl</kbd>, see <samp>ok</samp> and <var>x</var>, '
+        "<p>Run <code>ls -la</code> or <kbd>Ctrl</kbd>, see <samp>ok</samp> and <var>x</var>, "
         '<span translate="no">Acme Corp</span> <i class="notranslate">Widget</i>.</p>'
     )
     assert texts(html) == ["Run ⟦1/⟧ or ⟦2/⟧, see ⟦3/⟧ and ⟦4/⟧, ⟦5/⟧ ⟦6/⟧."]
     out, flags = translate(html, upper_words)
     assert flags == []
-    for kept in ("<code>ls -la</code>", "<kbd>Ctrl</kbd>", '<span translate="no">Acme Corp</span>',
-                 '<i class="notranslate">Widget</i>'):
+    for kept in (
+        "<code>ls -la</code>",
+        "<kbd>Ctrl</kbd>",
+        '<span translate="no">Acme Corp</span>',
+        '<i class="notranslate">Widget</i>',
+    ):
         assert kept in out
     assert "RUN" in out
 

@@ -50,8 +50,12 @@ def _children(element: Tag, verbatim: bool) -> tuple:
             text = ""
         if isinstance(child, Tag):
             attrs = tuple(
-                (name, " ".join(value) if isinstance(value, list) else
-                 (_WS.sub(" ", value).strip() if name in TRANSLATABLE_ATTRIBUTES else value))
+                (
+                    name,
+                    " ".join(value)
+                    if isinstance(value, list)
+                    else (_WS.sub(" ", value).strip() if name in TRANSLATABLE_ATTRIBUTES else value),
+                )
                 for name, value in child.attrs.items()
             )
             out.append((child.name, attrs, _children(child, verbatim or child.name in _VERBATIM)))
@@ -76,13 +80,41 @@ def element_multiset(html: str) -> Counter:
 # --- generated HTML ---------------------------------------------------------------------------
 
 WORDS = st.sampled_from(
-    ["Hello", "world", "the", "café", "naïve", "Dr.", "e.g.", "3.14", "42", "—", "&amp;", "&lt;",
-     "&gt;", "&eacute;", "&nbsp;", "&#169;", "\xa0", "https://ex.com/a_(b)?q=1", "me@ex.org",
-     "@handle", "#tag", "issue #5", "!", "?", ",", "\"quoted\"", "it's"]
+    [
+        "Hello",
+        "world",
+        "the",
+        "café",
+        "naïve",
+        "Dr.",
+        "e.g.",
+        "3.14",
+        "42",
+        "—",
+        "&amp;",
+        "&lt;",
+        "&gt;",
+        "&eacute;",
+        "&nbsp;",
+        "&#169;",
+        "\xa0",
+        "https://ex.com/a_(b)?q=1",
+        "me@ex.org",
+        "@handle",
+        "#tag",
+        "issue #5",
+        "!",
+        "?",
+        ",",
+        '"quoted"',
+        "it's",
+    ]
 )
 SPACE = st.sampled_from(["", " ", " ", "  ", "\n", "\n\t  ", "\t"])
 TEXT = st.lists(st.tuples(WORDS, SPACE).map("".join), min_size=1, max_size=6).map("".join)
-ATTR_TEXT = st.sampled_from(["A cat", "Photo of  the\nsea", "Logo https://ex.com/l.png", "x &amp; y", "", "42"])
+ATTR_TEXT = st.sampled_from(
+    ["A cat", "Photo of  the\nsea", "Logo https://ex.com/l.png", "x &amp; y", "", "42"]
+)
 PRE_TEXT = st.sampled_from(["\n  indented\n\tTabbed  \n", "a  &lt;b&gt;\r\n  c ", "  ", "x = 1\n\n\ny"])
 
 
@@ -94,7 +126,9 @@ def _inline(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(["/x", "https://ex.com/?a=1&amp;b=2", "#top"]), ATTR_TEXT, children).map(
             lambda t: f'<a href="{t[0]}" title="{t[1]}" class="k l">{t[2]}</a>'
         ),
-        st.tuples(st.sampled_from(["a.png", "b.jpg"]), ATTR_TEXT).map(lambda t: f'<img src="{t[0]}" alt="{t[1]}">'),
+        st.tuples(st.sampled_from(["a.png", "b.jpg"]), ATTR_TEXT).map(
+            lambda t: f'<img src="{t[0]}" alt="{t[1]}">'
+        ),
         st.just("<br>"),
         TEXT.map(lambda t: f"<code>{t}</code>"),
         TEXT.map(lambda t: f'<span translate="no">{t}</span>'),
@@ -102,7 +136,11 @@ def _inline(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     )
 
 
-INLINE = st.recursive(TEXT, lambda inner: st.lists(st.one_of(inner, _inline(inner)), min_size=1, max_size=4).map("".join), max_leaves=12)
+INLINE = st.recursive(
+    TEXT,
+    lambda inner: st.lists(st.one_of(inner, _inline(inner)), min_size=1, max_size=4).map("".join),
+    max_leaves=12,
+)
 
 
 def _block(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -110,9 +148,10 @@ def _block(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(["p", "h2", "li", "blockquote", "td", "figcaption", "dd"]), INLINE).map(
             lambda t: f"<{t[0]}>{t[1]}</{t[0]}>"
         ),
-        st.tuples(st.sampled_from(["div", "section", "ul", "blockquote"]), st.lists(st.one_of(children, INLINE), max_size=4)).map(
-            lambda t: f'<{t[0]} class="c">{"".join(t[1])}</{t[0]}>'
-        ),
+        st.tuples(
+            st.sampled_from(["div", "section", "ul", "blockquote"]),
+            st.lists(st.one_of(children, INLINE), max_size=4),
+        ).map(lambda t: f'<{t[0]} class="c">{"".join(t[1])}</{t[0]}>'),
         PRE_TEXT.map(lambda t: f"<pre>{t}</pre>"),
         st.just("<script>if (a < b && c) { x = '<p>Hello</p>'; }</script>"),
         INLINE.map(lambda t: f'<div class="notranslate"><p>{t}</p></div>'),
@@ -120,7 +159,11 @@ def _block(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     )
 
 
-HTML = st.recursive(st.one_of(INLINE, _block(INLINE)), lambda inner: st.lists(st.one_of(inner, _block(inner)), min_size=1, max_size=3).map("".join), max_leaves=10)
+HTML = st.recursive(
+    st.one_of(INLINE, _block(INLINE)),
+    lambda inner: st.lists(st.one_of(inner, _block(inner)), min_size=1, max_size=3).map("".join),
+    max_leaves=10,
+)
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -154,8 +197,12 @@ def _duplicate_some(text: str, rng: random.Random) -> str:
 
 
 def _mangle_some(text: str, rng: random.Random) -> str:
-    forms = [lambda s: s, lambda s: s.replace("⟦", "[").replace("⟧", "]"), lambda s: s.replace("⟦", "⟦ "),
-             lambda s: s.replace("/", "")]
+    forms = [
+        lambda s: s,
+        lambda s: s.replace("⟦", "[").replace("⟧", "]"),
+        lambda s: s.replace("⟦", "⟦ "),
+        lambda s: s.replace("/", ""),
+    ]
     return PLACEHOLDER_RE.sub(lambda m: rng.choice(forms)(m.group(0)), text)
 
 
@@ -183,9 +230,9 @@ def test_any_engine_keeps_every_element_once(html: str, engine, seed: int) -> No
     for segment, translation in zip(doc.segments, translations):
         if segment.index not in flagged:
             # unflagged means every placeholder came back exactly once
-            assert sorted(PLACEHOLDER_RE.findall(re.sub(r"⟦\s*(/?)\s*(\d+)\s*(/?)\s*⟧", r"⟦\1\2\3⟧", translation))) == sorted(
-                PLACEHOLDER_RE.findall(segment.text)
-            )
+            assert sorted(
+                PLACEHOLDER_RE.findall(re.sub(r"⟦\s*(/?)\s*(\d+)\s*(/?)\s*⟧", r"⟦\1\2\3⟧", translation))
+            ) == sorted(PLACEHOLDER_RE.findall(segment.text))
 
 
 @pytest.fixture(params=PAGES, ids=lambda p: p.parent.name)

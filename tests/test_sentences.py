@@ -58,7 +58,10 @@ CASES_PLACEHOLDERS_URLS = [
     ("Term ⟦T1⟧. Next one.", ["Term ⟦T1⟧. ", "Next one."]),
     ("Go to https://example.com. Then rest.", ["Go to https://example.com. ", "Then rest."]),
     ("Go to https://example.com/a.b?x=1. Then rest.", ["Go to https://example.com/a.b?x=1. ", "Then rest."]),
-    ("See https://en.wikipedia.org/wiki/Foo_(bar). Done.", ["See https://en.wikipedia.org/wiki/Foo_(bar). ", "Done."]),
+    (
+        "See https://en.wikipedia.org/wiki/Foo_(bar). Done.",
+        ["See https://en.wikipedia.org/wiki/Foo_(bar). ", "Done."],
+    ),
     ("Mail me@example.org. Thanks!", ["Mail me@example.org. ", "Thanks!"]),
     ("Mail first.last@example.co.uk today.", ["Mail first.last@example.co.uk today."]),
     ("Visit www.example.com. Now.", ["Visit www.example.com. ", "Now."]),
@@ -99,7 +102,8 @@ def test_unknown_language_uses_both_abbreviation_lists() -> None:
 
 
 _ALPHABET = st.sampled_from(
-    list("ab AZ.!?…\"')(¿¡,:;\n\t\xa0109$") + ["⟦1⟧", "⟦/1⟧", "⟦2/⟧", "⟦T1⟧", "e.g.", "Mr.", "https://x.io/a.b. ", "a@b.co. "]
+    list("ab AZ.!?…\"')(¿¡,:;\n\t\xa0109$")
+    + ["⟦1⟧", "⟦/1⟧", "⟦2/⟧", "⟦T1⟧", "e.g.", "Mr.", "https://x.io/a.b. ", "a@b.co. "]
 )
 
 

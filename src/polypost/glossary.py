@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from polypost.glossary_match import Match, Matcher
@@ -245,10 +246,10 @@ class Glossary:
     def __init__(self, terms: Sequence[Term] = (), strategy: str | None = None):
         self.terms: list[Term] = list(terms)
         self.strategy = strategy  # default protection strategy (see glossary_protect.STRATEGIES)
-        self._matcher: "Matcher | None" = None
+        self._matcher: Matcher | None = None
 
     @classmethod
-    def load(cls, paths: Sequence[Path], strategy: str | None = None) -> "Glossary":
+    def load(cls, paths: Sequence[Path], strategy: str | None = None) -> Glossary:
         active: dict[str, Term] = {}
         for path in paths:
             terms, problems = _parse_file(Path(path))
@@ -263,21 +264,21 @@ class Glossary:
         return cls(list(active.values()), strategy=strategy)
 
     @classmethod
-    def empty(cls) -> "Glossary":
+    def empty(cls) -> Glossary:
         return cls([])
 
     def __len__(self) -> int:
         return len(self.terms)
 
     @property
-    def matcher(self) -> "Matcher":
+    def matcher(self) -> Matcher:
         if self._matcher is None:
             from polypost.glossary_match import Matcher
 
             self._matcher = Matcher(self.terms)
         return self._matcher
 
-    def matches(self, text: str) -> "list[Match]":
+    def matches(self, text: str) -> list[Match]:
         return self.matcher.find(text)
 
     def terms_hash(self, text: str) -> str:
@@ -288,7 +289,7 @@ class Glossary:
         payload = "\n".join(sorted(t.fingerprint() for t in used.values()))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
-    def protect(self, text: str, strategy: str | None = None, engine: str | None = None) -> "Protected":
+    def protect(self, text: str, strategy: str | None = None, engine: str | None = None) -> Protected:
         """`text` with its terms hidden from the engine. The strategy is, in order: the one
         asked for, the one measured best for `engine` (by name), the glossary's default."""
         from polypost.glossary_protect import protect, strategy_for
@@ -296,7 +297,7 @@ class Glossary:
         chosen = strategy or (strategy_for(engine) if engine else None) or self.strategy
         return protect(text, self.matches(text), chosen or strategy_for(None))
 
-    def restore(self, protected: "Protected", translated: str) -> str:
+    def restore(self, protected: Protected, translated: str) -> str:
         from polypost.glossary_protect import restore
 
         return restore(protected, translated)

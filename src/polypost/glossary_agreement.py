@@ -47,32 +47,40 @@ _PRENOMINAL = [
 # Full forms that shorten before a masculine singular noun ("un buen lead").
 _APOCOPE = {"bueno": "buen", "malo": "mal", "primero": "primer", "grande": "gran", "uno": "un",
             "alguno": "algún", "ninguno": "ningún", "tercero": "tercer"}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # -o/-a adjectives frequent in marketing prose (masculine singular).
-_ADJECTIVES_OA = set("""
+_ADJECTIVES_OA = _words("""
 nuevo bueno malo alto bajo largo corto propio único orgánico pagado cualificado calificado
-cualitativo cuantitativo efectivo exitoso creativo atractivo valioso costoso gratuito pequeño
-activo pasivo negativo positivo directo indirecto completo perfecto correcto rápido lento caro
-barato claro cierto típico clásico básico dinámico estratégico específico genérico interno
-externo moderno antiguo auténtico público privado masivo intensivo semanal diario numeroso
-mensual anual falso verdadero nativo gratis medio máximo mínimo primero último próximo mismo
-personalizado segmentado automatizado optimizado
-""".split()) - {"semanal", "mensual", "anual", "gratis"}
+cualitativo cuantitativo efectivo exitoso creativo atractivo valioso costoso gratuito
+pequeño activo pasivo negativo positivo directo indirecto completo perfecto correcto rápido
+lento caro barato claro cierto típico clásico básico dinámico estratégico específico
+genérico interno externo moderno antiguo auténtico público privado masivo intensivo 
+diario numeroso falso verdadero nativo medio máximo mínimo primero
+último próximo mismo personalizado segmentado automatizado optimizado
+""")
 # Adjectives that only change in number.
-_ADJECTIVES_NUMBER = set("""
+_ADJECTIVES_NUMBER = _words("""
 grande potencial digital social eficaz mejor peor actual móvil fiel leal enorme relevante
-importante interesante constante diferente excelente inteligente global local semanal mensual
-anual principal viral visual real total natural general especial fácil difícil útil posible
-""".split())
+importante interesante constante diferente excelente inteligente global local semanal
+mensual anual principal viral visual real total natural general especial fácil difícil útil
+posible
+""")
 # Nouns that look like participles.
-_NOT_ADJECTIVES = set("""
+_NOT_ADJECTIVES = _words("""
 cada nada vida salida entrada llegada medida comida bebida partida temporada jornada mirada
 década caída subida bajada parada oleada llamada mercado resultado estado lado grado pasado
-cuidado contenido sentido partido sonido significado empleado apartado listado tratado legado
-período periodo pedido tejido ruido apellido marido dado todo
-""".split())
+cuidado contenido sentido partido sonido significado empleado apartado listado tratado
+legado período periodo pedido tejido ruido apellido marido dado todo
+""")
 
+# Inline markup from the segmenter may sit between a determiner and its noun: "un ⟦2⟧X⟦/2⟧".
+_MARKUP = r"(?:⟦/?\d+/?⟧)*"
 _SLOTS = {("m", "sg"): 0, ("f", "sg"): 1, ("m", "pl"): 2, ("f", "pl"): 3}
-_WORD = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)?", re.UNICODE)
 
 
 def _table(rows: list[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -146,23 +154,39 @@ def _plural(word: str) -> str:
     return word + ("s" if word[-1] in "aeiou" else "es")
 
 
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around every term while fixing
+
+
 def fix_agreement(text: str, spans: list[tuple[int, int, str | None, str]],
-                  reorder: bool = False) -> str:
+                  reorder: bool = False, others: list[tuple[int, int]] = ()) -> str:
     """Re-inflect words touching each (start, end, gender, number) span of `text`.
 
     `gender` may be None (only number is fixed). With `reorder`, a post-nominal adjective
-    found right before the term is moved after it.
+    found right before the term is moved after it. `others` are spans of further terms that
+    must not be changed or moved (a forced term is never an adjective of its neighbour).
     """
-    for start, end, gender, number in sorted(spans, key=lambda s: -s[0]):
+    marks = sorted([(a, b, g, n, True) for a, b, g, n in spans] + [(a, b, None, "", False) for a, b in others])
+    pieces, last = [], 0
+    for a, b, *_ in marks:
+        pieces += [text[last:a], _OPEN, text[a:b], _CLOSE]
+        last = b
+    text = "".join(pieces) + text[last:]
+    for index in reversed(range(len(marks))):
+        _a, _b, gender, number, fix = marks[index]
+        if not fix:
+            continue
+        opens = [i for i, ch in enumerate(text) if ch == _OPEN]
+        start = opens[index]
+        end = text.index(_CLOSE, start) + 1
         text = _fix_after(text, end, gender, number)
         text = _fix_before(text, start, end, gender, number, reorder)
-    return text
+    return text.replace(_OPEN, "").replace(_CLOSE, "")
 
 
 def _fix_after(text: str, end: int, gender: str | None, number: str) -> str:
     pos = end
     for _ in range(2):  # "clientes potenciales nuevos y ..." : at most two adjectives
-        m = re.match(r"( )([^\W\d_]+)", text[pos:])
+        m = re.match(_MARKUP + r"( )([^\W\d_]+)", text[pos:])
         if not m:
             break
         word = m.group(2)
@@ -182,10 +206,11 @@ def _fix_before(text: str, start: int, end: int, gender: str | None, number: str
     term_start, term_end = start, end
     pos = start
     for _ in range(3):  # "todas las nuevas X"
-        m = re.search(r"([^\W\d_]+)( )$", text[:pos])
+        m = re.search(r"([^\W\d_]+)( )(" + _MARKUP + ")$", text[:pos])
         if not m:
             break
         a, word = m.start(1), m.group(1)
+        across_markup = bool(m.group(3))
         # "de la" / "a la" before the term behave as one determiner ("del", "al").
         pair = re.search(r"(?:^|(?<= ))(de|a|De|A) (la|los|las|el)$", text[:a + len(word)])
         if pair and word.lower() in {"la", "los", "las", "el"}:
@@ -197,11 +222,11 @@ def _fix_before(text: str, start: int, end: int, gender: str | None, number: str
         new = inflect_adjective(word, gender, number)
         if new is None:
             break
-        if reorder and low not in _PRE_TABLE:
+        if reorder and low not in _PRE_TABLE and not across_markup:
             # English order left by the engine: move the adjective after the term.
             term = text[term_start:term_end]
             if word[:1].isupper():
-                term = term[:1].upper() + term[1:]
+                term = term[:2].upper() + term[2:]  # term[0] is the opening mark
             moved = term + " " + new.lower()
             text = text[:a] + moved + text[term_end:]
             term_start, term_end = a, a + len(term)

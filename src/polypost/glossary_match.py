@@ -12,8 +12,8 @@ leaves untranslated anyway.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from polypost.glossary import Term
 
@@ -144,9 +144,9 @@ def _english_plural_pattern(word: str) -> str:
     escaped = re.escape(word)
     if not word[-1:].isalpha():
         return escaped
-    if re.search(r"[^aeiou]y$", word, re.I):
+    if re.search(r"[^aeiou]y$", word, re.IGNORECASE):
         return re.escape(word[:-1]) + r"(?:y|ies|IES)"
-    if re.search(r"(?:s|x|z|ch|sh)$", word, re.I):
+    if re.search(r"(?:s|x|z|ch|sh)$", word, re.IGNORECASE):
         return escaped + r"(?:es|ES)?"
     return escaped + r"(?:s|es|S)?"
 

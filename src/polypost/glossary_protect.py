@@ -111,62 +111,65 @@ def restore(protected: Protected, translated: str) -> str:
     if protected.strategy == "inline":
         return translated
     by_index = {s.index: s for s in protected.slots}
-    spans: list[tuple[int, int, str | None, str]] = []
-    out: list[str] = []
-    last = 0
-    # Placeholders first, in one pass so that offsets stay right.
+    found: list[tuple[re.Match, Slot]] = []
     for m in _TOKEN_RE.finditer(translated):
         slot = by_index.get(int(m.group(1)))
-        if slot is None or slot.kind != "placeholder":
-            continue
+        if slot is not None and slot.kind == "placeholder":
+            found.append((m, slot))
+    taken = [f[0].span() for f in found]
+    for slot in protected.slots:
+        if slot.kind == "surrogate":
+            m = _find_surrogate(slot, translated, taken)
+            if m is not None:
+                found.append((m, slot))
+                taken.append(m.span())
+    found.sort(key=lambda f: f[0].start())
+
+    # One pass from left to right so that offsets in the new text stay right.
+    out: list[str] = []
+    spans: list[tuple[int, int, Slot]] = []
+    last = 0
+    for m, slot in found:
         out.append(translated[last:m.start()])
         form = slot.match.target_form
         if not slot.match.term.case_sensitive:
-            form = _cased(form, _at_sentence_start(translated, m.start()))
+            if slot.kind == "placeholder":
+                form = _cased(form, _at_sentence_start(translated, m.start()))
+            elif m.group()[:1].isupper():
+                form = _cased(form, True)
         start = sum(len(p) for p in out)
         out.append(form)
-        spans.append((start, start + len(form), slot.match.term.gender, slot.match.target_number or "sg"))
+        spans.append((start, start + len(form), slot))
         last = m.end()
     out.append(translated[last:])
     text = "".join(out)
-    text = _uncapitalise_after_terms(text, spans, protected)
-    text = _restore_surrogates(protected, text, spans)
+    placeholders = [(a, b, s) for a, b, s in spans if s.kind == "placeholder"]
+    text = _uncapitalise_after_terms(text, placeholders, protected)
     if protected.strategy in ("placeholder-fix", "surrogate"):
-        agreeing = [s for s in spans if s[2] is not None or s[3] == "pl"]
-        text = fix_agreement(text, agreeing, reorder=True)
+        # The engine did the agreement around surrogates; placeholders need our fix.
+        fix = [(a, b, s.match.term.gender, s.match.target_number or "sg") for a, b, s in placeholders
+               if s.match.term.gender is not None or s.match.target_number == "pl"]
+        fixed = {(a, b) for a, b, *_ in fix}
+        others = [(a, b) for a, b, _s in spans if (a, b) not in fixed]
+        text = fix_agreement(text, fix, reorder=True, others=others)
     return text
 
 
-def _restore_surrogates(protected: Protected, text: str, spans: list) -> str:
-    for slot in protected.slots:
-        if slot.kind != "surrogate":
-            continue
-        en_sg, en_pl, es_sg, es_pl = slot.surrogate
-        found = None
-        for form in (es_pl, es_sg, en_pl, en_sg):  # longest plural forms first
-            found = re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text, re.IGNORECASE)
-            if found:
-                break
-        if not found:
-            continue
-        form = slot.match.target_form
-        if found.group()[:1].isupper() and not slot.match.term.case_sensitive:
-            form = _cased(form, True)
-        a, b = found.span()
-        text = text[:a] + form + text[b:]
-        delta = len(form) - (b - a)
-        for k, (s, e, g, n) in enumerate(spans):  # keep earlier spans pointing at their words
-            if s >= b:
-                spans[k] = (s + delta, e + delta, g, n)
-    return text
+def _find_surrogate(slot: Slot, text: str, taken: list[tuple[int, int]]) -> re.Match | None:
+    """The surrogate's translation (or, from an engine that kept it, the English word)."""
+    en_sg, en_pl, es_sg, es_pl = slot.surrogate
+    for form in (es_pl, es_sg, en_pl, en_sg):  # plural first: it contains the singular
+        for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text, re.IGNORECASE):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                return m
+    return None
 
 
 def _uncapitalise_after_terms(text: str, spans: list, protected: Protected) -> str:
     """Apertium capitalises the word after a token that opens a sentence ("Redes sociales Es
-    donde"): lower it again unless the source has it capitalised too (a name)."""
-    source = " ".join(m.surface for m in protected.matches)  # cheap guard, see below
-    source_words = set(re.findall(r"\w+", protected.text)) | set(re.findall(r"\w+", source))
-    for start, end, _g, _n in spans:
+    donde"): lower it again unless the source has that word capitalised too (a name)."""
+    source_words = set(re.findall(r"\w+", protected.text))
+    for start, end, _slot in spans:
         if not _at_sentence_start(text, start):
             continue
         m = re.match(r" ([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)\b", text[end:])

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from polypost.protected import protected_spans
+
 # The grammar the glossary and engines rely on: ⟦n⟧ opens, ⟦/n⟧ closes, ⟦n/⟧ is an atomic item.
 PLACEHOLDER_RE = re.compile(r"⟦(?:/\d+|\d+/?)⟧")
 
@@ -148,7 +150,7 @@ def _trim_edges(core: list[Token], prefix: list[Token], suffix: list[Token]) -> 
             suffix.insert(0, core.pop())
         elif isinstance(last, Text) and last.value[-1] in WHITESPACE:
             stripped = last.value.rstrip(WHITESPACE)
-            suffix.insert(0, Text(last.value[len(stripped):]))
+            suffix.insert(0, Text(last.value[len(stripped) :]))
             core[-1] = Text(stripped)
         else:
             break
@@ -414,3 +416,17 @@ def _show(kind: str, number: int) -> str:
 
 def _show_unit(number: int, unit: Unit) -> str:
     return f"⟦{number}/⟧" if unit.kind == "atom" else f"⟦{number}⟧…⟦/{number}⟧"
+
+
+def protect(text: str) -> list[Token]:
+    """Text tokens, with each URL, e-mail, @handle and #hashtag as an Atom (ref: the string)."""
+    tokens: list[Token] = []
+    position = 0
+    for start, end in protected_spans(text):
+        if start > position:
+            tokens.append(Text(text[position:start]))
+        tokens.append(Atom(text[start:end]))
+        position = end
+    if position < len(text):
+        tokens.append(Text(text[position:]))
+    return tokens

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 # A translation in one of these states is not shown to readers: no Spanish page, and the
 # English page names no twin.
-HELD_STATUSES = ("held",)
+HELD_STATUSES = ("held", "flagged-held")
 
 
 def publish_settings(config: Config):
@@ -53,6 +53,9 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
         store.record_failure(run_id, "(site)", "publish", error, origin=str(out))
         return {"published": 0, "written": 0, "unchanged": 0, "removed": 0, "out": str(out),
                 "failed": [{"post": "(site)", "stage": "publish", "error": error}]}
+    for problem in result.failed:
+        failed.append({"post": problem["post"], "stage": "publish", "error": problem["error"]})
+        store.record_failure(run_id, problem["post"], "publish", problem["error"])
     for post_id, lang in result.paths:
         if lang == config.target_lang:
             store.set_published_path(post_id, lang, result.paths[(post_id, lang)])

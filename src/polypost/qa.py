@@ -44,26 +44,40 @@ def check_numbers(source: str, target: str) -> list[dict]:
     return [{"check": "numbers", "evidence": f"missing {', '.join(sorted(missing))}"}] if missing else []
 
 
-def _repeated_ngrams(words: list[str], run: int) -> set[str]:
+_CLAUSE_END = re.compile(r"[.!?;:,()\"“”«»]+")
+
+
+def _clauses(text: str) -> list[list[str]]:
+    # Repeats are looked for inside a clause: "the problem. The problem is" is prose, not a stutter.
+    return [[w.lower() for w in _WORD.findall(part)] for part in _CLAUSE_END.split(plain(text))]
+
+
+def _repeated_ngrams(clauses: list[list[str]], times: int) -> set[str]:
     seen = set()
-    for n in (1, 2, 3):
-        needed = run if n == 1 else 2
-        for start in range(len(words) - n * needed + 1):
-            gram = words[start : start + n]
-            if all(words[start + k * n : start + (k + 1) * n] == gram for k in range(needed)):
-                seen.add(" ".join(gram))
+    for words in clauses:
+        for n in (1, 2, 3):
+            for start in range(len(words) - n * times + 1):
+                gram = words[start : start + n]
+                if all(words[start + k * n : start + (k + 1) * n] == gram for k in range(times)):
+                    seen.add(" ".join(gram))
     return seen
 
 
+def _source_repeats_nearby(clauses: list[list[str]]) -> bool:
+    """'again and again', 'step by step': a source that repeats a word within three words
+    may rightly be translated with a doubled phrase."""
+    return any(len(words[i]) > 3 and words[i] in words[i + 1 : i + 4] for words in clauses for i in range(len(words)))
+
+
 def check_repetition(source: str, target: str, thresholds: Thresholds) -> list[dict]:
-    source_words = [w.lower() for w in _WORD.findall(source)]
-    target_words = [w.lower() for w in _WORD.findall(target)]
-    new = _repeated_ngrams(target_words, thresholds.repeat_run) - _repeated_ngrams(
-        source_words, thresholds.repeat_run
-    )
-    # A single short word doubled ("que que") is common noise; a multiword or 3x repeat is not.
-    new = {g for g in new if " " in g or len(g) > 3}
-    return [{"check": "repetition", "evidence": ", ".join(sorted(new))}] if new else []
+    source_clauses, target_clauses = _clauses(source), _clauses(target)
+    stutters = _repeated_ngrams(target_clauses, thresholds.repeat_run) - _repeated_ngrams(
+        source_clauses, thresholds.repeat_run)
+    if not _source_repeats_nearby(source_clauses):
+        doubled = _repeated_ngrams(target_clauses, 2) - _repeated_ngrams(source_clauses, 2)
+        # One short word doubled ("que que") is common noise; a doubled phrase is not.
+        stutters |= {g for g in doubled if " " in g}
+    return [{"check": "repetition", "evidence": ", ".join(sorted(stutters))}] if stutters else []
 
 
 def check_untranslated(source: str, target: str, source_lang: str, target_lang: str,

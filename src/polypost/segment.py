@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.dammit import EntitySubstitution
@@ -63,9 +63,7 @@ ATOMIC_ELEMENTS = frozenset(
 )
 
 # Never translated, nor their subtrees (inline ones become ⟦n/⟧, block ones are left alone).
-NEVER_TRANSLATED = frozenset(
-    "code kbd math pre samp script style svg template textarea var head".split()
-)
+NEVER_TRANSLATED = frozenset("code kbd math pre samp script style svg template textarea var head".split())
 
 # Attribute values that are user-visible text.
 TRANSLATABLE_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
@@ -245,7 +243,7 @@ def _tokens(node: PageElement) -> list[Token]:
 def _has_words(tag: Tag) -> bool:
     """Whether an inline element has translatable text (a lone URL or number does not)."""
     for child in tag.children:
-        if type(child) is NavigableString:  # noqa: E721  (subclasses: comments, scripts, ...)
+        if type(child) is NavigableString:
             if any(isinstance(t, Text) and has_letters(t.value) for t in protect(str(child))):
                 return True
         elif isinstance(child, Tag) and child.name not in ATOMIC_ELEMENTS:

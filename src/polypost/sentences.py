@@ -12,6 +12,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from polypost.protected import EMAIL, URL, protected_spans
+
 # Always followed by more of the same sentence (titles, Latin, "versus", ...).
 _ALWAYS_EN = frozenset(
     """mr mrs ms mx dr prof rev hon st sr jr messrs mmes gen col capt lt sgt cmdr gov sen rep pres
@@ -30,18 +32,11 @@ _BY_LANG = {"en": _ALWAYS_EN, "es": _ALWAYS_ES}
 
 # Sentence punctuation, closers, whitespace. Closers include closing placeholders (⟦/1⟧), so a
 # sentence that ends inside a link ends after the link.
-_CANDIDATE = re.compile(
-    r"(?P<term>[.!?…]+)(?P<close>(?:[\"'”’»)\]}]|⟦/\d+⟧)*)(?P<space>[ \t\n\r\f\v]+)"
-)
+_CANDIDATE = re.compile(r"(?P<term>[.!?…]+)(?P<close>(?:[\"'”’»)\]}]|⟦/\d+⟧)*)(?P<space>[ \t\n\r\f\v]+)")
 # What may come before the first letter of a sentence: opening quotes, brackets, ¿ ¡, placeholders.
 _OPENERS = re.compile(r"(?:[\"'“‘«(\[¿¡]|⟦[^⟦⟧\s]{1,12}⟧)*")
 # Spans that are never cut: placeholders (ours and the glossary's), URLs, e-mail addresses.
-_PROTECTED = re.compile(
-    r"⟦[^⟦⟧\s]{1,12}⟧"
-    r"|(?:(?:https?|ftp)://|www\.)[^\s<>\"'`⟦⟧]+"
-    r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-)
-_URL_TRAILING = ".,;:!?'\")]}"
+_PROTECTED = re.compile(rf"⟦[^⟦⟧\s]{{1,12}}⟧|{URL}|{EMAIL}")
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")  # U.S, e.g, EE.UU, a.m
 _LEADING_JUNK = re.compile(r"^(?:[\"'“‘«(\[¿¡]|⟦[^⟦⟧\s]{1,12}⟧)+")
 
@@ -49,7 +44,7 @@ _LEADING_JUNK = re.compile(r"^(?:[\"'“‘«(\[¿¡]|⟦[^⟦⟧\s]{1,12}⟧)+"
 def split_sentences(text: str, lang: str = "en") -> list[str]:
     """Split `text` into sentences; `"".join(result) == text` always holds."""
     always = _BY_LANG.get(lang.split("-")[0].lower(), _ALWAYS_EN | _ALWAYS_ES)
-    protected = _protected_spans(text)
+    protected = protected_spans(text, _PROTECTED)
     pieces: list[str] = []
     start = 0
     for match in _CANDIDATE.finditer(text):
@@ -98,20 +93,6 @@ def _word_before(text: str, period: int) -> str:
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     return _LEADING_JUNK.sub("", text[start:period])
-
-
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for match in _PROTECTED.finditer(text):
-        found = match.group(0)
-        end = len(found)
-        if not found.startswith("⟦") and "@" not in found:
-            while end > 0 and found[end - 1] in _URL_TRAILING:
-                if found[end - 1] == ")" and found[:end].count("(") >= found[:end].count(")"):
-                    break
-                end -= 1
-        spans.append((match.start(), match.start() + end))
-    return spans
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:

@@ -154,7 +154,7 @@ def _prepare(post: Post, fingerprint, glossary, source_lang, target_lang, engine
             if segment.kind == "block" and looks_like_target_language(segment.text, target_lang, candidates):
                 job.keys[slot] = None
                 continue
-            job.protected[slot] = glossary.protect(segment.text)
+            job.protected[slot] = glossary.protect(segment.text, engine=engine.name)
             job.keys[slot] = MemoryKey(
                 source_hash=segment.key,
                 source_lang=source_lang,

@@ -50,7 +50,7 @@ def render_feed(lang: str, versions: list["PageVersion"], settings: "PublishSett
             _add(feed, "link", rel="alternate", type="application/atom+xml", hreflang=other,
                  href=settings.lang_base(other) + "feed.xml")
     _add(feed, "generator", "polypost")
-    for version, stamp in zip(kept, stamps):
+    for version, stamp in zip(kept, stamps, strict=True):
         feed.append(_entry(version, stamp, lang))
     return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

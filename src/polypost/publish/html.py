@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -151,7 +151,6 @@ class PageContext:
     text: dict[str, str]
     og_type: str = "website"
     image: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _page_context(lang: str, title: str, url: str, description: str, alternates: list[tuple[str, str]],

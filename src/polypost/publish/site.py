@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 from polypost.models import Comment, Post, Translation
 from polypost.publish.atomic import OutputWriter
@@ -92,6 +92,19 @@ class PublishSettings:
         """The absolute URL of a language's home, always ending in '/'."""
         base = self.lang_base_urls.get(lang) or urljoin(_with_slash(self.base_url), f"{lang}/")
         return _with_slash(base)
+
+    def check(self) -> None:
+        """Refuse settings that would publish broken links, naming the setting."""
+        for name, url in [("base_url", self.base_url)] + [
+            (f"lang_base_urls[{lang!r}]", url) for lang, url in self.lang_base_urls.items()
+        ]:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"{name} = {url!r}: hreflang and canonical links need an absolute http(s) URL")
+        if self.source_lang == self.target_lang:
+            raise ValueError(f"source_lang and target_lang are both {self.source_lang!r}")
+        if self.x_default not in self.langs():
+            raise ValueError(f"x_default = {self.x_default!r}: must be one of {self.langs()}")
 
     def langs(self) -> list[str]:
         return [self.source_lang, self.target_lang]
@@ -187,6 +200,7 @@ def get_publisher(name: str) -> Publisher:
 
 def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishSettings) -> PublishResult:
     """Write the whole site for `items` into `out_dir`; files of posts no longer listed go."""
+    settings.check()
     publisher = get_publisher(settings.format)
     result = PublishResult()
     entries = plan_entries(items, settings, publisher, result.failed)
