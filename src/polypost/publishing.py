@@ -44,11 +44,12 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
             translation = None
         items.append(PublishItem(post=post, translation=translation))
     out = Path(config.out_dir)
+    log.info("publishing %d posts to %s", len(items), out)
     failed: list[dict] = []
     try:
         result = publish_site(items, out, publish_settings(config))
-    except OSError as exc:  # a full disk or a read-only folder fails the stage, not the data
-        error = f"cannot write the site to {out}: {exc.strerror or exc}"
+    except (OSError, ValueError) as exc:  # a full disk, a read-only folder, a foreign manifest: the stage fails, the data stays
+        error = f"cannot write the site to {out}: {getattr(exc, 'strerror', None) or exc}"
         log.error(error)
         store.record_failure(run_id, "(site)", "publish", error, origin=str(out))
         return {"published": 0, "written": 0, "unchanged": 0, "removed": 0, "out": str(out),

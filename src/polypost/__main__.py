@@ -1,0 +1,3 @@
+from polypost.cli import main
+
+main()
