@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,14 @@ date: 2024-04-01
 Medir el alcance de una publicación es fundamental para cualquier estrategia de contenidos en las
 redes sociales, porque nos dice cuántas personas han visto realmente nuestro mensaje.
 """
+
+
+def dump(db: Path) -> list[str]:
+    connection = sqlite3.connect(db)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
 
 
 def invoke(*args: str, input: str | None = None):
@@ -177,3 +186,32 @@ def test_run_with_apertium_publishes_pairs_and_reruns_from_memory(tmp_path, blog
     assert edited["translated"] == 1
     assert edited["segments"]["from_engine"] == 1
     assert edited["segments"]["from_memory"] > 1
+
+
+@needs_apertium
+def test_dry_run_says_what_would_be_done_and_changes_nothing(tmp_path, blog):
+    db, out = tmp_path / "p.db", tmp_path / "site"
+    invoke("--db", str(db), "status")  # an empty, migrated database
+    before = dump(db)
+    result = invoke("--db", str(db), "run", str(blog), "--out", str(out), "--engine", "apertium",
+                    "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["dry_run"] is True
+    assert summary["ingested"] == 2 and summary["translated"] == 1
+    assert summary["segments"]["from_engine"] > 0
+    assert not out.exists()
+    assert json.loads(invoke("--db", str(db), "status", "--json").stdout)["posts"] == 0
+    assert dump(db) == before
+
+
+@needs_apertium
+def test_since_limits_translation_to_recent_posts(tmp_path, blog):
+    (blog / "2019-01-02-old.md").write_text(POST_MD.replace("2024-03-05", "2019-01-02")
+                                            .replace("needs a newsletter", "needed a blog"), encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    assert invoke("--db", db, "ingest", str(blog)).exit_code == 0
+    result = invoke("--db", db, "run", "--out", str(tmp_path / "site"), "--engine", "apertium",
+                    "--since", "2099-01-01", "--json")
+    assert json.loads(result.stdout)["translated"] == 0
+    assert invoke("--db", db, "run", "--since", "yesterday").exit_code == 2

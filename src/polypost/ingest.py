@@ -82,7 +82,6 @@ def ingest(
     limit: int | None = None,
     candidates: Sequence[str] = ("en", "es"),
     run_id: int | None = None,
-    dry_run: bool = False,
 ) -> IngestReport:
     """Read every source, detect each post's language, store what is new or changed."""
     if kind not in KINDS:
@@ -95,9 +94,9 @@ def ingest(
     for group_kind, group in groups.items():
         for item in _limited(iter_source(group_kind, group, limit), limit):
             if isinstance(item, SourceProblem):
-                _record_problem(store, report, item, run_id, dry_run)
+                _record_problem(store, report, item, run_id)
                 continue
-            _ingest_one(store, report, item, candidates, known, run_id, dry_run)
+            _ingest_one(store, report, item, candidates, known, run_id)
     return report
 
 
@@ -111,7 +110,7 @@ def _limited(items: Iterable, limit: int | None) -> Iterator:
         yield item
 
 
-def _record_problem(store: Store, report: IngestReport, problem: SourceProblem, run_id, dry_run) -> None:
+def _record_problem(store: Store, report: IngestReport, problem: SourceProblem, run_id) -> None:
     entry = {"post": problem.origin, "stage": "ingest", "error": problem.error}
     if problem.skipped:
         report.skipped.append({"origin": problem.origin, "reason": problem.error})
@@ -119,11 +118,10 @@ def _record_problem(store: Store, report: IngestReport, problem: SourceProblem, 
         return
     report.failed.append(entry)
     log.error("%s: %s", problem.origin, problem.error)
-    if not dry_run:
-        store.record_failure(run_id, problem.origin, "ingest", problem.error, origin=problem.origin)
+    store.record_failure(run_id, problem.origin, "ingest", problem.error, origin=problem.origin)
 
 
-def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_id, dry_run) -> None:
+def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_id) -> None:
     try:
         post_id = source_post.post_id()
         if known.get(post_id) == source_post.content_hash():
@@ -132,10 +130,7 @@ def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_i
             return
         lang, confidence = detect_post(source_post, candidates)
         report.languages[lang] = report.languages.get(lang, 0) + 1
-        if dry_run:
-            state = "updated" if post_id in known else "new"
-        else:
-            post_id, state = store.upsert_post(source_post, lang, confidence)
+        post_id, state = store.upsert_post(source_post, lang, confidence)
         report.post_ids.append(post_id)
         if state == "unchanged":
             report.unchanged += 1
@@ -147,5 +142,4 @@ def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_i
         error = f"{type(exc).__name__}: {exc}"
         report.failed.append({"post": source_post.origin, "stage": "ingest", "error": error})
         log.error("%s: %s", source_post.origin, error)
-        if not dry_run:
-            store.record_failure(run_id, source_post.origin, "ingest", error, origin=source_post.origin)
+        store.record_failure(run_id, source_post.origin, "ingest", error, origin=source_post.origin)

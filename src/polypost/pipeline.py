@@ -11,6 +11,8 @@ import contextlib
 import fcntl
 import logging
 import os
+import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -125,10 +127,32 @@ class RunOptions:
 
 def run(store: Store, config: Config, options: RunOptions) -> dict[str, Any]:
     """Every stage in order; returns the summary that `run --json` prints."""
+    started = time.monotonic()
+    if options.dry_run:
+        with _scratch_copy(store) as scratch:
+            return _run_stages(scratch, config, options, started)
+    return _run_stages(store, config, options, started)
+
+
+@contextlib.contextmanager
+def _scratch_copy(store: Store) -> Iterator[Store]:
+    """A throwaway copy of the database: a dry run does every stage's bookkeeping on it, so
+    it can say exactly what a real run would do while the real database stays untouched."""
+    with tempfile.TemporaryDirectory(prefix="polypost-dry-run-") as folder:
+        copy = sqlite3.connect(Path(folder) / "dry-run.db")
+        store.db.conn.backup(copy)
+        copy.close()
+        scratch = Store.open(Path(folder) / "dry-run.db")
+        try:
+            yield scratch
+        finally:
+            scratch.db.conn.close()
+
+
+def _run_stages(store: Store, config: Config, options: RunOptions, started: float) -> dict[str, Any]:
     from .ingest import ingest
 
-    started = time.monotonic()
-    run_id = None if options.dry_run else store.start_run("run")
+    run_id = store.start_run("run")
     sources = list(options.sources) or list(config.sources)
     summary: dict[str, Any] = {"ingested": 0, "skipped": 0, "translated": 0, "published": 0, "held_back": 0}
     failed: list[dict] = []
@@ -140,7 +164,6 @@ def run(store: Store, config: Config, options: RunOptions) -> dict[str, Any]:
             limit=options.limit,
             candidates=(config.source_lang, config.target_lang),
             run_id=run_id,
-            dry_run=options.dry_run,
         )
         summary["ingested"] = ingested.ingested
         summary["skipped"] = len(ingested.skipped) + ingested.unchanged
@@ -164,8 +187,7 @@ def run(store: Store, config: Config, options: RunOptions) -> dict[str, Any]:
     summary["failed"] = failed
     summary["dry_run"] = options.dry_run
     summary["seconds"] = round(time.monotonic() - started, 2)
-    if run_id is not None:
-        store.finish_run(run_id, summary)
+    store.finish_run(run_id, summary)
     return summary
 
 

@@ -118,7 +118,7 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
 @click.option("--kind", type=click.Choice(KINDS), default="auto")
 @click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
 @click.option("--limit", type=click.IntRange(min=1))
-@click.option("--since", help="Only posts published or changed since DATE (YYYY-MM-DD).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only posts published or changed since DATE (YYYY-MM-DD).")
 @json_option
 @click.pass_obj
 @handles_errors
@@ -129,7 +129,8 @@ def run_cmd(app: App, sources, out_dir, base_url, engine, glossaries, no_glossar
                         use_glossary=False if no_glossary else None, glossary_strict=glossary_strict,
                         format=fmt)
     store = app.store(config)
-    options = pipeline.RunOptions(sources=sources, kind=kind, limit=limit, since=since, dry_run=dry_run)
+    options = pipeline.RunOptions(sources=sources, kind=kind, limit=limit, dry_run=dry_run,
+                                  since=since.date().isoformat() if since else None)
     with pipeline.data_lock(config.data_dir()):
         summary = pipeline.run(store, config, options)
     emit(summary, as_json, lambda d: (
