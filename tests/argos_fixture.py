@@ -62,7 +62,7 @@ def generated_paragraphs(count: int, seed: int = 7, sentences: tuple[int, int] =
 
 
 # -- SentencePiece ---------------------------------------------------------------------------
-def train_tokenizer(work: Path, vocab_size: int = 800) -> Path:
+def train_tokenizer(work: Path, vocab_size: int = 800, byte_fallback: bool = True) -> Path:
     import sentencepiece
 
     rng = random.Random(3)
@@ -71,7 +71,7 @@ def train_tokenizer(work: Path, vocab_size: int = 800) -> Path:
     sentencepiece.SentencePieceTrainer.train(
         input=str(corpus), model_prefix=str(work / "spm"), vocab_size=vocab_size,
         model_type="unigram", character_coverage=1.0, hard_vocab_limit=False,
-        byte_fallback=True,  # any character (placeholders, "_", emoji) becomes byte pieces
+        byte_fallback=byte_fallback,  # any character (placeholders, "_", emoji) -> byte pieces
         normalization_rule_name="identity", remove_extra_whitespaces=False,  # copy exactly
         minloglevel=2, num_threads=2,
     )
@@ -214,7 +214,8 @@ def write_rule_splitter(path: Path, lang: str = "en") -> None:
             _bytes_field(1, _bytes_field(2, dim) if isinstance(dim, str) else _int_field(1, dim))
             for dim in dims
         )
-        return _bytes_field(1, name) + _bytes_field(2, _bytes_field(1, _int_field(1, elem_type) + _bytes_field(2, shape)))
+        tensor_type = _int_field(1, elem_type) + _bytes_field(2, shape)
+        return _bytes_field(1, name) + _bytes_field(2, _bytes_field(1, tensor_type))
 
     initializer = (_int_field(1, 5) + _int_field(1, 3) + _int_field(2, 1)
                    + _bytes_field(8, "table") + _bytes_field(9, table.tobytes()))
@@ -242,6 +243,7 @@ def write_rule_splitter(path: Path, lang: str = "en") -> None:
 def assemble_package(
     out_dir: Path, size: str = "tiny", splitter: bool = False, version: str = "1.0",
     target_prefix: str | None = None, from_code: str = "en", to_code: str = "es",
+    byte_fallback: bool = True,
 ) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -250,7 +252,7 @@ def assemble_package(
         work = Path(tmp)
         root = work / folder_name
         root.mkdir()
-        sp_model = train_tokenizer(work)
+        sp_model = train_tokenizer(work, byte_fallback=byte_fallback)
         shutil.copy(sp_model, root / "sentencepiece.model")
         import sentencepiece
 

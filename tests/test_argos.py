@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from argos_fixture import (  # noqa: F401
+    argos_home,
+    argos_package_file,
+    build_argos_package,
+    installed_argos,
+)
 
-from argos_fixture import argos_home, argos_package_file, build_argos_package, installed_argos  # noqa: F401
 from polypost.translate import EngineUnavailable, get_engine
 from polypost.translate.argos_packages import install_from_file
 
@@ -104,3 +109,15 @@ def test_timings_cover_each_step(engine):
     engine.translate(["One sentence. Two sentences."])
     assert set(engine.timings.seconds) == {
         "splitting", "tokenizing", "translating", "detokenizing", "reassembly"}
+
+
+def test_unknown_characters_survive_without_byte_fallback(argos_home, tmp_path):
+    # Real Argos tokenizers have no byte fallback: "⟦", "_" are <unk> pieces. The source
+    # token is copied back for an unknown output token (replace_unknowns) and decoded as is.
+    install_from_file(build_argos_package(tmp_path, version="4.0", byte_fallback=False))
+    engine = get_engine("argos")
+    try:
+        texts = ["Click ⟦1⟧here⟦/1⟧ for ⟦T1⟧ and my_var_name.", "Café ⟦2/⟧ ok."]
+        assert engine.translate(texts) == texts
+    finally:
+        engine.close()

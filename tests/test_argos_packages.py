@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from argos_fixture import argos_home, argos_package_file, installed_argos  # noqa: F401
+
 from polypost.translate import get_engine
 from polypost.translate.argos_packages import (
     PackageError,
@@ -125,7 +125,7 @@ def index_server(tmp_path, argos_package_file, monkeypatch):
 
 
 def test_install_from_index_over_http(argos_home, index_server, monkeypatch):
-    site, server = index_server
+    _, server = index_server
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", server.url)
     path = install_from_index("en", "es")
     assert Path(path).parent == argos_home
@@ -138,14 +138,14 @@ def test_install_from_index_over_http(argos_home, index_server, monkeypatch):
 
 
 def test_index_without_the_pair_says_so(argos_home, index_server, monkeypatch):
-    site, server = index_server
+    _, server = index_server
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", server.url)
     with pytest.raises(PackageError, match="has no en->de package"):
         install_from_index("en", "de")
 
 
 def test_failed_package_download_is_clear(argos_home, index_server, monkeypatch):
-    site, server = index_server
+    _, server = index_server
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", server.url)
     with pytest.raises(PackageError, match=r"Download of the en->fr Argos package .* failed"):
         install_from_index("en", "fr")

@@ -6,11 +6,16 @@ import shutil
 import textwrap
 
 import pytest
-
 from argos_fixture import argos_home, argos_package_file, installed_argos  # noqa: F401
+
 from polypost.hookspecs import hookimpl
 from polypost.plugins import get_plugins, pm
-from polypost.translate import EngineUnavailable, available_engines, engine_names, get_engine
+from polypost.translate import (
+    EngineUnavailable,
+    available_engines,
+    engine_names,
+    get_engine,
+)
 from polypost.translate import apertium as apertium_module
 from polypost.translate.base import refresh_registry
 

@@ -247,6 +247,7 @@ class Glossary:
         self.terms: list[Term] = list(terms)
         self.strategy = strategy  # default protection strategy (see glossary_protect.STRATEGIES)
         self._matcher: Matcher | None = None
+        self._match_cache: dict[str, list[Match]] = {}
 
     @classmethod
     def load(cls, paths: Sequence[Path], strategy: str | None = None) -> Glossary:
@@ -279,7 +280,12 @@ class Glossary:
         return self._matcher
 
     def matches(self, text: str) -> list[Match]:
-        return self.matcher.find(text)
+        # terms_hash, protect and report all ask about the same segment text: match it once.
+        if text not in self._match_cache:
+            if len(self._match_cache) >= 4096:
+                self._match_cache.clear()
+            self._match_cache[text] = self.matcher.find(text)
+        return self._match_cache[text]
 
     def terms_hash(self, text: str) -> str:
         """A hash of the entries that match in `text` ("" when none), for the memory key."""

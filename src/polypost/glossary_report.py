@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from polypost.glossary_match import Match
+
+
+@functools.lru_cache(maxsize=None)
+def _form_pattern(form: str, sensitive: bool) -> re.Pattern:
+    # One small pattern per target form, compiled once per process: a glossary has a few
+    # hundred forms, while an archive has as many term combinations as segments.
+    body = r"(?:\s+|-)".join(re.escape(w) for w in re.split(r"[\s]+", form))
+    return re.compile(r"(?<![\w\-])" + (body if sensitive else f"(?i:{body})") + r"(?![\w]|-\w)")
 
 
 def report(source_matches: list[Match], target_text: str) -> list[dict]:
@@ -27,15 +36,15 @@ def report(source_matches: list[Match], target_text: str) -> list[dict]:
                 forms.append((form, key, match.term.case_sensitive))
     forms = list(dict.fromkeys(forms))
     forms.sort(key=lambda f: -len(f[0]))
-    alternatives = []
-    for i, (form, _key, sensitive) in enumerate(forms):
-        body = r"(?:\s+|-)".join(re.escape(w) for w in re.split(r"[\s]+", form))
-        alternatives.append(f"(?P<f{i}>{body if sensitive else '(?i:' + body + ')'})")
-    pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(alternatives) + r")(?![\w]|-\w)")
     found: dict[str, list[tuple[int, int]]] = {key: [] for key in groups}
-    for m in pattern.finditer(target_text):
-        key = forms[int(m.lastgroup[1:])][1]
-        found[key].append(m.span())
+    claimed: list[tuple[int, int]] = []
+    for form, key, sensitive in forms:  # longest first: a span counts for the longest form only
+        for m in _form_pattern(form, sensitive).finditer(target_text):
+            start, end = m.span()
+            if any(start < other_end and other_start < end for other_start, other_end in claimed):
+                continue
+            claimed.append((start, end))
+            found[key].append((start, end))
 
     entries = []
     for key, matches in groups.items():

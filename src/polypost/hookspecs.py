@@ -7,7 +7,7 @@ hook, so a third-party engine is a first-class citizen.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pluggy
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .detect import detect_language
+from .detect import detect_language, stop_word_counts
 from .sentences import split_sentences
 
 _PLACEHOLDER = re.compile(r"⟦[^⟧]{0,12}⟧")
@@ -88,6 +88,9 @@ def check_untranslated(source: str, target: str, source_lang: str, target_lang: 
     if plain(source) == plain(target):
         return [{"check": "untranslated", "evidence": "output identical to the source"}]
     if len(words) >= thresholds.min_words_for_language_check:
+        counts = stop_word_counts(plain(target), (source_lang, target_lang))
+        if counts.get(target_lang, 0) > 2 * counts.get(source_lang, 0):
+            return []  # plainly in the target language; langdetect would cost milliseconds to agree
         lang, confidence = detect_language(plain(target), (source_lang, target_lang))
         if lang == source_lang and confidence >= 0.9:
             return [{"check": "untranslated", "evidence": f"output still reads as {source_lang} ({confidence:.2f})"}]

@@ -84,7 +84,7 @@ class ApertiumEngine:
         try:
             result = subprocess.run(
                 ["dpkg-query", "-W", "-f=${Version}", f"apertium-{self.pair}"],
-                capture_output=True, text=True, timeout=10,
+                capture_output=True, text=True, timeout=10, check=False,
             )
             if result.returncode == 0 and result.stdout.strip():
                 return result.stdout.strip()
@@ -96,7 +96,7 @@ class ApertiumEngine:
     # -- process lifecycle ------------------------------------------------------------------
     def _start(self) -> subprocess.Popen[bytes]:
         self._stop()
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the process)
         self.process = subprocess.Popen(
             self.command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self._stderr, start_new_session=True,  # own group: a kill reaches every stage
@@ -214,7 +214,7 @@ class ApertiumEngine:
                 pass
         self._stop()
 
-    def __enter__(self) -> "ApertiumEngine":
+    def __enter__(self) -> ApertiumEngine:
         return self
 
     def __exit__(self, *exc: object) -> None:
