@@ -20,6 +20,9 @@ os.environ["ARGOS_PACKAGES_DIR"] = str(_ARGOS_HOME / "packages")
 os.environ.pop("POLYPOST_DB", None)
 os.environ.pop("POLYPOST_CONFIG", None)
 
+# The Argos package builder's fixtures (argos_home, argos_package_file, installed_argos).
+pytest_plugins = ["argos_fixture"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from argos_fixture import (  # noqa: F401
-    argos_home,
-    argos_package_file,
-    build_argos_package,
-    installed_argos,
-)
+from argos_fixture import build_argos_package
 
 from polypost.translate import EngineUnavailable, get_engine
 from polypost.translate.argos_packages import install_from_file

@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from argos_fixture import argos_home, argos_package_file, installed_argos  # noqa: F401
 
 from polypost.translate import get_engine
 from polypost.translate.argos_packages import (

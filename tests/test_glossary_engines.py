@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from argos_fixture import argos_home, argos_package_file, installed_argos  # noqa: F401
 
 from polypost.glossary import Glossary
 from polypost.glossary_protect import STRATEGIES, strategy_for

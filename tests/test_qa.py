@@ -25,6 +25,10 @@ def checks(source: str, target: str) -> set[str]:
          "Our newsletter reached new readers this month and many of them bought the course.", "untranslated"),
         ("This sentence has plenty of words so the detector can judge its language well.",
          "This sentence has plenty of words so the detector can judge its language, ok.", "untranslated"),
+        # A copy engine with forced glossary terms: mixed words, English grammar.
+        ("A small team can grow its social media reach with one clear call to action per post.",
+         "A small team can grow its redes sociales alcance with one clear llamada a la acción per post.",
+         "untranslated"),
         ("Plan your content calendar. Measure the reach of every post. Review what worked. Repeat it.",
          "Planifica tu calendario de contenidos.", "truncated"),
         ("Plan your content calendar every single week before the campaign starts.", "", "empty"),

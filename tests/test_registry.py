@@ -6,7 +6,6 @@ import shutil
 import textwrap
 
 import pytest
-from argos_fixture import argos_home, argos_package_file, installed_argos  # noqa: F401
 
 from polypost.hookspecs import hookimpl
 from polypost.plugins import get_plugins, pm

@@ -57,6 +57,8 @@ def _repeated_ngrams(clauses: list[list[str]], times: int) -> set[str]:
     for words in clauses:
         for n in (1, 2, 3):
             for start in range(len(words) - n * times + 1):
+                if words[start] != words[start + n]:
+                    continue  # most positions fail here, before any slicing
                 gram = words[start : start + n]
                 if all(words[start + k * n : start + (k + 1) * n] == gram for k in range(times)):
                     seen.add(" ".join(gram))
@@ -89,8 +91,15 @@ def check_untranslated(source: str, target: str, source_lang: str, target_lang: 
         return [{"check": "untranslated", "evidence": "output identical to the source"}]
     if len(words) >= thresholds.min_words_for_language_check:
         counts = stop_word_counts(plain(target), (source_lang, target_lang))
-        if counts.get(target_lang, 0) > 2 * counts.get(source_lang, 0):
+        source_words, target_words = counts.get(source_lang, 0), counts.get(target_lang, 0)
+        if target_words > 2 * source_words:
             return []  # plainly in the target language; langdetect would cost milliseconds to agree
+        if source_words >= 3 and source_words >= 3 * target_words:
+            # Forced glossary terms make a half-translated output look mixed to langdetect;
+            # the grammar words still say which language the sentence is in.
+            return [{"check": "untranslated",
+                     "evidence": f"output still reads as {source_lang} ({source_words} {source_lang} "
+                                 f"function words, {target_words} {target_lang})"}]
         lang, confidence = detect_language(plain(target), (source_lang, target_lang))
         if lang == source_lang and confidence >= 0.9:
             return [{"check": "untranslated", "evidence": f"output still reads as {source_lang} ({confidence:.2f})"}]

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
-import click
-
+from . import glossary_cmd, models_cmd, stages  # noqa: F401  (importing them registers their commands)
 from .app import App, main_group
-from . import glossary_cmd, models_cmd, stages  # noqa: F401  (they register their commands)
 
 cli = main_group
 
