@@ -108,3 +108,12 @@ def test_version_is_the_debian_package_version(engine):
 def test_long_segment_does_not_deadlock(engine):
     [out] = engine.translate(["The cat is on the table. " * 4000])
     assert out.count("El gato") == 4000
+
+
+def test_spacing_left_by_dropped_words_is_tidied():
+    engine = get_engine("apertium")
+    try:
+        [out] = engine.translate(["It sounds like something that software companies do, with ebooks."])
+    finally:
+        engine.close()
+    assert "  " not in out and " ," not in out, out

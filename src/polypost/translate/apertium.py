@@ -138,7 +138,7 @@ class ApertiumEngine:
                 out.append(text)
                 continue
             start = text.index(core)
-            translated = _remove_marks(self._translate_one(core, index), core)
+            translated = _tidy(_remove_marks(self._translate_one(core, index), core), core)
             out.append(text[:start] + translated.strip() + text[start + len(core):])
         return out
 
@@ -231,6 +231,21 @@ def _remove_marks(translated: str, source: str) -> str:
     return _MARKED_WORD.sub(
         lambda m: m.group(0) if m.group(0)[0] in writers_marks else m.group(1), translated
     )
+
+
+_SPACE_RUN = re.compile(r" {2,}")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" +([,.;:!?)\]])")
+
+
+def _tidy(translated: str, source: str) -> str:
+    """Apertium drops words it does not render (a subject pronoun, "do") but keeps the
+    spaces around them: "reputación.  Suena", "software , con". Put the spacing right,
+    unless the source itself was spaced that way."""
+    if not _SPACE_RUN.search(source):
+        translated = _SPACE_RUN.sub(" ", translated)
+    if not _SPACE_BEFORE_PUNCTUATION.search(source):
+        translated = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", translated)
+    return translated
 
 
 def _excerpt(text: str, limit: int = 60) -> str:
