@@ -123,6 +123,28 @@ def m004_runs_and_failures(db: sqlite_utils.Database) -> None:
     db["failures"].create_index(["run_id"])
 
 
+@migration
+def m005_http_cache(db: sqlite_utils.Database) -> None:
+    # Conditional GET per URL, so a nightly run fetches only what changed.
+    db["http_cache"].create(
+        {
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "status": int,
+            "content_hash": str,
+            "fetched_at": str,
+        },
+        pk="url",
+    )
+
+
+@migration
+def m006_shares(db: sqlite_utils.Database) -> None:
+    # What `polypost share --new` has already handed out.
+    db["shares"].create({"post_id": str, "lang": str, "shared_at": str}, pk=("post_id", "lang"))
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied."""
     if not db[MIGRATIONS_TABLE].exists():

@@ -105,7 +105,10 @@ def translate_posts(
     strict: bool = False,
     run_id: int | None = None,
     dry_run: bool = False,
+    force: bool = False,
 ) -> TranslateReport:
+    """Translate the posts that need it (all, or `post_ids`); `force` rebuilds them even when
+    nothing they were made from changed (after a human import, say)."""
     report = TranslateReport(engine=f"{engine.name} {engine.version}")
     memory = Memory(store.db)
     glossary_hash = glossary_fingerprint(glossary)
@@ -116,7 +119,7 @@ def translate_posts(
             continue
         fingerprint = job_fingerprint(post, engine, glossary_hash, strict)
         existing = store.get_translation(post.id, target_lang)
-        if existing and existing.source_hash == fingerprint:
+        if existing and existing.source_hash == fingerprint and not force:
             report.unchanged += 1
             continue
         try:
@@ -233,6 +236,7 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, tar
     fields: dict[str, str] = {}
     flags: list[dict] = []
     glossary_report: list[dict] = []
+    machine_segments = 0
     for name, doc in job.docs.items():
         targets = []
         for segment in doc.segments:
@@ -245,6 +249,13 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, tar
             targets.append(entry.target_text)
             report.segments["from_memory" if key in known else "from_engine"] += 1
             flags.extend({**flag, "field": name, "segment": segment.index} for flag in entry.qa_flags or [])
+            if entry.origin != "human":
+                machine_segments += 1
+            elif entry.key != key:
+                # A person's fix always wins, but it was made against another engine, model or
+                # glossary: ask for a second look rather than overwrite it.
+                flags.append({"check": "second-look", "field": name, "segment": segment.index,
+                              "evidence": f"human translation from {entry.key.engine} {entry.key.engine_version}"})
             for row in glossary.report(segment.text, entry.target_text):
                 glossary_report.append({**row, "field": name, "segment": segment.index})
         assembled = doc.reassemble(targets)
@@ -255,7 +266,8 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, tar
         report.glossary["expected"] += row["expected"]
         report.glossary["met"] += min(row["found"], row["expected"])
     report.glossary["missed"] = report.glossary["expected"] - report.glossary["met"]
-    status = "flagged" if flags else "machine"
+    translated_by_someone = any(key is not None for key in job.keys.values())
+    status = "flagged" if flags else ("reviewed" if translated_by_someone and machine_segments == 0 else "machine")
     if strict and missed:
         status = "held"
         flags.append({"check": "glossary", "evidence": ", ".join(sorted({r["term"] for r in missed}))})
