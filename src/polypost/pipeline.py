@@ -175,6 +175,7 @@ def _run_stages(store: Store, config: Config, options: RunOptions, started: floa
         held_back=translated.held_back,
         engine=translated.engine,
         segments=translated.segments,
+        engine_calls=translated.engine_calls,
         glossary=translated.to_dict()["glossary"],
         flagged=translated.flagged,
     )

@@ -17,6 +17,7 @@ from typing import Any
 from .detect import detect_language
 from .glossary import Glossary
 from .models import Post, Translation
+from .progress import progress
 from .qa import check_segment
 from .segment import Document, segment_html, segment_text
 from .slugs import unique_slug
@@ -42,6 +43,7 @@ class TranslateReport:
     held_back: int = 0
     flagged: int = 0
     not_source_lang: int = 0
+    engine_calls: int = 0
     failed: list[dict] = field(default_factory=list)
     segments: dict[str, int] = field(default_factory=lambda: {"from_memory": 0, "from_engine": 0, "kept": 0})
     glossary: dict[str, int] = field(default_factory=lambda: {"expected": 0, "met": 0, "missed": 0})
@@ -57,6 +59,7 @@ class TranslateReport:
             "flagged": self.flagged,
             "failed": self.failed,
             "segments": self.segments,
+            "engine_calls": self.engine_calls,
             "glossary": {**self.glossary, "compliance": (self.glossary["met"] / expected) if expected else 1.0},
         }
 
@@ -113,7 +116,8 @@ def translate_posts(
     memory = Memory(store.db)
     glossary_hash = glossary_fingerprint(glossary)
     pending: list[_Job] = []
-    for post in _posts_to_consider(store, post_ids):
+    total = len(post_ids) if post_ids is not None else store.db["posts"].count
+    for post in progress(_posts_to_consider(store, post_ids), "translating", total):
         if post.lang != source_lang:
             report.not_source_lang += 1
             continue
@@ -184,6 +188,7 @@ def _run_chunk(store, memory, engine, glossary, jobs, report, strict, target_lan
         report.translated += len(jobs)
         return
     fresh = _call_engine(engine, glossary, missing) if missing else {}
+    report.engine_calls += bool(missing)
     failed_keys = {key for key, value in fresh.items() if isinstance(value, Exception)}
     entries = [
         MemoryEntry(
