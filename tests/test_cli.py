@@ -109,7 +109,7 @@ def test_missing_source_and_unsupported_kind_are_usage_errors(tmp_path):
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr and "nope" in result.stderr
     result = invoke("--db", db, "ingest", "--kind", "wxr", str(tmp_path))
-    assert result.exit_code == 2 and "not supported yet" in result.stderr
+    assert result.exit_code == 2 and "needs a WordPress export file" in result.stderr
 
 
 def test_bad_config_exits_2_naming_file_line_key(tmp_path):
@@ -215,3 +215,13 @@ def test_since_limits_translation_to_recent_posts(tmp_path, blog):
                     "--since", "2099-01-01", "--json")
     assert json.loads(result.stdout)["translated"] == 0
     assert invoke("--db", db, "run", "--since", "yesterday").exit_code == 2
+
+
+def test_wxr_status_option_reaches_the_source(tmp_path, corpus):
+    export = corpus / "wxr" / "small-export.xml"
+    published = json.loads(invoke("--db", str(tmp_path / "a.db"), "ingest", str(export), "--json").stdout)
+    with_drafts = json.loads(invoke("--db", str(tmp_path / "b.db"), "ingest", str(export), "--status", "publish",
+                                    "--status", "draft", "--json").stdout)
+    # small-export.xml holds 9 published items and one draft page (counted by hand).
+    assert published["ingested"] == 9
+    assert with_drafts["ingested"] == 10

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
@@ -701,3 +701,38 @@ def test_a_reader_switches_language_in_headless_chromium(tmp_path):
         server.server_close()
     for name in ["en.png", "es.png", "es-phone.png"]:
         assert (tmp_path / name).stat().st_size > 10_000
+
+
+# --- share links and cards (issue 8) -------------------------------------------------------------------
+
+def test_post_pages_have_twitter_cards_and_plain_share_links_with_utm(site):
+    out, result = site
+    es = parse(out / "es/como-migramos-nuestra-ci-a-github-actions/index.html")
+    meta = {m.get("name"): m.get("content") for m in es.xpath("//head/meta[@name]")}
+    og = {m.get("property"): m.get("content") for m in es.xpath("//head/meta[@property]")}
+    assert meta["twitter:card"] == "summary_large_image"
+    assert meta["twitter:title"] == og["og:title"] == "Cómo migramos nuestra CI a GitHub Actions"
+    assert meta["twitter:description"] == og["og:description"]
+    assert meta["twitter:image"] == og["og:image"] == "https://old.example.com/img/ci-cover.png"
+    lisbon = parse(out / "en/a-week-in-lisbon/index.html")
+    assert lisbon.xpath("//meta[@name='twitter:card']/@content") == ["summary"]
+    assert not lisbon.xpath("//meta[@name='twitter:image']")
+    for lang in ("en", "es"):
+        page_url = result.urls[("id-migrating-ci-to-github-actions", lang)]
+        doc = parse(url_to_path(out, page_url))
+        links = doc.xpath("//nav[@class='share']//a/@href")
+        assert [urlsplit(link).netloc for link in links] == [
+            "x.com", "www.linkedin.com", "www.facebook.com", "wa.me", "t.me"]
+        for link, source in zip(links, ["x", "linkedin", "facebook", "whatsapp", "telegram"]):
+            expected = f"{page_url}?utm_source={source}&utm_medium=social&utm_campaign=migrating-ci-to-github-actions"
+            assert expected in unquote(link)
+    assert not any(page.xpath("//script") for page in [es, lisbon])
+
+
+def test_share_links_can_be_turned_off_and_given_a_campaign(tmp_path):
+    publish(sample_items(), tmp_path / "none", replace(SETTINGS, share_networks=()))
+    assert not parse(tmp_path / "none/en/a-week-in-lisbon/index.html").xpath("//nav[@class='share']")
+    publish(sample_items(), tmp_path / "launch", replace(SETTINGS, share_networks=("linkedin",),
+                                                        share_campaign="launch-{slug}"))
+    links = parse(tmp_path / "launch/es/una-semana-en-lisboa/index.html").xpath("//nav[@class='share']//a/@href")
+    assert len(links) == 1 and "utm_campaign=launch-a-week-in-lisbon" in unquote(links[0])

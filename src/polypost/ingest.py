@@ -7,12 +7,15 @@ the `failures` table), and everything already stored stays as it was.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .detect import detect_post
 from .models import SourcePost, SourceProblem
+from .progress import progress
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -49,30 +52,110 @@ class IngestReport:
 
 
 def guess_kind(source: str) -> str:
+    """The kind of a source from its name, or, for a local XML file, from its first bytes."""
     if source.startswith(("http://", "https://")):
-        lowered = source.lower()
-        if "sitemap" in lowered and lowered.endswith(".xml"):
+        lowered = source.lower().split("?")[0].split("#")[0]
+        if "sitemap" in lowered and lowered.endswith((".xml", ".xml.gz")):
             return "sitemap"
-        if lowered.endswith((".rss", ".atom", "/feed", "/feed/", "feed.xml", "rss.xml", "atom.xml")):
+        if lowered.endswith((".rss", ".atom", "/feed", "/feed/", "feed.xml", "rss.xml", "atom.xml", "index.xml",
+                             "/rss", "/rss/", "/atom", "/atom/")):
             return "feed"
         return "url"
+    path = Path(source)
+    if path.is_file() and path.suffix.lower() in (".xml", ".rss", ".atom", ".rdf", ".gz"):
+        return _sniff_xml(path)
     return "files"
 
 
-def iter_source(kind: str, sources: Sequence[str], limit: int | None) -> Iterator[SourcePost | SourceProblem]:
+# The namespaces and root elements that tell one kind of XML file from another.
+_WXR_MARK = b"wordpress.org/export/"
+_FEED_RE = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF)[\s>]")
+_SITEMAP_RE = re.compile(rb"<(?:[\w-]+:)?(?:urlset|sitemapindex)[\s>]")
+
+
+def _sniff_xml(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError:
+        return "files"  # the files source says what is wrong with it
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "replace").encode("utf-8")
+    if _WXR_MARK in head:
+        return "wxr"
+    if _SITEMAP_RE.search(head):
+        return "sitemap"
+    if _FEED_RE.search(head) or path.suffix.lower() in (".rss", ".atom", ".rdf"):
+        return "feed"
+    return "files"
+
+
+@dataclass
+class SourceOptions:
+    """What the web, feed and export sources need beyond their sources and limit."""
+
+    status: Sequence[str] = ("publish",)  # WXR: which post statuses to read
+    include: Sequence[str] = ()  # sitemap: URL patterns to keep (glob, or a substring)
+    exclude: Sequence[str] = ()  # sitemap: URL patterns to leave out
+    fetch_full: bool = False  # feed: fetch the linked page when an entry has only a summary
+    fetcher: Any = None  # a sources.http.Fetcher; ingest makes one over the store when None
+
+
+def iter_source(kind: str, sources: Sequence[str], limit: int | None,
+                options: SourceOptions | None = None) -> Iterator[Any]:
+    """SourcePost, SourceProblem or Unchanged records from `sources` of one kind."""
+    options = options or SourceOptions()
     if kind == "files":
         from .sources.files import iter_file_posts
 
-        missing = [s for s in sources if not Path(s).exists()]
-        if missing:
-            raise SourceKindError(f"no such file or folder: {', '.join(missing)}")
+        _require_files(sources)
         yield from iter_file_posts(list(sources), limit=limit)
-        return
-    # Scraping sites, feeds and WordPress exports is issue 9: say so plainly instead of
-    # pretending, so a cron job fails loudly with a usage error.
-    raise SourceKindError(
-        f"source kind {kind!r} is not supported yet (only local files and folders): {', '.join(sources)}"
-    )
+    elif kind == "wxr":
+        from .sources.wxr import iter_wxr_posts
+
+        _require_files(sources)
+        folders = [s for s in sources if Path(s).is_dir()]
+        if folders:
+            raise SourceKindError(f"--kind wxr needs a WordPress export file, not a folder: {', '.join(folders)}")
+        yield from iter_wxr_posts(list(sources), limit=limit, status=options.status)
+    elif kind == "feed":
+        from .sources.feed import iter_feed_posts
+
+        _require_files([s for s in sources if not _is_url(s)])
+        yield from iter_feed_posts(list(sources), _fetcher(options), limit=limit, fetch_full=options.fetch_full)
+    elif kind == "sitemap":
+        from .sources.sitemap import iter_sitemap_posts
+
+        _require_files([s for s in sources if not _is_url(s)])
+        yield from iter_sitemap_posts(list(sources), _fetcher(options), limit=limit,
+                                      include=options.include, exclude=options.exclude)
+    elif kind == "url":
+        from .sources.web import iter_url_posts
+
+        not_urls = [s for s in sources if not _is_url(s)]
+        if not_urls:
+            raise SourceKindError(f"--kind url needs http(s) URLs, not: {', '.join(not_urls)}")
+        yield from iter_url_posts(list(sources), _fetcher(options), limit=limit)
+    else:
+        raise SourceKindError(f"unknown source kind {kind!r} (choose from {', '.join(KINDS)})")
+
+
+def _is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def _require_files(sources: Sequence[str]) -> None:
+    missing = [s for s in sources if not Path(s).exists()]
+    if missing:
+        raise SourceKindError(f"no such file or folder: {', '.join(missing)}")
+
+
+def _fetcher(options: SourceOptions) -> Any:
+    if options.fetcher is None:
+        from .sources.http import Fetcher
+
+        options.fetcher = Fetcher()
+    return options.fetcher
 
 
 def ingest(
@@ -82,22 +165,55 @@ def ingest(
     limit: int | None = None,
     candidates: Sequence[str] = ("en", "es"),
     run_id: int | None = None,
+    *,
+    status: Sequence[str] = ("publish",),
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    fetch_full: bool = False,
+    fetcher: Any = None,
 ) -> IngestReport:
-    """Read every source, detect each post's language, store what is new or changed."""
+    """Read every source, detect each post's language, store what is new or changed.
+
+    `status` (WXR), `include`/`exclude` (sitemap) and `fetch_full` (feed) are passed to the
+    sources that use them. Web sources fetch through `fetcher` (a `sources.http.Fetcher`),
+    by default one over this store's `http_cache`, so unchanged pages cost a 304 only.
+    """
     if kind not in KINDS:
         raise SourceKindError(f"unknown source kind {kind!r} (choose from {', '.join(KINDS)})")
     groups: dict[str, list[str]] = {}
     for source in sources:
         groups.setdefault(guess_kind(source) if kind == "auto" else kind, []).append(source)
+    own_fetcher = fetcher is None and any(k in ("url", "sitemap", "feed") for k in groups)
+    if own_fetcher:
+        from .sources.http import Fetcher
+
+        fetcher = Fetcher(store.db)
+    options = SourceOptions(status=tuple(status), include=tuple(include), exclude=tuple(exclude),
+                            fetch_full=fetch_full, fetcher=fetcher)
     report = IngestReport()
     known = store.content_hashes()
-    for group_kind, group in groups.items():
-        for item in _limited(iter_source(group_kind, group, limit), limit):
-            if isinstance(item, SourceProblem):
-                _record_problem(store, report, item, run_id)
-                continue
-            _ingest_one(store, report, item, candidates, known, run_id)
+    try:
+        for group_kind, group in groups.items():
+            for item in progress(_limited(iter_source(group_kind, group, limit, options), limit), "ingesting"):
+                if isinstance(item, SourceProblem):
+                    _record_problem(store, report, item, run_id, fetcher)
+                elif isinstance(item, SourcePost):
+                    _ingest_one(store, report, item, candidates, known, run_id, fetcher)
+                else:  # Unchanged: the server said 304 for this URL
+                    report.unchanged += _stored_from(store, item.origin, report)
+    finally:
+        if own_fetcher:
+            fetcher.close()
     return report
+
+
+def _stored_from(store: Store, origin: str, report: IngestReport) -> int:
+    """How many stored posts came from `origin` (a page, or every entry of a feed): all unchanged."""
+    rows = list(store.db.query("select id from posts where origin = ? or origin like ? escape '\\'",
+                               [origin, origin.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                                + "#%"]))
+    report.post_ids.extend(r["id"] for r in rows)
+    return max(len(rows), 1)
 
 
 def _limited(items: Iterable, limit: int | None) -> Iterator:
@@ -110,18 +226,25 @@ def _limited(items: Iterable, limit: int | None) -> Iterator:
         yield item
 
 
-def _record_problem(store: Store, report: IngestReport, problem: SourceProblem, run_id) -> None:
+def _record_problem(store: Store, report: IngestReport, problem: SourceProblem, run_id, fetcher=None) -> None:
     entry = {"post": problem.origin, "stage": "ingest", "error": problem.error}
     if problem.skipped:
         report.skipped.append({"origin": problem.origin, "reason": problem.error})
         log.info("skipped %s: %s", problem.origin, problem.error)
         return
     report.failed.append(entry)
+    _forget(fetcher, problem.origin)
     log.error("%s: %s", problem.origin, problem.error)
     store.record_failure(run_id, problem.origin, "ingest", problem.error, origin=problem.origin)
 
 
-def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_id) -> None:
+def _forget(fetcher, origin: str) -> None:
+    """A failed item from the web must be fetched in full next time, not answered with a 304."""
+    if fetcher is not None and _is_url(origin):
+        fetcher.forget(origin.split("#")[0])
+
+
+def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_id, fetcher=None) -> None:
     try:
         post_id = source_post.post_id()
         if known.get(post_id) == source_post.content_hash():
@@ -141,5 +264,6 @@ def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_i
     except Exception as exc:  # one bad post must not stop the batch
         error = f"{type(exc).__name__}: {exc}"
         report.failed.append({"post": source_post.origin, "stage": "ingest", "error": error})
+        _forget(fetcher, source_post.origin)
         log.error("%s: %s", source_post.origin, error)
         store.record_failure(run_id, source_post.origin, "ingest", error, origin=source_post.origin)

@@ -15,7 +15,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +123,7 @@ class RunOptions:
     limit: int | None = None
     since: str | None = None
     dry_run: bool = False
+    source_settings: dict[str, Any] = field(default_factory=dict)  # status, include, exclude, fetch_full
 
 
 def run(store: Store, config: Config, options: RunOptions) -> dict[str, Any]:
@@ -164,6 +165,7 @@ def _run_stages(store: Store, config: Config, options: RunOptions, started: floa
             limit=options.limit,
             candidates=(config.source_lang, config.target_lang),
             run_id=run_id,
+            **options.source_settings,
         )
         summary["ingested"] = ingested.ingested
         summary["skipped"] = len(ingested.skipped) + ingested.unchanged

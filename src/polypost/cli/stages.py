@@ -17,6 +17,27 @@ from .app import EXIT_FAILED, App, emit, handles_errors, main_group
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 
 
+def source_options(command):
+    """Options that choose what a source yields (ingest and run share them)."""
+    for option in reversed([
+        click.option("--kind", type=click.Choice(KINDS), default="auto", show_default=True,
+                     help="What SOURCE is; guessed from it when auto."),
+        click.option("--limit", type=click.IntRange(min=1), help="At most N posts."),
+        click.option("--status", "statuses", multiple=True,
+                     help="WordPress export: post statuses to take (repeatable; default publish)."),
+        click.option("--include", multiple=True, help="Sitemap: only URLs matching this glob or substring."),
+        click.option("--exclude", multiple=True, help="Sitemap: skip URLs matching this glob or substring."),
+        click.option("--fetch-full", is_flag=True, help="Feed: fetch each linked page when the feed has a summary only."),
+    ]):
+        command = option(command)
+    return command
+
+
+def source_settings(statuses, include, exclude, fetch_full) -> dict[str, Any]:
+    return {"status": tuple(statuses) or ("publish",), "include": tuple(include), "exclude": tuple(exclude),
+            "fetch_full": fetch_full}
+
+
 def _exit_for(failed: list) -> None:
     if failed:
         sys.exit(EXIT_FAILED)
@@ -37,19 +58,20 @@ def init_cmd(folder: str) -> None:
 
 @main_group.command("ingest")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--kind", type=click.Choice(KINDS), default="auto", show_default=True)
-@click.option("--limit", type=click.IntRange(min=1), help="At most N posts.")
+@source_options
 @json_option
 @click.pass_obj
 @handles_errors
-def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None, as_json: bool) -> None:
-    """Read posts from files and folders into the store, labelled with their language."""
+def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None, statuses, include, exclude,
+               fetch_full, as_json: bool) -> None:
+    """Read posts (files, folders, pages, sitemaps, feeds, WordPress exports) into the store."""
     config = app.config()
     store = app.store(config)
     with pipeline.data_lock(config.data_dir()):
         run_id = store.start_run("ingest")
         report = ingest(store, sources, kind=kind, limit=limit,
-                        candidates=(config.source_lang, config.target_lang), run_id=run_id)
+                        candidates=(config.source_lang, config.target_lang), run_id=run_id,
+                        **source_settings(statuses, include, exclude, fetch_full))
         data = report.to_dict()
         store.finish_run(run_id, data)
     emit(data, as_json, lambda d: (
@@ -115,22 +137,22 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
 @click.option("--no-glossary", is_flag=True)
 @click.option("--glossary-strict", is_flag=True, default=None)
 @click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
-@click.option("--kind", type=click.Choice(KINDS), default="auto")
+@source_options
 @click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
-@click.option("--limit", type=click.IntRange(min=1))
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only posts published or changed since DATE (YYYY-MM-DD).")
 @json_option
 @click.pass_obj
 @handles_errors
 def run_cmd(app: App, sources, out_dir, base_url, engine, glossaries, no_glossary, glossary_strict, fmt,
-            kind, dry_run, limit, since, as_json) -> None:
+            kind, limit, statuses, include, exclude, fetch_full, dry_run, since, as_json) -> None:
     """Every stage: ingest, detect, translate, check, publish."""
     config = app.config(out_dir=out_dir, base_url=base_url, engine=engine, glossaries=glossaries,
                         use_glossary=False if no_glossary else None, glossary_strict=glossary_strict,
                         format=fmt)
     store = app.store(config)
     options = pipeline.RunOptions(sources=sources, kind=kind, limit=limit, dry_run=dry_run,
-                                  since=since.date().isoformat() if since else None)
+                                  since=since.date().isoformat() if since else None,
+                                  source_settings=source_settings(statuses, include, exclude, fetch_full))
     with pipeline.data_lock(config.data_dir()):
         summary = pipeline.run(store, config, options)
     emit(summary, as_json, lambda d: (

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from polypost import share
 from polypost.models import Comment, Post
 from polypost.publish import feeds, sitemap
 from polypost.publish.atomic import OutputWriter
@@ -210,6 +211,19 @@ def _comment_tree(comments: list[Comment], lang: str) -> list[dict[str, Any]]:
     return roots
 
 
+# The share links' heading; a user's ui_text[lang]["share"] wins.
+SHARE_HEADING = {"en": "Share on", "es": "Compartir en"}
+
+
+def share_links(version: PageVersion, description: str, campaign_slug: str, settings: PublishSettings) -> list[Link]:
+    """Plain links to each network's share page for this page's own URL (with UTM), no scripts."""
+    campaign = share.campaign_for(settings.share_campaign, campaign_slug)
+    kit = share.share_version(version.lang, version.title, description, version.url, version.tags, campaign,
+                              settings.share_networks)
+    return [Link(url=post.share_url, label=share.NETWORKS[name].label, lang=version.lang)
+            for name, post in kit.posts.items()]
+
+
 def render_post(env: Environment, entry: PostEntry, lang: str, settings: PublishSettings) -> str:
     version = entry.versions[lang]
     original = entry.versions[settings.source_lang]
@@ -224,6 +238,8 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
     )
     page.og_type = "article"
     page.image = version.image
+    text = settings.text(lang)
+    share_heading = text.get("share") or SHARE_HEADING.get(lang.split("-")[0], SHARE_HEADING["en"])
     return env.get_template("post.html").render(
         page=page,
         post={
@@ -237,7 +253,11 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
             "note": _translation_note(version, original, settings),
             "status": version.status,
             "comments": _comment_tree(version.comments, lang),
+            "share": {"heading": share_heading,
+                      "links": share_links(version, page.description, entry.post.slug, settings)},
         },
+        # The card a shared link shows on X; Facebook, LinkedIn and the others read og:.
+        twitter={"card": "summary_large_image" if version.image else "summary"},
     )
 
 

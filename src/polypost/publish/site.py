@@ -87,6 +87,9 @@ class PublishSettings:
     default_image: str | None = None  # og:image for posts that have none
     format: str = "html"  # a registered publisher: "html" or "hugo"
     hugo_content_ext: str = "md"  # "html" for Hugo sites without goldmark's unsafe = true
+    # Share links on each post page (plain links, no scripts): names from polypost.share.NETWORKS.
+    share_networks: tuple[str, ...] = ("x", "linkedin", "facebook", "whatsapp", "telegram")
+    share_campaign: str | None = None  # utm_campaign of share links; None: the post's slug ("{slug}" is replaced)
 
     def lang_base(self, lang: str) -> str:
         """The absolute URL of a language's home, always ending in '/'."""

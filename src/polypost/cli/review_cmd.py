@@ -1,0 +1,102 @@
+"""review, export, import: the human review round trip."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import pipeline
+from ..exchange import FORMATS, ExchangeError, export_review_file
+from ..exchange.importing import import_review_file
+from ..review import format_review, review_list
+from .app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
+
+json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+
+
+def _exchange_errors(fn: Callable) -> Callable:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ExchangeError as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+@main_group.command("review")
+@json_option
+@click.pass_obj
+@handles_errors
+def review_cmd(app: App, as_json: bool) -> None:
+    """Flagged posts and segments: check, evidence, source and target."""
+    config = app.config()
+    emit(review_list(app.store(config), config), as_json, format_review)
+
+
+@main_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="XLIFF 1.2 or gettext PO.")
+@click.option("--post", "post_id", help="Only this post (id or slug).")
+@click.option("--flagged", is_flag=True, help="Only posts with QA flags or held back.")
+@click.argument("out", type=click.Path(dir_okay=False))
+@json_option
+@click.pass_obj
+@handles_errors
+@_exchange_errors
+def export_cmd(app: App, fmt: str, post_id: str | None, flagged: bool, out: str, as_json: bool) -> None:
+    """Write translated segments for review in a translation tool."""
+    if post_id and flagged:
+        fail("--post and --flagged exclude each other")
+    config = app.config()
+    data = export_review_file(app.store(config), config, fmt, Path(out), post_id=post_id, flagged=flagged)
+    emit(data, as_json, lambda d: (
+        f"wrote {d['units']} units of {d['posts']} posts to {d['file']} ({d['format']}); "
+        f"{d['marked_for_review']} marked for review") if d["file"] else "nothing to export: no translated post matches")
+
+
+@main_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--engine", help="The engine later runs use (default: configured, auto); keys the human entries.")
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--no-glossary", is_flag=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Site folder to republish (default: configured, site/).")
+@click.option("--base-url", help="Absolute URL of the site root.")
+@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
+@json_option
+@click.pass_obj
+@handles_errors
+@_exchange_errors
+def import_cmd(app: App, file: str, engine, glossaries, no_glossary, out_dir, base_url, fmt, as_json: bool) -> None:
+    """Reviewed XLIFF or PO targets into the memory as human translations; rebuild and republish.
+
+    Exits 1 when some units were rejected or stale, or a post failed to rebuild or publish."""
+    config = app.config(engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
+                        out_dir=out_dir, base_url=base_url, format=fmt)
+    store = app.store(config)
+    with pipeline.data_lock(config.data_dir()):
+        run_id = store.start_run("import")
+        report = import_review_file(store, config, Path(file), run_id=run_id)
+        data = report.to_dict()
+        store.finish_run(run_id, data)
+    emit(data, as_json, _format_import)
+    if report.rejected or report.stale or report.failed:
+        sys.exit(EXIT_FAILED)
+
+
+def _format_import(d: dict[str, Any]) -> str:
+    lines = [(
+        f"{d['file']} ({d['format']}): imported {len(d['imported'])}, approved unchanged {len(d['approved'])}, "
+        f"still marked for review {len(d['pending'])}, rejected {len(d['rejected'])}, stale {len(d['stale'])}; "
+        f"posts rebuilt {len(d['posts_rebuilt'])}, republished {len(d['posts_republished'])}"
+    )]
+    lines += [f"  rejected: {r['reason']}" for r in d["rejected"]]
+    lines += [f"  stale {r['unit']}: {r['reason']}" for r in d["stale"]]
+    lines += [f"  warning {w['unit']}: {w['check']}: {w['evidence']}" for w in d["warnings"]]
+    lines += [f"  failed [{f['stage']}] {f['post']}: {f['error']}" for f in d["failed"]]
+    return "\n".join(lines)

@@ -1,0 +1,45 @@
+"""share: the share kit for community managers (texts per network, UTM links, hashtags)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import click
+
+from .. import pipeline
+from ..config import Config
+from ..share import FORMATS, render_kits, share_kits
+from .app import App, fail, handles_errors, main_group
+
+log = logging.getLogger(__name__)
+
+
+@main_group.command("share")
+@click.argument("post", required=False)
+@click.option("--new", "new_only", is_flag=True,
+              help="Only posts not handed out by an earlier --new, and record these (for a nightly job).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@click.option("--campaign", help="utm_campaign; {slug} becomes the post's slug (default: the post's slug).")
+@click.option("--base-url", help="Absolute URL of the site root, as published (default: configured).")
+@click.pass_obj
+@handles_errors
+def share_cmd(app: App, post: str | None, new_only: bool, fmt: str, campaign: str | None,
+              base_url: str | None) -> None:
+    """Ready-to-post texts for X, LinkedIn, Facebook, WhatsApp and Telegram, for every post
+    with a published Spanish page (or POST, an id or slug), in both languages."""
+    if post and new_only:
+        fail("give POST or --new, not both")
+    config = app.config(base_url=base_url)
+    _warn_if_local(config)
+    store = app.store(config)
+    # --new writes what it handed out: not while a run is writing the same store.
+    guard = pipeline.data_lock(config.data_dir()) if new_only else contextlib.nullcontext()
+    with guard:
+        kits = share_kits(store, config, post=post, new_only=new_only, campaign=campaign)
+    click.echo(render_kits(kits, fmt), nl=False)
+
+
+def _warn_if_local(config: Config) -> None:
+    if "://localhost" in config.base_url or "://127.0.0.1" in config.base_url:
+        log.warning("links point to %s: set [site] base_url or --base-url to the published site", config.base_url)

@@ -1,0 +1,136 @@
+"""Kind `sitemap`: every page a sitemap (or a sitemap index, followed) lists, fetched politely.
+
+Include/exclude patterns pick the post pages among what a sitemap lists (home, tag and
+category pages are usually there too): a pattern with `*`, `?` or `[` is a glob matched
+against the whole URL (`*/blog/*`), any other pattern matches when the URL contains it.
+The XML is read with entity expansion, DTDs and the network off.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import gzip
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from lxml import etree
+
+from polypost.models import SourcePost, SourceProblem
+from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
+from polypost.sources.web import fetch_page_post
+
+__all__ = ["SitemapError", "iter_sitemap_posts", "matches", "parse_sitemap", "safe_xml_parser"]
+
+MAX_SITEMAPS = 1000  # an index of indexes is followed this far at most
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+class SitemapError(ValueError):
+    pass
+
+
+@dataclass
+class SitemapEntries:
+    pages: list[str]
+    sitemaps: list[str]  # nested sitemaps of an index
+
+
+def safe_xml_parser(recover: bool = False) -> etree.XMLParser:
+    """No entity expansion, no DTD, no network, no huge trees: an XML bomb stays a small file."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, recover=recover, remove_blank_text=False)
+
+
+def parse_sitemap(data: bytes, origin: str, max_bytes: int = 50 * 1024 * 1024) -> SitemapEntries:
+    """A <urlset> or a <sitemapindex> (gzipped or not) -> the URLs it lists."""
+    if data[:2] == b"\x1f\x8b":
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+            data = unzipped.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise SitemapError(f"{origin}: unzipped sitemap passes the limit of {max_bytes:,} bytes")
+    try:
+        root = etree.fromstring(data, parser=safe_xml_parser())
+    except etree.XMLSyntaxError as err:
+        raise SitemapError(f"{origin}: not well-formed XML: {err}") from None
+    local = etree.QName(root).localname
+    if local not in ("urlset", "sitemapindex"):
+        raise SitemapError(f"{origin}: not a sitemap (root element <{local}>, expected <urlset> or <sitemapindex>)")
+    child = "url" if local == "urlset" else "sitemap"
+    locs = []
+    for entry in root:
+        if isinstance(entry.tag, str) and etree.QName(entry).localname == child:
+            loc = next((c for c in entry if isinstance(c.tag, str) and etree.QName(c).localname == "loc"), None)
+            if loc is not None and (loc.text or "").strip():
+                locs.append(loc.text.strip())
+    return SitemapEntries(pages=locs, sitemaps=[]) if child == "url" else SitemapEntries(pages=[], sitemaps=locs)
+
+
+def matches(url: str, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> bool:
+    def hit(pattern: str) -> bool:
+        if any(ch in pattern for ch in "*?["):
+            return fnmatch.fnmatchcase(url, pattern)
+        return pattern in url
+
+    if include and not any(hit(p) for p in include):
+        return False
+    return not any(hit(p) for p in exclude)
+
+
+def iter_sitemap_posts(sources: Sequence[str], fetcher: Fetcher, limit: int | None = None,
+                       include: Sequence[str] = (), exclude: Sequence[str] = (),
+                       ) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+    """The posts of every page the sitemaps list, in sitemap order, each page fetched once."""
+    posts = 0
+    seen_pages: set[str] = set()
+    for page_url in _page_urls(sources, fetcher):
+        if isinstance(page_url, SourceProblem):
+            yield page_url
+            continue
+        if page_url in seen_pages or not matches(page_url, include, exclude):
+            continue
+        if limit is not None and posts >= limit:
+            return
+        seen_pages.add(page_url)
+        item = fetch_page_post(page_url, fetcher, source="sitemap")
+        if isinstance(item, SourcePost):
+            posts += 1
+        yield item
+
+
+def _page_urls(sources: Sequence[str], fetcher: Fetcher) -> Iterator[str | SourceProblem]:
+    """Depth-first through indexes, lazily: the first pages are fetched before the last sitemap."""
+    pending = list(reversed(sources))
+    visited: set[str] = set()
+    while pending:
+        sitemap = pending.pop()
+        if sitemap in visited:
+            continue
+        if len(visited) >= MAX_SITEMAPS:
+            yield SourceProblem(origin=sitemap, error=f"more than {MAX_SITEMAPS} sitemaps; not followed")
+            return
+        visited.add(sitemap)
+        try:
+            entries = parse_sitemap(_read(sitemap, fetcher), sitemap)
+        except (FetchError, SitemapError, OSError) as err:
+            yield SourceProblem(origin=sitemap, error=_message(err, sitemap))
+            continue
+        pending.extend(reversed(entries.sitemaps))
+        yield from entries.pages
+
+
+def _read(source: str, fetcher: Fetcher) -> bytes:
+    if is_http_url(source):
+        # Never conditional: a sitemap that did not change still lists pages that may have.
+        return fetcher.fetch(source).body
+    path = Path(source)
+    if path.stat().st_size > fetcher.max_bytes:
+        raise SitemapError(f"{source}: file passes the limit of {fetcher.max_bytes:,} bytes")
+    return path.read_bytes()
+
+
+def _message(err: Exception, origin: str) -> str:
+    if isinstance(err, OSError):
+        return f"{origin}: cannot read: {err.strerror or err}"
+    return str(err)

@@ -1,0 +1,62 @@
+"""Kind `url`: one web page per URL, fetched politely and read with `extract_page`."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Sequence
+from urllib.parse import urlparse
+
+from polypost.extract import ExtractError, extract_page
+from polypost.models import SourcePost, SourceProblem
+from polypost.sources.http import FetchError, Fetcher, Unchanged
+
+__all__ = ["fetch_page_post", "iter_url_posts"]
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "")
+
+
+def iter_url_posts(urls: Sequence[str], fetcher: Fetcher, limit: int | None = None,
+                   ) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+    """Each URL -> its post; a page the server says is unchanged (304) -> `Unchanged`."""
+    posts = 0
+    for url in urls:
+        if limit is not None and posts >= limit:
+            return
+        item = fetch_page_post(url, fetcher, source="url")
+        if isinstance(item, SourcePost):
+            posts += 1
+        yield item
+
+
+def fetch_page_post(url: str, fetcher: Fetcher, source: str) -> SourcePost | SourceProblem | Unchanged:
+    """Fetch one page (conditionally) and extract its post; every failure names the URL."""
+    try:
+        result = fetcher.fetch(url, conditional=True)
+    except FetchError as err:
+        return SourceProblem(origin=url, error=err.reason if err.url == url else str(err))
+    if result.not_modified:
+        return Unchanged(origin=url)
+    media_type = result.content_type.split(";")[0].strip().lower()
+    if media_type not in _HTML_TYPES:
+        fetcher.forget(url)
+        return SourceProblem(origin=url, error=f"{result.url}: not a web page (Content-Type {media_type})",
+                             skipped=True)
+    try:
+        post = extract_page(result.text(), origin=url, url=result.url)
+    except ExtractError as err:
+        fetcher.forget(url)
+        return SourceProblem(origin=url, error=str(err))
+    post.source = source
+    post.url = post.url or result.url
+    post.slug = post.slug or slug_from_url(post.url)
+    if not post.title:
+        post.title = post.slug or result.url
+    return post
+
+
+def slug_from_url(url: str | None) -> str | None:
+    """The last path segment: "https://x.org/blog/my-post/" -> "my-post"."""
+    if not url:
+        return None
+    segments = [s for s in urlparse(url).path.split("/") if s]
+    return re.sub(r"\.(html?|php)$", "", segments[-1]) if segments else None
