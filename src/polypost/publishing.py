@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .config import Config
 from .store import Store
 
@@ -35,40 +37,89 @@ def publish_settings(config: Config):
 
 
 def publish_store(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
-    from .publish import PublishItem, publish_site
+    from .publish import publish_site
 
-    items = []
-    for post in store.iter_posts("lang = ?", [config.source_lang]):
-        translation = store.get_translation(post.id, config.target_lang)
-        if translation is not None and translation.status in HELD_STATUSES:
-            translation = None
-        items.append(PublishItem(post=post, translation=translation))
+    items = publishable_items(store, config)
     out = Path(config.out_dir)
+    settings = publish_settings(config)
+    fingerprint = site_fingerprint(items, settings)
+    state = store.publish_state(str(out.resolve()))
+    if state and state["fingerprint"] == fingerprint and _site_intact(out):
+        log.info("nothing changed since the last publish to %s", out)
+        return {"published": state["pages"], "written": 0, "unchanged": state["pages"], "removed": 0,
+                "out": str(out), "failed": []}
     log.info("publishing %d posts to %s", len(items), out)
-    failed: list[dict] = []
     try:
-        result = publish_site(items, out, publish_settings(config))
+        result = publish_site(items, out, settings)
     except (OSError, ValueError) as exc:  # a full disk, a read-only folder, a foreign manifest: the stage fails, the data stays
         error = f"cannot write the site to {out}: {getattr(exc, 'strerror', None) or exc}"
         log.error(error)
         store.record_failure(run_id, "(site)", "publish", error, origin=str(out))
+        store.save_publish_state(str(out.resolve()), None, 0)
         return {"published": 0, "written": 0, "unchanged": 0, "removed": 0, "out": str(out),
                 "failed": [{"post": "(site)", "stage": "publish", "error": error}]}
-    for problem in result.failed:
-        failed.append({"post": problem["post"], "stage": "publish", "error": problem["error"]})
+    failed = [{"post": problem["post"], "stage": "publish", "error": problem["error"]} for problem in result.failed]
+    for problem in failed:
         store.record_failure(run_id, problem["post"], "publish", problem["error"])
-    for post_id, lang in result.paths:
-        if lang == config.target_lang:
-            store.set_published_path(post_id, lang, result.paths[(post_id, lang)])
-    for item in items:
-        if item.translation is None and (item.post.id, config.target_lang) not in result.paths:
-            store.set_published_path(item.post.id, config.target_lang, None)
+    store.set_published_paths(config.target_lang, {
+        item.post.id: result.paths.get((item.post.id, config.target_lang)) for item in items
+    })
+    # A publish with failed posts is not a finished state: the next run tries again.
+    store.save_publish_state(str(out.resolve()), None if failed else fingerprint, len(result.paths))
     return {
         "published": len(result.paths),
         "written": len(result.written),
         "unchanged": len(result.unchanged),
         "removed": len(result.removed),
-        "urls": {f"{post_id}:{lang}": url for (post_id, lang), url in result.urls.items()},
         "out": str(out),
         "failed": failed,
     }
+
+
+def publishable_items(store: Store, config: Config) -> list:
+    from .publish import PublishItem
+
+    translations = {t.post_id: t for t in store.iter_translations(config.target_lang)}
+    items = []
+    for post in store.iter_posts("lang = ?", [config.source_lang]):
+        translation = translations.get(post.id)
+        if translation is not None and translation.status in HELD_STATUSES:
+            translation = None
+        items.append(PublishItem(post=post, translation=translation))
+    return items
+
+
+def site_fingerprint(items: list, settings) -> str:
+    """Everything a published page is made from: the records, the settings, the templates."""
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\x1f{settings!r}".encode("utf-8"))
+    for folder in _template_folders(settings):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode("utf-8") + path.read_bytes())
+    for item in items:
+        post, translation = item.post, item.translation
+        parts = [post.id, post.content_hash, post.slug]
+        if translation is not None:
+            parts += [translation.slug, translation.status, translation.title, translation.description or "",
+                      translation.html]
+        digest.update("\x1f".join(parts).encode("utf-8") + b"\x1e")
+    return digest.hexdigest()
+
+
+def _template_folders(settings) -> list[Path]:
+    folders = [Path(__file__).resolve().parent / "publish" / "templates"]
+    if settings.templates_dir is not None and Path(settings.templates_dir).is_dir():
+        folders.append(Path(settings.templates_dir))
+    return folders
+
+
+def _site_intact(out: Path) -> bool:
+    """Every file the last publish wrote is still there (someone may have deleted some)."""
+    from .publish.atomic import load_manifest
+
+    try:
+        files = load_manifest(out)
+    except (OSError, ValueError):
+        return False
+    return bool(files) and all((out / name).is_file() for name in files)

@@ -166,7 +166,7 @@ def with_utm(url: str, source: str, campaign: str, medium: str = "social") -> st
     earlier utm_source/medium/campaign are replaced, and a #fragment stays last."""
     parts = urlsplit(url)
     kept = [pair for pair in parts.query.split("&") if pair and unquote_plus(pair.split("=", 1)[0]) not in UTM_KEYS]
-    ours = [f"{key}={quote(value, safe='')}" for key, value in zip(UTM_KEYS, (source, medium, campaign))]
+    ours = [f"{key}={quote(value, safe='')}" for key, value in zip(UTM_KEYS, (source, medium, campaign), strict=True)]
     return urlunsplit(parts._replace(query="&".join(kept + ours)))
 
 
@@ -256,7 +256,8 @@ class SharePost:
 
 def compose(network: Network, title: str, description: str, tags: Sequence[str], url: str,
             campaign: str) -> SharePost:
-    """One network's post: the title first, then hashtags, then as much description as fits."""
+    """One network's post: the title first, then hashtags (`tags`, made by `hashtags`), then
+    as much of the description as fits."""
     count = COUNTERS[network.counting]
     budget = min(network.limit, network.target)
 
@@ -305,9 +306,12 @@ class ShareKit:
 
 def share_version(lang: str, title: str, description: str, url: str, tags: Sequence[str], campaign: str,
                   networks: Iterable[str] = DEFAULT_NETWORKS) -> ShareVersion:
+    """One language version of a post with a post for each of `networks`."""
     tags_made = hashtags(tags)
     version = ShareVersion(lang, title, description, url, tags_made)
     for name in networks:
+        if name not in NETWORKS:
+            raise ValueError(f"share network {name!r} is unknown (known: {', '.join(NETWORKS)})")
         version.posts[name] = compose(NETWORKS[name], title, description, tags_made, url, campaign)
     return version
 
@@ -316,7 +320,7 @@ def share_version(lang: str, title: str, description: str, url: str, tags: Seque
 
 
 def is_published(translation: "Translation | None") -> bool:
-    """A Spanish page exists for readers: published and not held back."""
+    """A target-language page exists for readers: published and not held back."""
     from .publishing import HELD_STATUSES
 
     return bool(translation and translation.published_path and translation.status not in HELD_STATUSES)
@@ -327,16 +331,17 @@ def share_kits(store: "Store", config: "Config", post: str | None = None, new_on
     """The kits of every post with a published target-language page (or of `post`, an id or
     slug). With `new_only`, only posts not handed out before, and they are recorded as handed
     out (in the `shares` table) so that the next call leaves them out."""
-    unknown = [name for name in networks if name not in NETWORKS]
-    if unknown:
-        raise LookupError(f"unknown network {unknown[0]!r} (known: {', '.join(NETWORKS)})")
+    from .config import ConfigError
     from .publish.site import get_publisher
     from .publishing import publish_settings
 
     # The URLs are the publisher's own, from the settings publishing uses.
     settings = publish_settings(config)
-    settings.check()
-    publisher = get_publisher(settings.format)
+    try:
+        settings.check()
+        publisher = get_publisher(settings.format)
+    except ValueError as exc:  # links to a site that cannot exist: a configuration error
+        raise ConfigError(str(exc)) from exc
     pairs = _published_pairs(store, config, post)
     if new_only:
         pairs = _unshared(store, config, pairs)

@@ -145,6 +145,14 @@ def m006_shares(db: sqlite_utils.Database) -> None:
     db["shares"].create({"post_id": str, "lang": str, "shared_at": str}, pk=("post_id", "lang"))
 
 
+@migration
+def m007_publish_state(db: sqlite_utils.Database) -> None:
+    # What the last publish into each folder was made from, so an unchanged site is not rebuilt.
+    db["publish_state"].create(
+        {"out_dir": str, "fingerprint": str, "pages": int, "published_at": str}, pk="out_dir"
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied."""
     if not db[MIGRATIONS_TABLE].exists():
@@ -292,11 +300,24 @@ class Store:
         with self.db.conn:
             self.db["translations"].upsert(row, pk=("post_id", "lang"))
 
-    def set_published_path(self, post_id: str, lang: str, path: str | None) -> None:
+    def set_published_paths(self, lang: str, paths: dict[str, str | None]) -> None:
+        """post id -> published path (None: not published), in one transaction."""
         with self.db.conn:
-            self.db.execute(
-                "update translations set published_path = ? where post_id = ? and lang = ?",
-                [path, post_id, lang],
+            self.db.conn.executemany(
+                "update translations set published_path = ? where post_id = ? and lang = ? "
+                "and published_path is not ?",
+                [(path, post_id, lang, path) for post_id, path in paths.items()],
+            )
+
+    def publish_state(self, out_dir: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from publish_state where out_dir = ?", [out_dir]))
+        return rows[0] if rows else None
+
+    def save_publish_state(self, out_dir: str, fingerprint: str | None, pages: int) -> None:
+        with self.db.conn:
+            self.db["publish_state"].upsert(
+                {"out_dir": out_dir, "fingerprint": fingerprint, "pages": pages, "published_at": now()},
+                pk="out_dir",
             )
 
     # runs and failures ---------------------------------------------------

@@ -92,8 +92,13 @@ def import_review_file(store: Store, config: Config, path: Path, engine=None,
     report.failed += rebuilt.failed
     published = publish_stage(store, config, run_id=run_id)
     report.failed += published["failed"]
-    urls = published.get("urls", {})
-    report.posts_republished = [p for p in report.posts_rebuilt if f"{p}:{config.target_lang}" in urls]
+    not_published = {f["post"] for f in published["failed"]}
+    for post_id in report.posts_rebuilt:
+        translation = store.get_translation(post_id, config.target_lang)
+        if "(site)" in not_published or post_id in not_published:
+            continue  # the site could not be written (or this page): its old page still stands
+        if translation is not None and translation.published_path:
+            report.posts_republished.append(post_id)
     return report
 
 
