@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # Posts are translated in chunks so that a 5,000-post archive never holds every segment
 # of the archive in memory at once; each chunk is still one engine call.
-POSTS_PER_ENGINE_CALL = 500
+POSTS_PER_ENGINE_CALL = 200
 
 # A block is only sent to language detection when it shows a Spanish sign: detection
 # costs milliseconds per call, and an English archive has tens of thousands of blocks.

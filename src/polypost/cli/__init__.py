@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import glossary_cmd, models_cmd, share_cmd, stages  # noqa: F401  (importing them registers their commands)
+from . import glossary_cmd, models_cmd, review_cmd, share_cmd, stages  # noqa: F401  (importing them registers their commands)
 from .app import App, main_group
 
 cli = main_group
