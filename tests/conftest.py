@@ -20,8 +20,9 @@ os.environ["ARGOS_PACKAGES_DIR"] = str(_ARGOS_HOME / "packages")
 os.environ.pop("POLYPOST_DB", None)
 os.environ.pop("POLYPOST_CONFIG", None)
 
-# The Argos package builder's fixtures (argos_home, argos_package_file, installed_argos).
-pytest_plugins = ["argos_fixture"]
+# Fixtures of the Argos package builder (argos_home, argos_package_file, installed_argos) and of
+# the local HTTP server (server).
+pytest_plugins = ["argos_fixture", "http_server"]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -736,3 +736,19 @@ def test_share_links_can_be_turned_off_and_given_a_campaign(tmp_path):
                                                         share_campaign="launch-{slug}"))
     links = parse(tmp_path / "launch/es/una-semana-en-lisboa/index.html").xpath("//nav[@class='share']//a/@href")
     assert len(links) == 1 and "utm_campaign=launch-a-week-in-lisbon" in unquote(links[0])
+
+
+def test_a_temporary_file_left_by_a_killed_publish_is_cleaned_up(tmp_path):
+    from polypost.publish.atomic import OutputWriter
+
+    out = tmp_path / "site"
+    (out / "en" / "post").mkdir(parents=True)
+    leftover = out / "en" / "post" / ".index.html.abc123.tmp"
+    leftover.write_text("half a page")
+    unrelated = out / "en" / "post" / ".notes.tmp"
+    unrelated.write_text("not ours")
+    writer = OutputWriter(out)
+    writer.write("en/post/index.html", "<p>whole page</p>")
+    writer.finish()
+    assert not leftover.exists()
+    assert unrelated.exists()

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from http_server import Route, server  # noqa: F401 (a fixture)
+from http_server import Route
 from polypost.cli import cli
 from polypost.ingest import guess_kind, ingest
 from polypost.models import SourcePost, SourceProblem

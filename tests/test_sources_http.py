@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from http_server import Route, server  # noqa: F401 (a fixture)
+from http_server import Route
 from polypost import __version__
 from polypost.sources.http import FetchError, Fetcher, decode_body
 from polypost.store import Store

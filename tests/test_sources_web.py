@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from http_server import Route, server  # noqa: F401 (a fixture)
+from http_server import Route
 from polypost.ingest import SourceKindError, guess_kind, ingest
 from polypost.sources.http import Fetcher
 from polypost.store import Store

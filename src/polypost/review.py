@@ -15,10 +15,10 @@ from typing import Any
 from .config import Config
 from .glossary import Glossary
 from .models import Post, Translation
-from .segment import Document, Segment, segment_html, segment_text
+from .segment import Segment
 from .store import Store
 from .translate.memory import TABLE, Memory, MemoryKey
-from .translation import looks_like_target_language
+from .translation import is_kept, memory_key, post_documents
 
 FIELDS = ("title", "body", "description")
 # Statuses that mean "a person should look": QA flags, or held back for a missed glossary term.
@@ -56,33 +56,6 @@ def parse_unit_id(unit_id: str) -> tuple[str, str, int, str]:
     if len(parts) != 4 or parts[1] not in FIELDS or not parts[2].isdigit() or len(parts[3]) != 64:
         raise ValueError(f"{unit_id!r} is not a polypost unit id (post:field:segment:source-hash)")
     return parts[0], parts[1], int(parts[2]), parts[3]
-
-
-def post_documents(post: Post) -> dict[str, Document]:
-    """A post's fields cut into segments, exactly as the translate stage cuts them."""
-    docs = {"title": segment_text(post.title), "body": segment_html(post.html)}
-    if post.description:
-        docs["description"] = segment_text(post.description)
-    return docs
-
-
-def is_kept(segment: Segment, source_lang: str, target_lang: str) -> bool:
-    """A block already in the target language: the translate stage keeps it as written."""
-    return segment.kind == "block" and looks_like_target_language(
-        segment.text, target_lang, (source_lang, target_lang))
-
-
-def memory_key(segment: Segment, glossary: Glossary, engine_name: str, engine_version: str,
-               source_lang: str, target_lang: str) -> MemoryKey:
-    """The key the translate stage uses for this segment with this engine and glossary."""
-    return MemoryKey(
-        source_hash=segment.key,
-        source_lang=source_lang,
-        target_lang=target_lang,
-        engine=engine_name,
-        engine_version=engine_version,
-        terms_hash=glossary.terms_hash(segment.text),
-    )
 
 
 def engine_of(translation: Translation) -> tuple[str, str]:

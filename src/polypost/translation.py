@@ -19,7 +19,7 @@ from .glossary import Glossary
 from .models import Post, Translation
 from .progress import progress
 from .qa import check_segment
-from .segment import Document, segment_html, segment_text
+from .segment import Document, Segment, segment_html, segment_text
 from .slugs import unique_slug
 from .store import Store, now
 from .translate.memory import Memory, MemoryEntry, MemoryKey
@@ -98,6 +98,33 @@ def looks_like_target_language(text: str, target_lang: str, candidates: Sequence
     return lang == target_lang and confidence >= 0.8
 
 
+def post_documents(post: Post) -> dict[str, Document]:
+    """A post's translatable fields cut into segments (the review exchange cuts them the same way)."""
+    docs = {"title": segment_text(post.title), "body": segment_html(post.html)}
+    if post.description:
+        docs["description"] = segment_text(post.description)
+    return docs
+
+
+def is_kept(segment: Segment, source_lang: str, target_lang: str) -> bool:
+    """A block already in the target language (a quote, say) stays as written."""
+    return segment.kind == "block" and looks_like_target_language(
+        segment.text, target_lang, (source_lang, target_lang))
+
+
+def memory_key(segment: Segment, glossary: Glossary, engine_name: str, engine_version: str,
+               source_lang: str, target_lang: str) -> MemoryKey:
+    """The memory key of a segment: its text, the languages, the engine and the terms it holds."""
+    return MemoryKey(
+        source_hash=segment.key,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        engine=engine_name,
+        engine_version=engine_version,
+        terms_hash=glossary.terms_hash(segment.text),
+    )
+
+
 def translate_posts(
     store: Store,
     engine,
@@ -150,26 +177,15 @@ def _posts_to_consider(store: Store, post_ids: Sequence[str] | None):
 
 
 def _prepare(post: Post, fingerprint, glossary, source_lang, target_lang, engine, report) -> _Job:
-    docs = {"title": segment_text(post.title), "body": segment_html(post.html)}
-    if post.description:
-        docs["description"] = segment_text(post.description)
-    job = _Job(post=post, fingerprint=fingerprint, docs=docs)
-    candidates = (source_lang, target_lang)
-    for name, doc in docs.items():
+    job = _Job(post=post, fingerprint=fingerprint, docs=post_documents(post))
+    for name, doc in job.docs.items():
         for segment in doc.segments:
             slot = (name, segment.index)
-            if segment.kind == "block" and looks_like_target_language(segment.text, target_lang, candidates):
+            if is_kept(segment, source_lang, target_lang):
                 job.keys[slot] = None
                 continue
             job.protected[slot] = glossary.protect(segment.text, engine=engine.name)
-            job.keys[slot] = MemoryKey(
-                source_hash=segment.key,
-                source_lang=source_lang,
-                target_lang=target_lang,
-                engine=engine.name,
-                engine_version=engine.version,
-                terms_hash=glossary.terms_hash(segment.text),
-            )
+            job.keys[slot] = memory_key(segment, glossary, engine.name, engine.version, source_lang, target_lang)
     return job
 
 

@@ -21,7 +21,8 @@ from typing import Any
 from ..config import Config
 from ..placeholders import PLACEHOLDER_RE, normalise_space
 from ..qa import check_segment
-from ..review import is_kept, memory_key, parse_unit_id, post_documents
+from ..review import parse_unit_id
+from ..translation import is_kept, memory_key, post_documents
 from ..segment import Segment
 from ..store import Store
 from ..translate.memory import Memory, MemoryEntry, MemoryKey

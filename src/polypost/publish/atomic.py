@@ -7,6 +7,7 @@ published without ever touching a file polypost did not write.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -59,6 +60,14 @@ def load_manifest(out_dir: Path) -> dict[str, str]:
     return {str(name): str(digest) for name, digest in files.items()}
 
 
+def _remove_leftover_temporaries(path: Path) -> None:
+    """A run killed inside atomic_write leaves its temporary file: the next write of the same
+    path cleans it up. Only names atomic_write makes for this path are touched."""
+    if path.parent.is_dir():
+        for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
 def _check_relative(relpath: str) -> None:
     pure = PurePosixPath(relpath)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or relpath != pure.as_posix():
@@ -88,6 +97,7 @@ class OutputWriter:
         payload = data.encode("utf-8") if isinstance(data, str) else data
         self.files[relpath] = content_hash(payload)
         path = self.out_dir / relpath
+        _remove_leftover_temporaries(path)
         if path.is_file() and path.read_bytes() == payload:
             self.unchanged.append(relpath)
             return False
@@ -124,6 +134,7 @@ class OutputWriter:
         manifest = {"version": MANIFEST_VERSION, "files": dict(sorted(self.files.items()))}
         payload = (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
         path = self.out_dir / MANIFEST_NAME
+        _remove_leftover_temporaries(path)
         if path.is_file() and path.read_bytes() == payload:
             return
         atomic_write(path, payload)

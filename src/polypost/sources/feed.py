@@ -104,7 +104,7 @@ def _entry_post(entry: Any, origin: str, feed_lang: str | None, fetcher: Fetcher
         yield page
         return
     if not title and not body:
-        yield SourceProblem(origin=origin, error=f"entry has neither title nor content", skipped=True)
+        yield SourceProblem(origin=origin, error="entry has neither title nor content", skipped=True)
         return
     yield SourcePost(
         origin=origin,

@@ -98,7 +98,7 @@ def read_wxr(path: str, status: Sequence[str] = DEFAULT_STATUS) -> Iterator[Sour
         yield SourceProblem(origin=path, error=f"{reason}; no posts could be read")
         return
     if damage is None and not any(_is_wp(el) for el in channel.iter() if isinstance(el.tag, str)):
-        yield SourceProblem(origin=path, error=f"an RSS feed, not a WordPress export (no wp: elements); "
+        yield SourceProblem(origin=path, error="an RSS feed, not a WordPress export (no wp: elements); "
                                                "read it with --kind feed")
         return
     context = _Context(path=path, status=tuple(status), authors=_authors(channel),
