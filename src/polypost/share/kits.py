@@ -1,0 +1,101 @@
+"""The kits of published posts, from the store; what `--new` has handed out before."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from .texts import DEFAULT_NETWORKS, ShareKit, campaign_for, share_version
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..models import Post, Translation
+    from ..publish.site import Publisher, PublishSettings
+    from ..store import Store
+
+def is_published(translation: "Translation | None") -> bool:
+    """A target-language page exists for readers: published and not held back."""
+    from ..publishing import HELD_STATUSES
+
+    return bool(translation and translation.published_path and translation.status not in HELD_STATUSES)
+
+
+def share_kits(store: "Store", config: "Config", post: str | None = None, new_only: bool = False,
+               campaign: str | None = None, networks: Sequence[str] = DEFAULT_NETWORKS) -> list[ShareKit]:
+    """The kits of every post with a published target-language page (or of `post`, an id or
+    slug). With `new_only`, only posts not handed out before, and they are recorded as handed
+    out (in the `shares` table) so that the next call leaves them out."""
+    from ..config import ConfigError
+    from ..publish.site import get_publisher
+    from ..publishing import publish_settings
+
+    # The URLs are the publisher's own, from the settings publishing uses.
+    settings = publish_settings(config)
+    try:
+        settings.check()
+        publisher = get_publisher(settings.format)
+    except ValueError as exc:  # links to a site that cannot exist: a configuration error
+        raise ConfigError(str(exc)) from exc
+    pairs = _published_pairs(store, config, post)
+    if new_only:
+        pairs = _unshared(store, config, pairs)
+    kits = [_kit(post_, translation, settings, publisher, campaign, networks) for post_, translation in pairs]
+    if new_only:
+        _record(store, [kit.post_id for kit in kits], (config.target_lang, config.source_lang))
+    return kits
+
+
+def _published_pairs(store: "Store", config: "Config", post: str | None) -> list[tuple["Post", "Translation"]]:
+    if post is not None:
+        found = store.get_post(post)
+        if found is None:
+            raise LookupError(f"no post with id or slug {post!r}")
+        translation = store.get_translation(found.id, config.target_lang)
+        if not is_published(translation):
+            raise LookupError(f"post {post!r} has no published {config.target_lang} page (publish it first)")
+        return [(found, translation)]
+    pairs = []
+    for item in store.iter_posts("lang = ?", [config.source_lang]):
+        translation = store.get_translation(item.id, config.target_lang)
+        if is_published(translation):
+            pairs.append((item, translation))
+    return pairs
+
+
+def _unshared(store: "Store", config: "Config", pairs: list) -> list:
+    shared = {row["post_id"] for row in store.db.query(
+        "select post_id from shares where lang = ?", [config.target_lang])}
+    live = {post.id for post, _ in pairs}
+    gone = shared - live
+    if gone:
+        # A page taken down (held, unpublished) and later put back is a new page: hand it out again.
+        with store.db.conn:
+            store.db.execute(
+                f"delete from shares where post_id in ({', '.join('?' * len(gone))})", sorted(gone))
+    return [(post, translation) for post, translation in pairs if post.id not in shared]
+
+
+def _record(store: "Store", post_ids: list[str], langs: Iterable[str]) -> None:
+    from ..store import now
+
+    stamp = now()
+    rows = [{"post_id": post_id, "lang": lang, "shared_at": stamp} for post_id in post_ids for lang in langs]
+    if rows:
+        with store.db.conn:
+            store.db["shares"].upsert_all(rows, pk=("post_id", "lang"))
+
+
+def _kit(post: "Post", translation: "Translation", settings: "PublishSettings", publisher: "Publisher",
+         campaign: str | None, networks: Sequence[str]) -> ShareKit:
+    from ..publish.html import summarize
+    from ..publish.site import check_slug
+
+    name = campaign_for(campaign or settings.share_campaign, post.slug)
+    versions = {}
+    for lang, title, description, html, slug in (
+        (settings.target_lang, translation.title, translation.description, translation.html, translation.slug),
+        (settings.source_lang, post.title, post.description, post.html, post.slug),
+    ):
+        # The same URL the publisher gave the page, and the description its og:description has.
+        _, url = publisher.locate(post, lang, check_slug(slug, post.id), settings)
+        versions[lang] = share_version(lang, title, description or summarize(html), url, post.tags, name, networks)
+    return ShareKit(post_id=post.id, slug=post.slug, campaign=name, versions=versions)
