@@ -117,3 +117,28 @@ def test_spacing_left_by_dropped_words_is_tidied():
     finally:
         engine.close()
     assert "  " not in out and " ," not in out, out
+
+
+def test_a_batch_in_flight_gives_the_same_text_as_one_at_a_time(engine):
+    texts = [f"Our team publishes post number {n} on social media every week." for n in range(80)]
+    texts[40] = "  The house is big.  "
+    batch = engine.translate(texts)
+    one_by_one = [engine.translate([text])[0] for text in texts]
+    assert batch == one_by_one
+    assert batch[40] == "  La casa es grande.  "
+
+
+def test_a_process_that_dies_mid_batch_is_restarted_and_nothing_is_lost(engine, tmp_path):
+    texts = [f"Our team publishes post number {n} on social media every week." for n in range(40)]
+    expected = [engine.translate([text])[0] for text in texts]
+    flag = tmp_path / "died-once"
+    real_command = engine.command
+    # The first process answers about two texts' worth of bytes, then its whole group dies.
+    engine.command = (f"if [ -e {flag} ]; then {real_command}; "
+                      f"else touch {flag}; {real_command} | (head -c 150; kill -9 0); fi")
+    engine._stop()
+    try:
+        assert engine.translate(texts) == expected
+        assert engine.restarts >= 1
+    finally:
+        engine.command = real_command
