@@ -54,3 +54,13 @@ def test_default_glossaries_are_the_shipped_pair_files(tmp_path, monkeypatch):
     config = load_config(environ={})
     assert [p.name for p in config.glossary_paths()] == ["marketing.en-es.tsv"]
     assert load_config(environ={}, use_glossary=False).glossary_paths() == []
+
+
+def test_qa_settings_are_checked(tmp_path):
+    path = tmp_path / "polypost.toml"
+    path.write_text('[qa]\nhold_back = ["untranslated", "vibes"]\n')
+    with pytest.raises(ConfigError, match=r"polypost.toml:2: qa.hold_back: unknown QA check 'vibes'"):
+        load_config(path, environ={})
+    path.write_text('[qa]\nhold_back = ["untranslated"]\nmax_length_ratio = 2.5\n')
+    config = load_config(path, environ={})
+    assert config.hold_back == ["untranslated"] and config.max_length_ratio == 2.5

@@ -138,3 +138,46 @@ def test_a_failing_post_is_recorded_and_the_batch_goes_on(tmp_path):
     assert store.get_translation(store.get_post("grow-your-reach").id, "es").title == "GROW YOUR REACH"
     failures = list(store.db["failures"].rows)
     assert failures and failures[0]["stage"] == "translate"
+
+
+def test_configured_checks_hold_a_flagged_post_back(tmp_path):
+    from polypost.qa import Thresholds
+
+    class CopyEngine:
+        name, version = "copy", "1"
+
+        def translate(self, texts):
+            return list(texts)  # English out: QA calls it untranslated
+
+        def close(self):
+            pass
+
+    store = make_store(tmp_path)
+    report = translate_posts(store, CopyEngine(), Glossary.empty(), thresholds=Thresholds(),
+                             hold_back=["untranslated"])
+    assert report.held_back == 2
+    translation = store.get_translation(store.get_post("grow-your-reach").id, "es")
+    assert translation.status == "held"
+    assert any(flag["check"] == "untranslated" for flag in translation.qa_report)
+    # Without the setting the same posts are flagged for review but published.
+    store = make_store(tmp_path / "second")
+    report = translate_posts(store, CopyEngine(), Glossary.empty(), thresholds=Thresholds())
+    assert report.held_back == 0 and report.flagged == 2
+
+
+def test_length_bounds_are_learned_from_the_memory(tmp_path):
+    from polypost.qa import MIN_SEGMENTS_TO_LEARN, Thresholds, learned_thresholds
+    from polypost.translate.memory import Memory, MemoryEntry, MemoryKey
+
+    store = Store.open(tmp_path / "p.db")
+    assert learned_thresholds(store.db, "en", "es") == Thresholds()  # too little data: defaults
+    source = "x" * 100
+    entries = [
+        MemoryEntry(key=MemoryKey(f"{n:064x}", "en", "es", "e", "1", ""), source_text=source,
+                    target_text="y" * (110 + n % 20))  # ratios 1.10 .. 1.29
+        for n in range(MIN_SEGMENTS_TO_LEARN + 50)
+    ]
+    Memory(store.db).put(entries)
+    learned = learned_thresholds(store.db, "en", "es")
+    assert learned.min_length_ratio == pytest.approx(1.10 * 0.8)
+    assert learned.max_length_ratio == pytest.approx(1.29 * 1.2)

@@ -50,6 +50,10 @@ class Config:
     beam_size: int = 2
     threads: int = 0  # 0: as many as the machine has
     device: str = "auto"
+    # [qa]
+    hold_back: list[str] = field(default_factory=list)  # QA checks that keep a post unpublished
+    min_length_ratio: float = 0.0  # 0: learned from the memory (or the default)
+    max_length_ratio: float = 0.0
     # where things are
     db_path: str = "data/polypost.db"
     config_path: str | None = None
@@ -94,6 +98,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "threads": "threads",
         "device": "device",
     },
+    "qa": {"hold_back": "hold_back", "min_length_ratio": "min_length_ratio", "max_length_ratio": "max_length_ratio"},
     "store": {"db": "db_path"},
 }
 
@@ -103,6 +108,9 @@ ENVIRONMENT: dict[str, str] = {
     "POLYPOST_ENGINE": "engine",
     "POLYPOST_OUT": "out_dir",
 }
+
+QA_CHECKS = ("placeholders", "numbers", "repetition", "untranslated", "empty", "length", "truncated",
+             "second-look", "glossary")
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "format": ("html", "hugo"),
@@ -130,12 +138,17 @@ def _check_type(name: str, value: Any) -> str | None:
         "str": lambda v: isinstance(v, str),
         "str | None": lambda v: isinstance(v, str),
         "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
         "bool": lambda v: isinstance(v, bool),
         "list[str]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
         "dict[str, str]": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
     }
     if not checks[expected](value):
         return f"expected {expected.replace(' | None', '')}, got {type(value).__name__} {value!r}"
+    if name == "hold_back":
+        unknown = [check for check in value if check not in QA_CHECKS]
+        if unknown:
+            return f"unknown QA check {', '.join(map(repr, unknown))} (known: {', '.join(QA_CHECKS)})"
     if name in CHOICES and value not in CHOICES[name]:
         return f"must be one of {', '.join(CHOICES[name])}, got {value!r}"
     return None
@@ -244,6 +257,14 @@ use_glossary = true
 # Hold back (do not publish) any post where a glossary term was missed.
 glossary_strict = false
 beam_size = 2
+
+[qa]
+# QA checks that hold a post back from publishing (it stays "flagged" for review):
+# placeholders, numbers, repetition, untranslated, empty, length, truncated, second-look.
+hold_back = []
+# Bounds of target/source length; 0 learns them from your translations.
+min_length_ratio = 0
+max_length_ratio = 0
 
 [store]
 db = "data/polypost.db"

@@ -105,9 +105,25 @@ def translate_stage(store: Store, config: Config, run_id: int | None = None, pos
             strict=config.glossary_strict,
             run_id=run_id,
             dry_run=dry_run,
+            thresholds=qa_thresholds(store, config),
+            hold_back=config.hold_back,
         )
     finally:
         engine.close()
+
+
+def qa_thresholds(store: Store, config: Config):
+    """Length bounds learned from this site's translations, unless configured."""
+    from dataclasses import replace
+
+    from .qa import learned_thresholds
+
+    learned = learned_thresholds(store.db, config.source_lang, config.target_lang)
+    return replace(
+        learned,
+        min_length_ratio=config.min_length_ratio or learned.min_length_ratio,
+        max_length_ratio=config.max_length_ratio or learned.max_length_ratio,
+    )
 
 
 def publish_stage(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:

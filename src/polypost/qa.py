@@ -10,7 +10,7 @@ segment in the translation memory.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .detect import detect_language, stop_word_counts
 from .sentences import split_sentences
@@ -22,6 +22,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 @dataclass(frozen=True)
 class Thresholds:
+    """Where a check starts to flag. The length bounds are learned from the memory once it
+    holds enough translations (see `learned_thresholds`); configured values win."""
+
     min_length_ratio: float = 0.45  # target chars / source chars, for segments of 40+ chars
     max_length_ratio: float = 2.4
     min_words_for_language_check: int = 8
@@ -139,3 +142,23 @@ def check_segment(source: str, target: str, source_lang: str = "en", target_lang
         + check_untranslated(source, target, source_lang, target_lang, thresholds)
         + check_truncation(source, target)
     )
+
+
+# Below this many translated segments the defaults are safer than statistics.
+MIN_SEGMENTS_TO_LEARN = 200
+
+
+def learned_thresholds(db, source_lang: str, target_lang: str, base: Thresholds = Thresholds()) -> Thresholds:
+    """Length-ratio bounds from this site's own translations: the 1st and 99th percentile of
+    target/source length over unflagged segments of 40+ characters, widened by a fifth."""
+    rows = db.execute(
+        "select length(source_text), length(target_text) from memory where source_lang = ? and "
+        "target_lang = ? and length(source_text) >= 40 and (qa_flags is null or qa_flags = '[]') "
+        "order by rowid desc limit 20000",
+        [source_lang, target_lang],
+    ).fetchall()
+    if len(rows) < MIN_SEGMENTS_TO_LEARN:
+        return base
+    ratios = sorted(target / source for source, target in rows)
+    low, high = ratios[len(ratios) // 100], ratios[-1 - len(ratios) // 100]
+    return replace(base, min_length_ratio=round(low * 0.8, 3), max_length_ratio=round(high * 1.2, 3))

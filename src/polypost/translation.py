@@ -18,7 +18,7 @@ from .detect import detect_language
 from .glossary import Glossary
 from .models import Post, Translation
 from .progress import progress
-from .qa import check_segment
+from .qa import Thresholds, check_segment, learned_thresholds
 from .segment import Document, Segment, segment_html, segment_text
 from .slugs import unique_slug
 from .store import Store, now
@@ -82,9 +82,9 @@ def glossary_fingerprint(glossary: Glossary) -> str:
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
 
 
-def job_fingerprint(post: Post, engine, glossary_hash: str, strict: bool) -> str:
+def job_fingerprint(post: Post, engine, glossary_hash: str, gates: str) -> str:
     """What a translation was made from: if this is unchanged, the translation is too."""
-    parts = [post.content_hash, engine.name, engine.version, glossary_hash, str(strict)]
+    parts = [post.content_hash, engine.name, engine.version, glossary_hash, gates]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -136,11 +136,14 @@ def translate_posts(
     run_id: int | None = None,
     dry_run: bool = False,
     force: bool = False,
+    thresholds: Thresholds | None = None,
+    hold_back: Sequence[str] = (),
 ) -> TranslateReport:
     """Translate the posts that need it (all, or `post_ids`); `force` rebuilds them even when
     nothing they were made from changed (after a human import, say)."""
     report = TranslateReport(engine=f"{engine.name} {engine.version}")
     memory = Memory(store.db)
+    checks = _Checks(thresholds or learned_thresholds(store.db, source_lang, target_lang), tuple(hold_back))
     glossary_hash = glossary_fingerprint(glossary)
     pending: list[_Job] = []
     total = len(post_ids) if post_ids is not None else store.db["posts"].count
@@ -148,7 +151,7 @@ def translate_posts(
         if post.lang != source_lang:
             report.not_source_lang += 1
             continue
-        fingerprint = job_fingerprint(post, engine, glossary_hash, strict)
+        fingerprint = job_fingerprint(post, engine, glossary_hash, f"{strict}{checks.hold_back}")
         existing = store.get_translation(post.id, target_lang)
         if existing and existing.source_hash == fingerprint and not force:
             report.unchanged += 1
@@ -158,10 +161,10 @@ def translate_posts(
         except Exception as exc:
             _fail(store, report, run_id, post, exc, dry_run)
         if len(pending) >= POSTS_PER_ENGINE_CALL:
-            _run_chunk(store, memory, engine, glossary, pending, report, strict, target_lang, run_id, dry_run)
+            _run_chunk(store, memory, engine, glossary, pending, report, strict, checks, target_lang, run_id, dry_run)
             pending = []
     if pending:
-        _run_chunk(store, memory, engine, glossary, pending, report, strict, target_lang, run_id, dry_run)
+        _run_chunk(store, memory, engine, glossary, pending, report, strict, checks, target_lang, run_id, dry_run)
     return report
 
 
@@ -189,7 +192,13 @@ def _prepare(post: Post, fingerprint, glossary, source_lang, target_lang, engine
     return job
 
 
-def _run_chunk(store, memory, engine, glossary, jobs, report, strict, target_lang, run_id, dry_run) -> None:
+@dataclass(frozen=True)
+class _Checks:
+    thresholds: Thresholds
+    hold_back: tuple[str, ...]
+
+
+def _run_chunk(store, memory, engine, glossary, jobs, report, strict, checks, target_lang, run_id, dry_run) -> None:
     keys = {key for job in jobs for key in job.keys.values() if key is not None}
     known = memory.lookup(list(keys))
     # Texts the memory lacks, each once, with the protected form the engine must see.
@@ -211,7 +220,7 @@ def _run_chunk(store, memory, engine, glossary, jobs, report, strict, target_lan
             key=key,
             source_text=missing[key][0],
             target_text=value,
-            qa_flags=check_segment(missing[key][0], value, key.source_lang, key.target_lang),
+            qa_flags=check_segment(missing[key][0], value, key.source_lang, key.target_lang, checks.thresholds),
         )
         for key, value in fresh.items()
         if not isinstance(value, Exception)
@@ -224,7 +233,7 @@ def _run_chunk(store, memory, engine, glossary, jobs, report, strict, target_lan
             _fail(store, report, run_id, job.post, fresh[broken[0]], dry_run)
             continue
         try:
-            _finish(store, glossary, job, translations, known, report, strict, target_lang)
+            _finish(store, glossary, job, translations, known, report, strict, checks, target_lang)
         except Exception as exc:
             _fail(store, report, run_id, job.post, exc, dry_run)
 
@@ -252,7 +261,7 @@ def _call_engine(engine, glossary, missing: dict[MemoryKey, tuple[str, Any]]) ->
     return result
 
 
-def _finish(store, glossary, job: _Job, translations, known, report, strict, target_lang) -> None:
+def _finish(store, glossary, job: _Job, translations, known, report, strict, checks, target_lang) -> None:
     post = job.post
     fields: dict[str, str] = {}
     flags: list[dict] = []
@@ -289,9 +298,11 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, tar
     report.glossary["missed"] = report.glossary["expected"] - report.glossary["met"]
     translated_by_someone = any(key is not None for key in job.keys.values())
     status = "flagged" if flags else ("reviewed" if translated_by_someone and machine_segments == 0 else "machine")
-    if strict and missed:
-        status = "held"
+    if missed:
         flags.append({"check": "glossary", "evidence": ", ".join(sorted({r["term"] for r in missed}))})
+        status = "flagged"
+    if (strict and missed) or any(flag["check"] in checks.hold_back for flag in flags):
+        status = "held"
     existing = store.get_translation(post.id, target_lang)
     slug = existing.slug if existing else unique_slug(fields["title"], store.taken_translation_slugs(target_lang, post.id))
     store.save_translation(
