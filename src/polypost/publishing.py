@@ -79,7 +79,7 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
 def publishable_items(store: Store, config: Config) -> list:
     from .publish import PublishItem
 
-    translations = {t.post_id: t for t in store.iter_translations(config.target_lang)}
+    translations = {t.post_id: t for t in store.iter_translations(config.target_lang, reports=False)}
     items = []
     for post in store.iter_posts("lang = ?", [config.source_lang]):
         translation = translations.get(post.id)

@@ -273,8 +273,13 @@ class Store:
         rows = list(self.db["translations"].rows_where("post_id = ? and lang = ?", [post_id, lang]))
         return Translation.from_row(rows[0]) if rows else None
 
-    def iter_translations(self, lang: str) -> Iterator[Translation]:
-        for row in self.db["translations"].rows_where("lang = ?", [lang]):
+    def iter_translations(self, lang: str, reports: bool = True) -> Iterator[Translation]:
+        """Every translation into `lang`; without the glossary and QA reports when they are not
+        needed (publishing), which are most of a translation's size in memory."""
+        select = "*" if reports else (
+            "post_id, lang, title, slug, html, description, status, engine, source_hash, "
+            "published_path, translated_at")
+        for row in self.db["translations"].rows_where("lang = ?", [lang], select=select):
             yield Translation.from_row(row)
 
     def taken_translation_slugs(self, lang: str, except_post: str) -> set[str]:
