@@ -133,3 +133,20 @@ def test_detect_post_sets_comment_languages_in_place():
     assert [c.lang for c in post.comments] == ["es", "en", "und"]
     assert post.comments[2].lang_confidence == 0.0
     assert all(c.lang_confidence is not None for c in post.comments)
+
+
+def test_fast_path_for_plain_english_posts_leaves_other_languages_to_langdetect():
+    from polypost.models import SourcePost
+
+    english = SourcePost(origin="en.md", title="Why reach matters", html="<p>" + (
+        "The reach of a post is the number of people who saw it, and it is the first thing that "
+        "we check when we plan the content for the next week of the campaign. ") * 4 + "</p>")
+    french = SourcePost(origin="fr.md", title="Pourquoi la portée compte", html="<p>" + (
+        "La portée d'une publication est le nombre de personnes qui l'ont vue, et c'est la première "
+        "chose que nous vérifions quand nous préparons le contenu de la semaine. ") * 4 + "</p>")
+    german = SourcePost(origin="de.md", title="Warum Reichweite zählt", html="<p>" + (
+        "Die Reichweite eines Beitrags ist die Zahl der Menschen, die ihn gesehen haben, und sie ist "
+        "das Erste, was wir prüfen, wenn wir die Inhalte der nächsten Woche planen. ") * 4 + "</p>")
+    assert detect_post(english, ("en", "es")) == ("en", 0.99)
+    assert detect_post(french, ("en", "es"))[0] == "fr"
+    assert detect_post(german, ("en", "es"))[0] == "de"
