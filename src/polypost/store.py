@@ -218,10 +218,17 @@ class Store:
     def _free_slug(self, wanted: str, post_id: str) -> str:
         from .slugs import unique_slug
 
-        taken = {
-            r["slug"] for r in self.db.query("select slug from posts where id != ?", [post_id])
-        }
-        return unique_slug(wanted, taken)
+        return unique_slug(wanted, self._slugs_like("posts", "id", wanted, post_id))
+
+    def _slugs_like(self, table: str, id_column: str, wanted: str, except_id: str, lang: str | None = None) -> set[str]:
+        """The slugs `unique_slug(wanted, ...)` could collide with: those sharing its first
+        characters. An index range, not the whole table: an archive ingests thousands of posts."""
+        from .slugs import slugify
+
+        prefix = (slugify(wanted) or "post")[:60].rstrip("-")
+        where = f"slug >= ? and slug < ? and {id_column} != ?" + (" and lang = ?" if lang else "")
+        params = [prefix, prefix + "\uffff", except_id] + ([lang] if lang else [])
+        return {r["slug"] for r in self.db.query(f"select slug from [{table}] where {where}", params)}
 
     def upsert_post(self, source_post: SourcePost, lang: str, lang_confidence: float) -> tuple[str, str]:
         """Store a post; return (post id, "new" | "updated" | "unchanged")."""
@@ -282,13 +289,9 @@ class Store:
         for row in self.db["translations"].rows_where("lang = ?", [lang], select=select):
             yield Translation.from_row(row)
 
-    def taken_translation_slugs(self, lang: str, except_post: str) -> set[str]:
-        return {
-            r["slug"]
-            for r in self.db.query(
-                "select slug from translations where lang = ? and post_id != ?", [lang, except_post]
-            )
-        }
+    def taken_translation_slugs(self, lang: str, except_post: str, wanted: str) -> set[str]:
+        """Slugs of other translations into `lang` that a slug made from `wanted` could take."""
+        return self._slugs_like("translations", "post_id", wanted, except_post, lang)
 
     def save_translation(self, translation: Translation) -> None:
         row = {

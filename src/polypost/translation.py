@@ -304,7 +304,10 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, che
     if (strict and missed) or any(flag["check"] in checks.hold_back for flag in flags):
         status = "held"
     existing = store.get_translation(post.id, target_lang)
-    slug = existing.slug if existing else unique_slug(fields["title"], store.taken_translation_slugs(target_lang, post.id))
+    if existing:
+        slug = existing.slug  # a published address never changes by itself
+    else:
+        slug = unique_slug(fields["title"], store.taken_translation_slugs(target_lang, post.id, fields["title"]))
     store.save_translation(
         Translation(
             post_id=post.id,
