@@ -81,7 +81,7 @@ def publishable_items(store: Store, config: Config) -> list:
 
     translations = {t.post_id: t for t in store.iter_translations(config.target_lang, reports=False)}
     items = []
-    for post in store.iter_posts("lang = ?", [config.source_lang]):
+    for post in store.iter_posts("lang = ?", [config.source_lang], bodies=False):
         translation = translations.get(post.id)
         if translation is not None and translation.status in HELD_STATUSES:
             translation = None
@@ -99,10 +99,11 @@ def site_fingerprint(items: list, settings) -> str:
                 digest.update(path.name.encode("utf-8") + path.read_bytes())
     for item in items:
         post, translation = item.post, item.translation
-        parts = [post.id, post.content_hash, post.slug]
+        parts = [post.id, post.content_hash, post.slug]  # content_hash covers the body
         if translation is not None:
+            # Every new translation text is saved with a new translated_at: it stands for the body.
             parts += [translation.slug, translation.status, translation.title, translation.description or "",
-                      translation.html]
+                      translation.translated_at or "", translation.source_hash or ""]
         digest.update("\x1f".join(parts).encode("utf-8") + b"\x1e")
     return digest.hexdigest()
 

@@ -26,8 +26,8 @@ def migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_u
     return fn
 
 
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+def now(precise: bool = False) -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds" if precise else "seconds")
 
 
 @migration
@@ -173,6 +173,23 @@ class StoreError(Exception):
     pass
 
 
+class StoredText:
+    """A long text column read from the database each time it is used, never kept.
+
+    Publishing walks every post of an archive but needs each body only while it renders
+    that post's page: holding them all would make memory grow with the archive."""
+
+    def __init__(self, db: sqlite_utils.Database, table: str, column: str, where: str, params: Sequence[Any]):
+        self._db, self._sql, self._params = db, f"select [{column}] from [{table}] where {where}", list(params)
+
+    def __str__(self) -> str:
+        row = self._db.execute(self._sql, self._params).fetchone()
+        return (row[0] or "") if row else ""
+
+    def __html__(self) -> str:  # Jinja2/markupsafe: stored bodies are trusted HTML
+        return str(self)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) and migrate the database at `path`."""
     path = Path(path)
@@ -208,8 +225,13 @@ class Store:
         rows = list(self.db["posts"].rows_where("id = ? or slug = ?", [post_id, post_id]))
         return Post.from_row(rows[0]) if rows else None
 
-    def iter_posts(self, where: str | None = None, params: Sequence[Any] = ()) -> Iterator[Post]:
-        for row in self.db["posts"].rows_where(where, params, order_by="published desc, id"):
+    def iter_posts(self, where: str | None = None, params: Sequence[Any] = (), bodies: bool = True) -> Iterator[Post]:
+        """Posts newest first; with bodies=False each html is a StoredText, read when used."""
+        columns = [c for c in self.db["posts"].columns_dict if bodies or c != "html"]
+        select = ", ".join(f"[{c}]" for c in columns)
+        for row in self.db["posts"].rows_where(where, params, order_by="published desc, id", select=select):
+            if not bodies:
+                row["html"] = StoredText(self.db, "posts", "html", "id = ?", [row["id"]])
             yield Post.from_row(row)
 
     def content_hashes(self) -> dict[str, str]:
@@ -281,12 +303,15 @@ class Store:
         return Translation.from_row(rows[0]) if rows else None
 
     def iter_translations(self, lang: str, reports: bool = True) -> Iterator[Translation]:
-        """Every translation into `lang`; without the glossary and QA reports when they are not
-        needed (publishing), which are most of a translation's size in memory."""
+        """Every translation into `lang`. With reports=False (publishing) the glossary and QA
+        reports are left out and each html is a StoredText, read when used."""
         select = "*" if reports else (
-            "post_id, lang, title, slug, html, description, status, engine, source_hash, "
+            "post_id, lang, title, slug, description, status, engine, source_hash, "
             "published_path, translated_at")
         for row in self.db["translations"].rows_where("lang = ?", [lang], select=select):
+            if not reports:
+                row["html"] = StoredText(self.db, "translations", "html", "post_id = ? and lang = ?",
+                                         [row["post_id"], lang])
             yield Translation.from_row(row)
 
     def taken_translation_slugs(self, lang: str, except_post: str, wanted: str) -> set[str]:

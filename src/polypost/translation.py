@@ -322,7 +322,7 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, che
             glossary_report=glossary_report,
             qa_report=flags,
             published_path=existing.published_path if existing else None,
-            translated_at=now(),
+            translated_at=now(precise=True),  # publishing tells translations apart by it
         )
     )
     report.translated += 1

@@ -73,6 +73,6 @@ def _entry(version: "PageVersion", stamp: datetime, lang: str) -> etree._Element
         _add(entry, "category", term=tag)
     if version.description:
         _add(entry, "summary", version.description)
-    content = _add(entry, "content", version.html, type="html")
+    content = _add(entry, "content", str(version.html), type="html")
     content.set(f"{{{XML_NS}}}base", version.url)
     return entry

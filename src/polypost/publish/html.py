@@ -233,7 +233,7 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
         if code != lang
     ]
     page = _page_context(
-        lang, version.title, version.url, version.description or summarize(version.html),
+        lang, version.title, version.url, version.description or summarize(str(version.html)),
         entry.alternates(settings), switcher, settings,
     )
     page.og_type = "article"
@@ -247,7 +247,7 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
             "author": version.author,
             "date": format_day(version.published, lang) if version.published else None,
             "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
-            "body": Markup(version.html),  # trusted: segmented and reassembled by the pipeline
+            "body": Markup(str(version.html)),  # trusted: segmented and reassembled by the pipeline
             "tags": version.tags,
             "tags_lang": settings.source_lang,  # tags are not translated
             "note": _translation_note(version, original, settings),
@@ -285,7 +285,7 @@ def render_home(env: Environment, lang: str, versions: list[PageVersion], page_n
             "url": version.url,
             "date": format_day(version.published, lang) if version.published else None,
             "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
-            "summary": version.description or summarize(version.html),
+            "summary": version.description or summarize(str(version.html)),
         }
         for version in versions
     ]

@@ -73,7 +73,7 @@ def render_content(version: "PageVersion", post: Post) -> str:
     matter = yaml.dump(
         front_matter(version, post), Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=1000
     )
-    return f"---\n{matter}---\n\n{version.html.strip()}\n"
+    return f"---\n{matter}---\n\n{str(version.html).strip()}\n"
 
 
 def write_hugo_site(entries: list["PostEntry"], writer: "OutputWriter", settings: "PublishSettings") -> None:

@@ -145,7 +145,7 @@ class PageVersion:
     slug: str
     title: str
     description: str | None
-    html: str
+    html: str  # or a StoredText, read when a page is rendered: use str(version.html)
     author: str | None
     published: datetime | None
     date_only: bool  # the source gave a date without a time
