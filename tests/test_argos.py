@@ -52,7 +52,7 @@ def test_newlines_inside_a_sentence_become_spaces(engine):
 
 
 def test_all_sentences_of_a_batch_go_to_one_translate_batch_call(engine):
-    spy = CountingTranslator(engine.translator)
+    spy = CountingTranslator(engine._loaded_translator())
     engine.translator = spy
     texts = [f"Paragraph {i} starts. It goes on! Does it end?" for i in range(40)] + ["", "One."]
     assert engine.translate(texts) == texts
@@ -61,6 +61,12 @@ def test_all_sentences_of_a_batch_go_to_one_translate_batch_call(engine):
 
 def test_empty_batch(engine):
     assert engine.translate([]) == []
+
+
+def test_the_model_is_loaded_only_when_there_is_something_to_translate(engine):
+    assert engine.translator is None and engine.version  # the version needs no model
+    engine.translate(["Hello."])
+    assert engine.translator is not None
 
 
 def test_version_names_the_package_and_changes_with_the_model(engine, tmp_path):

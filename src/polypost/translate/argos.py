@@ -95,16 +95,18 @@ class ArgosEngine:
             "max_batch_size": max_batch_size,
             "max_decoding_length": max_decoding_length,
         }
-        try:
-            self.translator = ctranslate2.Translator(
-                str(model_dir),
-                device=device,
-                compute_type=compute_type,
-                inter_threads=inter_threads or default_inter,
-                intra_threads=intra_threads if intra_threads is not None else default_intra,
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise EngineUnavailable(f"Cannot load the Argos model in {model_dir}: {exc}") from exc
+        if not (model_dir / "model.bin").is_file():
+            raise EngineUnavailable(f"Argos package {package_path} has no CTranslate2 model (model/model.bin)")
+        # The model is loaded on the first translate(): a nightly run with nothing new to
+        # translate never pays for it (hundreds of MB for a real model).
+        self._model_dir = model_dir
+        self._translator_options = {
+            "device": device,
+            "compute_type": compute_type,
+            "inter_threads": inter_threads or default_inter,
+            "intra_threads": intra_threads if intra_threads is not None else default_intra,
+        }
+        self.translator = None
         self.tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
         self.target_prefix = getattr(self.package, "target_prefix", "") or ""
         self.version = package_version_string(self.package)
@@ -151,7 +153,7 @@ class ArgosEngine:
             return []
         prefix = [[self.target_prefix] for _ in tokens] if self.target_prefix else None
         try:
-            results = self.translator.translate_batch(
+            results = self._loaded_translator().translate_batch(
                 tokens,
                 target_prefix=prefix,
                 batch_type="tokens",
@@ -173,6 +175,16 @@ class ArgosEngine:
                 hypothesis = hypothesis[1:]
             out.append(hypothesis)
         return out
+
+    def _loaded_translator(self):
+        if self.translator is None:
+            import ctranslate2
+
+            try:
+                self.translator = ctranslate2.Translator(str(self._model_dir), **self._translator_options)
+            except (RuntimeError, ValueError) as exc:
+                raise EngineError(f"Cannot load the Argos model in {self._model_dir}: {exc}") from exc
+        return self.translator
 
     def close(self) -> None:
         translator = getattr(self, "translator", None)
