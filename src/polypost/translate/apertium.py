@@ -59,6 +59,7 @@ class ApertiumEngine:
                 f"`apt-get install apertium apertium-{self.pair}`."
             )
         self.timeout = timeout
+        self._last_stderr = ""
         self.command = self._pipeline_command()
         self.version = self._installed_version()
         self.process: subprocess.Popen[bytes] | None = None
@@ -207,70 +208,22 @@ class ApertiumEngine:
 
     def _after_death(self, replies: dict[int, str]) -> dict[int, str]:
         # Texts in flight are lost with the process: _translate_one restarts it and retries them.
+        self._last_stderr = self._stderr_tail()
         self._stop()
         self.restarts += 1
         return replies
 
     def _translate_one(self, text: str, index: int) -> str:
-        payload = (_ESCAPE.sub(r"\\\1", text) + "\n\0").encode("utf-8")
-        for attempt in (1, 2):
-            if self.process is None or self.process.poll() is not None:
-                if self.process is not None:
-                    self.restarts += 1
-                self._start()
-            reply = self._exchange(payload, text, index)
+        """One text, with one retry in a fresh process if the process dies under it."""
+        for _attempt in (1, 2):
+            reply = self._translate_pipelined([(index, text)]).get(index)
             if reply is not None:
-                return _UNESCAPE.sub(r"\1", reply.decode("utf-8", "replace")).removesuffix("\n")
-            detail = self._stderr_tail()
-            self._stop()
-            self.restarts += 1
+                return reply
         raise EngineError(
             f"Apertium ({self.pair}) exited while translating text {index + 1} of the batch "
-            f"({_excerpt(text)}), twice; stderr: {detail or '(empty)'}",
+            f"({_excerpt(text)}), twice; stderr: {self._last_stderr or '(empty)'}",
             index=index,
         )
-
-    def _exchange(self, payload: bytes, text: str, index: int) -> bytes | None:
-        """Send one segment and read its reply; None when the process died."""
-        process = self.process
-        assert process is not None and process.stdin is not None and process.stdout is not None
-        deadline = time.monotonic() + self.timeout
-        selector = selectors.DefaultSelector()
-        # Write and read together: a long segment must not fill both pipes and deadlock.
-        selector.register(process.stdout, selectors.EVENT_READ)
-        selector.register(process.stdin, selectors.EVENT_WRITE)
-        pending = memoryview(payload)
-        try:
-            while b"\0" not in self._buffer:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    self._stop()
-                    raise EngineError(
-                        f"Apertium ({self.pair}) gave no answer within {self.timeout:g} s for "
-                        f"text {index + 1} of the batch ({_excerpt(text)}); the process was "
-                        "killed and restarts on the next text",
-                        index=index,
-                    )
-                for key, _ in selector.select(remaining):
-                    if key.fileobj is process.stdin:
-                        try:
-                            written = os.write(process.stdin.fileno(), pending)
-                        except BrokenPipeError:
-                            return None
-                        except BlockingIOError:
-                            continue
-                        pending = pending[written:]
-                        if not pending:
-                            selector.unregister(process.stdin)
-                    else:
-                        chunk = os.read(process.stdout.fileno(), 65536)
-                        if not chunk:
-                            return None
-                        self._buffer += chunk
-        finally:
-            selector.close()
-        reply, self._buffer = self._buffer.split(b"\0", 1)
-        return reply
 
     def close(self) -> None:
         process = self.process
