@@ -752,3 +752,16 @@ def test_a_temporary_file_left_by_a_killed_publish_is_cleaned_up(tmp_path):
     writer.finish()
     assert not leftover.exists()
     assert unrelated.exists()
+
+
+def test_reader_comments_are_published_through_an_allowlist():
+    from polypost.publish.html import clean_comment
+
+    dirty = ('<p onclick="steal()">¡Gracias! <script>alert(1)</script><img src=x onerror=alert(2)>'
+             '<a href="javascript:alert(3)">mira</a> <a href="https://example.com/es">versión</a>'
+             '<iframe src="https://evil.example"></iframe></p>')
+    clean = clean_comment(dirty)
+    assert "script" not in clean and "onclick" not in clean and "onerror" not in clean
+    assert "<img" not in clean and "<iframe" not in clean and "javascript:" not in clean
+    assert '<a href="https://example.com/es" rel="nofollow ugc noopener">versión</a>' in clean
+    assert clean.startswith("<p>¡Gracias! ")

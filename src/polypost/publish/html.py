@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import nh3
 from bs4 import BeautifulSoup
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -188,6 +189,19 @@ def _translation_note(version: PageVersion, original: PageVersion, settings: Pub
     return escape(before) + link + escape(after)
 
 
+# What a reader's comment may keep: text formatting and links, nothing that runs or loads.
+COMMENT_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i", "li", "ol", "p",
+                "pre", "q", "s", "strong", "sub", "sup", "ul"}
+COMMENT_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "q": {"cite"}, "*": {"lang"}}
+
+
+def clean_comment(html: str) -> str:
+    """Comments are written by readers (a WordPress export or a scraped page carries them as
+    HTML): publish them through an allowlist, never as the page's own trusted markup."""
+    return nh3.clean(html, tags=COMMENT_TAGS, attributes=COMMENT_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="nofollow ugc noopener")
+
+
 def _comment_tree(comments: list[Comment], lang: str) -> list[dict[str, Any]]:
     """Comments as nested nodes for a recursive template loop; bad parents become top level."""
     nodes = []
@@ -195,7 +209,7 @@ def _comment_tree(comments: list[Comment], lang: str) -> list[dict[str, Any]]:
         moment, date_only = parse_datetime(comment.published)
         nodes.append({
             "author": comment.author,
-            "html": Markup(comment.html or ""),  # trusted: cleaned by the pipeline
+            "html": Markup(clean_comment(comment.html or "")),
             "lang": comment.lang or "",  # "" tells readers and screen readers "unknown"
             "date": format_day(moment, lang) if moment else None,
             "datetime": datetime_attribute(moment, date_only) if moment else None,
