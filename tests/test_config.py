@@ -64,3 +64,15 @@ def test_qa_settings_are_checked(tmp_path):
     path.write_text('[qa]\nhold_back = ["untranslated"]\nmax_length_ratio = 2.5\n')
     config = load_config(path, environ={})
     assert config.hold_back == ["untranslated"] and config.max_length_ratio == 2.5
+
+
+def test_share_settings_reach_the_pages_and_the_kits(tmp_path):
+    from polypost.publishing import publish_settings
+
+    path = tmp_path / "polypost.toml"
+    path.write_text('[share]\ncampaign = "launch-{slug}"\nnetworks = ["x", "myspace"]\n')
+    with pytest.raises(ConfigError, match=r"polypost.toml:3: share.networks: unknown network 'myspace'"):
+        load_config(path, environ={})
+    path.write_text('[share]\ncampaign = "launch-{slug}"\nnetworks = ["x", "linkedin"]\n')
+    settings = publish_settings(load_config(path, environ={}))
+    assert settings.share_networks == ("x", "linkedin") and settings.share_campaign == "launch-{slug}"

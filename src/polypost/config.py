@@ -50,6 +50,9 @@ class Config:
     beam_size: int = 2
     threads: int = 0  # 0: as many as the machine has
     device: str = "auto"
+    # [share]
+    share_campaign: str | None = None  # utm_campaign; "{slug}" becomes the post's slug
+    share_networks: list[str] = field(default_factory=list)  # empty: every network polypost knows
     # [qa]
     hold_back: list[str] = field(default_factory=list)  # QA checks that keep a post unpublished
     min_length_ratio: float = 0.0  # 0: learned from the memory (or the default)
@@ -98,6 +101,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "threads": "threads",
         "device": "device",
     },
+    "share": {"campaign": "share_campaign", "networks": "share_networks"},
     "qa": {"hold_back": "hold_back", "min_length_ratio": "min_length_ratio", "max_length_ratio": "max_length_ratio"},
     "store": {"db": "db_path"},
 }
@@ -145,6 +149,12 @@ def _check_type(name: str, value: Any) -> str | None:
     }
     if not checks[expected](value):
         return f"expected {expected.replace(' | None', '')}, got {type(value).__name__} {value!r}"
+    if name == "share_networks":
+        from .share import NETWORKS
+
+        unknown = [network for network in value if network not in NETWORKS]
+        if unknown:
+            return f"unknown network {', '.join(map(repr, unknown))} (known: {', '.join(NETWORKS)})"
     if name == "hold_back":
         unknown = [check for check in value if check not in QA_CHECKS]
         if unknown:
@@ -257,6 +267,13 @@ use_glossary = true
 # Hold back (do not publish) any post where a glossary term was missed.
 glossary_strict = false
 beam_size = 2
+
+[share]
+# utm_campaign of share links and share kits; "{slug}" becomes the post's slug (the default).
+# campaign = "spanish-launch"
+# Networks with share links on each page and texts in `polypost share` (default: all of
+# x, linkedin, facebook, whatsapp, telegram).
+# networks = ["x", "linkedin"]
 
 [qa]
 # QA checks that hold a post back from publishing (it stays "flagged" for review):

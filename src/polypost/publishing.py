@@ -30,7 +30,10 @@ def publish_settings(config: Config):
         site_title={config.source_lang: config.site_title, config.target_lang: config.site_title},
         templates_dir=Path(config.templates_dir) if config.templates_dir else None,
         format=config.format,
+        share_campaign=config.share_campaign,
     )
+    if config.share_networks:
+        settings.share_networks = tuple(config.share_networks)
     if config.mt_note:
         settings.mt_note = {**settings.mt_note, config.target_lang: config.mt_note}
     return settings

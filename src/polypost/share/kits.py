@@ -20,7 +20,7 @@ def is_published(translation: "Translation | None") -> bool:
 
 
 def share_kits(store: "Store", config: "Config", post: str | None = None, new_only: bool = False,
-               campaign: str | None = None, networks: Sequence[str] = DEFAULT_NETWORKS) -> list[ShareKit]:
+               campaign: str | None = None, networks: Sequence[str] | None = None) -> list[ShareKit]:
     """The kits of every post with a published target-language page (or of `post`, an id or
     slug). With `new_only`, only posts not handed out before, and they are recorded as handed
     out (in the `shares` table) so that the next call leaves them out."""
@@ -38,6 +38,7 @@ def share_kits(store: "Store", config: "Config", post: str | None = None, new_on
     pairs = _published_pairs(store, config, post)
     if new_only:
         pairs = _unshared(store, config, pairs)
+    networks = tuple(networks or settings.share_networks or DEFAULT_NETWORKS)
     kits = [_kit(post_, translation, settings, publisher, campaign, networks) for post_, translation in pairs]
     if new_only:
         _record(store, [kit.post_id for kit in kits], (config.target_lang, config.source_lang))
