@@ -446,6 +446,15 @@ def test_new_hands_out_each_spanish_page_once(tmp_path):
     assert invoke("--db", blog.db, "publish", "--out", str(blog.out), "--base-url", BASE).exit_code == 0
     assert [kit["slug"] for kit in blog.kits("--new")] == ["utm-links"]
 
+    # A Spanish page that moves to a new address is new to share there.
+    translation.slug = "enlaces-utm-sin-lagrimas"
+    store.save_translation(translation)
+    assert invoke("--db", blog.db, "publish", "--out", str(blog.out), "--base-url", BASE).exit_code == 0
+    moved = blog.kits("--new")
+    assert [kit["slug"] for kit in moved] == ["utm-links"]
+    assert "/es/enlaces-utm-sin-lagrimas/" in json.dumps(moved)
+    assert blog.kits("--new") == []
+
 
 def test_unnormalised_input_is_counted_after_nfc():
     nfd = unicodedata.normalize("NFD", LONG_DESCRIPTION_ES)

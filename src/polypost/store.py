@@ -153,6 +153,12 @@ def m007_publish_state(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m008_shares_slug(db: sqlite_utils.Database) -> None:
+    # The address a share was made for: a page that moves to a new slug is new to share again.
+    db["shares"].add_column("slug", str)
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied."""
     if not db[MIGRATIONS_TABLE].exists():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .texts import DEFAULT_NETWORKS, ShareKit, campaign_for, share_version
 
@@ -41,7 +41,7 @@ def share_kits(store: "Store", config: "Config", post: str | None = None, new_on
     networks = tuple(networks or settings.share_networks or DEFAULT_NETWORKS)
     kits = [_kit(post_, translation, settings, publisher, campaign, networks) for post_, translation in pairs]
     if new_only:
-        _record(store, [kit.post_id for kit in kits], (config.target_lang, config.source_lang))
+        _record(store, pairs, config)
     return kits
 
 
@@ -63,23 +63,28 @@ def _published_pairs(store: "Store", config: "Config", post: str | None) -> list
 
 
 def _unshared(store: "Store", config: "Config", pairs: list) -> list:
-    shared = {row["post_id"] for row in store.db.query(
-        "select post_id from shares where lang = ?", [config.target_lang])}
+    shared = {row["post_id"]: row["slug"] for row in store.db.query(
+        "select post_id, slug from shares where lang = ?", [config.target_lang])}
     live = {post.id for post, _ in pairs}
-    gone = shared - live
+    gone = set(shared) - live
     if gone:
         # A page taken down (held, unpublished) and later put back is a new page: hand it out again.
         with store.db.conn:
             store.db.execute(
                 f"delete from shares where post_id in ({', '.join('?' * len(gone))})", sorted(gone))
-    return [(post, translation) for post, translation in pairs if post.id not in shared]
+    # New: never handed out, or handed out for an address the page has since left. (Rows from
+    # before slugs were recorded have none: they count as handed out.)
+    return [(post, translation) for post, translation in pairs
+            if post.id not in shared or shared[post.id] not in (None, translation.slug)]
 
 
-def _record(store: "Store", post_ids: list[str], langs: Iterable[str]) -> None:
+def _record(store: "Store", pairs: list, config: "Config") -> None:
     from ..store import now
 
     stamp = now()
-    rows = [{"post_id": post_id, "lang": lang, "shared_at": stamp} for post_id in post_ids for lang in langs]
+    rows = [{"post_id": post.id, "lang": lang, "shared_at": stamp, "slug": slug}
+            for post, translation in pairs
+            for lang, slug in ((config.target_lang, translation.slug), (config.source_lang, post.slug))]
     if rows:
         with store.db.conn:
             store.db["shares"].upsert_all(rows, pk=("post_id", "lang"))
