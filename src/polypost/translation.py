@@ -76,9 +76,7 @@ class _Job:
 
 
 def glossary_fingerprint(glossary: Glossary) -> str:
-    rows = sorted(
-        f"{t.source}\t{t.target}\t{t.gender}\t{t.number}\t{t.case_sensitive}" for t in glossary.terms
-    )
+    rows = sorted(term.fingerprint() for term in glossary.terms)
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
 
 
