@@ -100,7 +100,6 @@ class Post:
     image: str | None = None
     tags: list[str] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
-    block_langs: dict[str, str] = field(default_factory=dict)  # block hash -> lang, for blocks not in the post's language
     ingested_at: str | None = None
     updated_at: str | None = None
 
@@ -124,7 +123,6 @@ class Post:
             image=meta.get("image"),
             tags=meta.get("tags", []),
             comments=[Comment.from_dict(c) for c in json.loads(row.get("comments") or "[]")],
-            block_langs=json.loads(row.get("block_langs") or "{}"),
             ingested_at=row.get("ingested_at"),
             updated_at=row.get("updated_at"),
         )

@@ -47,7 +47,6 @@ def m001_posts(db: sqlite_utils.Database) -> None:
             "html": str,
             "meta": str,  # json: description, image, tags
             "comments": str,  # json list of Comment
-            "block_langs": str,  # json
             "content_hash": str,
             "ingested_at": str,
             "updated_at": str,
@@ -291,7 +290,6 @@ class Store:
                 ensure_ascii=False,
             ),
             "comments": json.dumps([c.to_dict() for c in source_post.comments], ensure_ascii=False),
-            "block_langs": "{}",
             "content_hash": content_hash,
             "ingested_at": existing["ingested_at"] if existing else stamp,
             "updated_at": stamp,
