@@ -98,8 +98,7 @@ def stop_word_counts(text: str, candidates: Sequence[str]) -> dict[str, int]:
 
 def _by_stop_words(text: str, candidates: Sequence[str]) -> tuple[str, float]:
     """Share of each candidate's stop words among the text's words; ("und", 0.0) with no evidence."""
-    words = [w.lower() for w in _WORD_RE.findall(text)]
-    scores = {lang: sum(1 for w in words if w in STOP_WORDS[lang]) for lang in candidates if lang in STOP_WORDS}
+    scores = stop_word_counts(text, candidates)
     if "es" in scores:
         scores["es"] += 2 * sum(1 for ch in text.lower() if ch in "ñ¿¡áéíóú")  # spelling is evidence too
     total = sum(scores.values())

@@ -42,7 +42,6 @@ class TranslateReport:
     unchanged: int = 0
     held_back: int = 0
     flagged: int = 0
-    not_source_lang: int = 0
     engine_calls: int = 0
     failed: list[dict] = field(default_factory=list)
     segments: dict[str, int] = field(default_factory=lambda: {"from_memory": 0, "from_engine": 0, "kept": 0})
@@ -71,6 +70,7 @@ class _Job:
     post: Post
     fingerprint: str
     docs: dict[str, Document]
+    existing: Translation | None  # the stored translation this job replaces, if any
     keys: dict[tuple[str, int], MemoryKey | None] = field(default_factory=dict)  # None: kept as written
     protected: dict[tuple[str, int], Any] = field(default_factory=dict)
 
@@ -147,15 +147,14 @@ def translate_posts(
     total = len(post_ids) if post_ids is not None else store.db["posts"].count
     for post in progress(_posts_to_consider(store, post_ids), "translating", total):
         if post.lang != source_lang:
-            report.not_source_lang += 1
-            continue
+            continue  # stored and labelled, never translated
         fingerprint = job_fingerprint(post, engine, glossary_hash, f"{strict}{checks.hold_back}")
         existing = store.get_translation(post.id, target_lang)
         if existing and existing.source_hash == fingerprint and not force:
             report.unchanged += 1
             continue
         try:
-            pending.append(_prepare(post, fingerprint, glossary, source_lang, target_lang, engine, report))
+            pending.append(_prepare(post, fingerprint, existing, glossary, source_lang, target_lang, engine))
         except Exception as exc:
             _fail(store, report, run_id, post, exc, dry_run)
         if len(pending) >= POSTS_PER_ENGINE_CALL:
@@ -177,8 +176,8 @@ def _posts_to_consider(store: Store, post_ids: Sequence[str] | None):
         yield post
 
 
-def _prepare(post: Post, fingerprint, glossary, source_lang, target_lang, engine, report) -> _Job:
-    job = _Job(post=post, fingerprint=fingerprint, docs=post_documents(post))
+def _prepare(post: Post, fingerprint, existing, glossary, source_lang, target_lang, engine) -> _Job:
+    job = _Job(post=post, fingerprint=fingerprint, docs=post_documents(post), existing=existing)
     for name, doc in job.docs.items():
         for segment in doc.segments:
             slot = (name, segment.index)
@@ -301,7 +300,7 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, che
         status = "flagged"
     if (strict and missed) or any(flag["check"] in checks.hold_back for flag in flags):
         status = "held"
-    existing = store.get_translation(post.id, target_lang)
+    existing = job.existing
     if existing:
         slug = existing.slug  # a published address never changes by itself
     else:
