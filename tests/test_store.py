@@ -90,3 +90,24 @@ def test_wal_mode(tmp_path):
     db = open_db(tmp_path / "p.db")
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert isinstance(db.conn, sqlite3.Connection)
+
+
+def test_detected_comment_languages_do_not_change_the_content_hash():
+    post = make_post()
+    before = post.content_hash()
+    post.comments[0].lang, post.comments[0].lang_confidence = "es", 0.99
+    assert post.content_hash() == before
+    post.comments[0].html = "<p>¡Gracias, de verdad!</p>"
+    assert post.content_hash() != before
+
+
+def test_reingesting_a_page_with_comments_skips_detection(tmp_path, samples, monkeypatch):
+    from polypost import ingest as ingest_module
+
+    store = Store.open(tmp_path / "p.db")
+    page = samples / "social-media-is-a-conversation.html"
+    assert ingest_module.ingest(store, [str(page)]).ingested == 1
+    calls = []
+    monkeypatch.setattr(ingest_module, "detect_post", lambda *a: calls.append(a) or ("en", 1.0))
+    again = ingest_module.ingest(store, [str(page)])
+    assert again.unchanged == 1 and calls == []

@@ -247,13 +247,14 @@ def _forget(fetcher, origin: str) -> None:
 def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_id, fetcher=None) -> None:
     try:
         post_id = source_post.post_id()
-        if known.get(post_id) == source_post.content_hash():
+        content_hash = source_post.content_hash()
+        if known.get(post_id) == content_hash:
             report.unchanged += 1
             report.post_ids.append(post_id)
             return
         lang, confidence = detect_post(source_post, candidates)
         report.languages[lang] = report.languages.get(lang, 0) + 1
-        post_id, state = store.upsert_post(source_post, lang, confidence)
+        post_id, state = store.upsert_post(source_post, lang, confidence, content_hash)
         report.post_ids.append(post_id)
         if state == "unchanged":
             report.unchanged += 1

@@ -32,6 +32,9 @@ class Comment:
         return cls(**known)
 
 
+DETECTED = ("lang", "lang_confidence")  # Comment fields polypost fills in, not the source
+
+
 @dataclass
 class SourcePost:
     """One post as a source found it, before it is stored.
@@ -74,7 +77,9 @@ class SourcePost:
             "tags": self.tags,
             "slug": self.slug,
             "url": self.url,
-            "comments": [c.to_dict() for c in self.comments],
+            # A comment's language is detected from its text, not part of what the source says:
+            # leaving it out keeps the hash the same before and after detection.
+            "comments": [{k: v for k, v in c.to_dict().items() if k not in DETECTED} for c in self.comments],
         }
         data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(data).hexdigest()

@@ -257,12 +257,14 @@ class Store:
         params = [prefix, prefix + "\uffff", except_id] + ([lang] if lang else [])
         return {r["slug"] for r in self.db.query(f"select slug from [{table}] where {where}", params)}
 
-    def upsert_post(self, source_post: SourcePost, lang: str, lang_confidence: float) -> tuple[str, str]:
-        """Store a post; return (post id, "new" | "updated" | "unchanged")."""
+    def upsert_post(self, source_post: SourcePost, lang: str, lang_confidence: float,
+                    content_hash: str | None = None) -> tuple[str, str]:
+        """Store a post; return (post id, "new" | "updated" | "unchanged"). `content_hash`:
+        the post's, when the caller has already computed it."""
         from .slugs import slugify
 
         post_id = source_post.post_id()
-        content_hash = source_post.content_hash()
+        content_hash = content_hash or source_post.content_hash()
         existing = self.db["posts"].get(post_id) if self._has_post(post_id) else None
         if existing and existing["content_hash"] == content_hash:
             return post_id, "unchanged"
