@@ -14,7 +14,7 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,15 @@ def data_lock(data_dir: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def recorded_stage(store: Store, config: Config, command: str, work: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
+    """One stage run alone: under the data folder's lock, recorded in `runs` with its summary."""
+    with data_lock(config.data_dir()):
+        run_id = store.start_run(command)
+        summary = work(run_id)
+        store.finish_run(run_id, summary)
+    return summary
 
 
 def load_glossary(config: Config):

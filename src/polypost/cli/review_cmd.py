@@ -79,13 +79,10 @@ def import_cmd(app: App, file: str, engine, glossaries, no_glossary, out_dir, ba
     config = app.config(engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
                         out_dir=out_dir, base_url=base_url, format=fmt)
     store = app.store(config)
-    with pipeline.data_lock(config.data_dir()):
-        run_id = store.start_run("import")
-        report = import_review_file(store, config, Path(file), run_id=run_id)
-        data = report.to_dict()
-        store.finish_run(run_id, data)
+    data = pipeline.recorded_stage(store, config, "import", lambda run_id: import_review_file(
+        store, config, Path(file), run_id=run_id).to_dict())
     emit(data, as_json, _format_import)
-    if report.rejected or report.stale or report.failed:
+    if data["rejected"] or data["stale"] or data["failed"]:
         sys.exit(EXIT_FAILED)
 
 

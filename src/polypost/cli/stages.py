@@ -67,18 +67,14 @@ def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None,
     """Read posts (files, folders, pages, sitemaps, feeds, WordPress exports) into the store."""
     config = app.config()
     store = app.store(config)
-    with pipeline.data_lock(config.data_dir()):
-        run_id = store.start_run("ingest")
-        report = ingest(store, sources, kind=kind, limit=limit,
-                        candidates=(config.source_lang, config.target_lang), run_id=run_id,
-                        **source_settings(statuses, include, exclude, fetch_full))
-        data = report.to_dict()
-        store.finish_run(run_id, data)
+    data = pipeline.recorded_stage(store, config, "ingest", lambda run_id: ingest(
+        store, sources, kind=kind, limit=limit, candidates=(config.source_lang, config.target_lang),
+        run_id=run_id, **source_settings(statuses, include, exclude, fetch_full)).to_dict())
     emit(data, as_json, lambda d: (
         f"ingested {d['ingested']} ({d['new']} new, {d['updated']} updated), {d['unchanged']} unchanged, "
         f"{d['skipped']} skipped, {len(d['failed'])} failed; languages: {d['languages']}" + _failures(d)
         + "".join(f"\n  skipped {s['origin']}: {s['reason']}" for s in d["skipped_inputs"])))
-    _exit_for(report.failed)
+    _exit_for(data["failed"])
 
 
 @main_group.command("translate")
@@ -95,16 +91,13 @@ def translate_cmd(app: App, engine, glossaries, no_glossary, glossary_strict, po
     config = app.config(engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
                         glossary_strict=glossary_strict)
     store = app.store(config)
-    with pipeline.data_lock(config.data_dir()):
-        run_id = store.start_run("translate")
-        report = pipeline.translate_stage(store, config, run_id=run_id, post_ids=list(post_ids) or None)
-        data = report.to_dict()
-        store.finish_run(run_id, data)
+    data = pipeline.recorded_stage(store, config, "translate", lambda run_id: pipeline.translate_stage(
+        store, config, run_id=run_id, post_ids=list(post_ids) or None).to_dict())
     emit(data, as_json, lambda d: (
         f"engine {d['engine']}: translated {d['translated']}, unchanged {d['unchanged']}, "
         f"flagged {d['flagged']}, held back {d['held_back']}; segments {d['segments']}; "
         f"glossary {d['glossary']['met']}/{d['glossary']['expected']} met" + _failures(d)))
-    _exit_for(report.failed)
+    _exit_for(data["failed"])
 
 
 @main_group.command("publish")
@@ -118,10 +111,8 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
     """Write the bilingual site: page pairs, indexes, sitemap, feeds."""
     config = app.config(out_dir=out_dir, base_url=base_url, format=fmt)
     store = app.store(config)
-    with pipeline.data_lock(config.data_dir()):
-        run_id = store.start_run("publish")
-        data = pipeline.publish_stage(store, config, run_id=run_id)
-        store.finish_run(run_id, data)
+    data = pipeline.recorded_stage(store, config, "publish",
+                                   lambda run_id: pipeline.publish_stage(store, config, run_id=run_id))
     emit(data, as_json, lambda d: (
         f"published {d['published']} pages to {d['out']}: {d['written']} written, {d['unchanged']} unchanged, "
         f"{d['removed']} removed" + _failures(d)))
