@@ -80,11 +80,11 @@ def measure(db: str, out: str, archive: str, engine_name: str, argos_home: str |
     if argos_home:
         os.environ["ARGOS_PACKAGES_DIR"] = str(Path(argos_home) / "packages")
     from polypost.config import load_config
-    from polypost.ingest import ingest
+    from polypost.sources.stage import ingest
     from polypost.pipeline import load_glossary, open_engine
-    from polypost.publishing import publish_store
+    from polypost.publish.stage import publish_store
     from polypost.store import Store
-    from polypost.translation import translate_posts
+    from polypost.translate.stage import translate_posts
 
     config = load_config(environ={}, db_path=db, out_dir=out, engine=engine_name)
     store = Store.open(db)

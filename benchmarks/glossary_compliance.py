@@ -30,8 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from polypost.glossary import Glossary
-from polypost.glossary_protect import STRATEGIES
+from polypost.glossary.terms import Glossary
+from polypost.glossary.protect import STRATEGIES
 
 SPANISH_ANALYSER = Path("/usr/share/apertium/apertium-eng-spa/spa-eng.automorf.bin")
 
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"    missed {line}")
                 for line in examples[: args.show]:
                     print(f"    agreement {line}")
-                from polypost.glossary_protect import strategy_for
+                from polypost.glossary.protect import strategy_for
 
                 if strategy == strategy_for(engine_name) and (keep < 1.0 or forced < 0.98):
                     failures.append(f"{engine_name}/{strategy}: keep {keep:.1%}, forced {forced:.1%}")

@@ -67,7 +67,7 @@ def test_qa_settings_are_checked(tmp_path):
 
 
 def test_share_settings_reach_the_pages_and_the_kits(tmp_path):
-    from polypost.publishing import publish_settings
+    from polypost.publish.stage import publish_settings
 
     path = tmp_path / "polypost.toml"
     path.write_text('[share]\ncampaign = "launch-{slug}"\nnetworks = ["x", "myspace"]\n')

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from polypost.detect import SHORT_TEXT, detect_language, detect_post, text_of
-from polypost.models import Comment, SourcePost
+from polypost.languages.detect import SHORT_TEXT, detect_language, detect_post, text_of
+from polypost.records import Comment, SourcePost
 
 SHORT_EN = [
     "Great post!", "Thanks for sharing", "Love it", "How to grow your followers on Instagram",
@@ -109,7 +109,7 @@ def test_same_answer_in_the_same_process():
 
 def test_same_answer_in_a_fresh_process():
     """The seed is set on import, so a new interpreter gives the same answers (the real risk)."""
-    code = ("import json, sys; from polypost.detect import detect_language; "
+    code = ("import json, sys; from polypost.languages.detect import detect_language; "
             "print(json.dumps([detect_language(t) for t in json.load(sys.stdin)]))")
     texts = SHORT_EN[:8] + SHORT_ES[:8]
     import json
@@ -136,7 +136,7 @@ def test_detect_post_sets_comment_languages_in_place():
 
 
 def test_fast_path_for_plain_english_posts_leaves_other_languages_to_langdetect():
-    from polypost.models import SourcePost
+    from polypost.records import SourcePost
 
     english = SourcePost(origin="en.md", title="Why reach matters", html="<p>" + (
         "The reach of a post is the number of people who saw it, and it is the first thing that "

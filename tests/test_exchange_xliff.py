@@ -12,10 +12,10 @@ from test_import import APERTIUM, FLAGGED, SHARED, Blog
 from translate.storage import xliff
 from translate.storage.placeables.xliff import G
 
-from polypost.exchange import read_units
-from polypost.exchange.xliff import read_xliff, write_xliff
-from polypost.models import Post, Translation
-from polypost.review import ReviewUnit, parse_unit_id
+from polypost.review.files import read_units
+from polypost.review.xliff import read_xliff, write_xliff
+from polypost.records import Post, Translation
+from polypost.review.stage import ReviewUnit, parse_unit_id
 
 needs_apertium = pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed")
 
@@ -148,7 +148,7 @@ def test_real_posts_round_trip_through_xliff_and_an_untouched_import_changes_no_
     # Links, code and emphasis in real posts: every placeholder text comes back as exported.
     from polypost.config import load_config
     from polypost.pipeline import load_glossary
-    from polypost.review import post_units
+    from polypost.review.stage import post_units
 
     store = blog.store()
     expected = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from polypost.extract import ExtractError, clean_title, decode_html, extract_page, is_full_page, word_counts
+from polypost.sources.page.extract import ExtractError, clean_title, decode_html, extract_page, is_full_page, word_counts
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PAGES = CORPUS / "pages" / "readability"

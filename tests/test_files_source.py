@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from polypost.detect import detect_language, detect_post, text_of
-from polypost.models import SourcePost, SourceProblem
+from polypost.languages.detect import detect_language, detect_post, text_of
+from polypost.records import SourcePost, SourceProblem
 from polypost.sources.files import iter_file_posts, read_file_post
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

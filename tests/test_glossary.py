@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from polypost.glossary import (
+from polypost.glossary.terms import (
     Glossary,
     GlossaryError,
     Term,

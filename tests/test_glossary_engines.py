@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from polypost.glossary import Glossary
-from polypost.glossary_protect import STRATEGIES, strategy_for
+from polypost.glossary.terms import Glossary
+from polypost.glossary.protect import STRATEGIES, strategy_for
 from polypost.translate import get_engine
 
 REPO = Path(__file__).resolve().parents[1]

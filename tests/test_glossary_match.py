@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from polypost.glossary import Glossary
-from polypost.glossary_agreement import fix_agreement
-from polypost.glossary_match import spanish_plural
-from polypost.glossary_protect import STRATEGIES, strategy_for
+from polypost.glossary.terms import Glossary
+from polypost.glossary.agreement import fix_agreement
+from polypost.glossary.match import spanish_plural
+from polypost.glossary.protect import STRATEGIES, strategy_for
 
 REPO = Path(__file__).resolve().parents[1]
 

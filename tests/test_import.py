@@ -186,7 +186,7 @@ def test_human_entry_survives_an_engine_version_change_with_a_second_look(blog: 
     from polypost.config import load_config
     from polypost.pipeline import load_glossary
     from polypost.translate import get_engine
-    from polypost.translation import translate_posts
+    from polypost.translate.stage import translate_posts
 
     engine = get_engine("apertium", source_lang="en", target_lang="es")
     try:

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from polypost.models import Comment, Post, Translation
+from polypost.records import Comment, Post, Translation
 from polypost.publish import PublishItem, PublishSettings, publish_site
 from polypost.publish.atomic import MANIFEST_NAME
 

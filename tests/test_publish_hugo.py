@@ -7,7 +7,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from polypost.models import Post, Translation
+from polypost.records import Post, Translation
 from polypost.publish import Publisher, PublishItem, PublishSettings, get_publisher, publish_site, register_publisher
 
 HUGO = PublishSettings(base_url="https://blog.example.com/", format="hugo")

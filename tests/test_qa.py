@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from polypost.qa import check_segment
+from polypost.translate.qa import check_segment
 
 
 def checks(source: str, target: str) -> set[str]:

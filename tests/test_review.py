@@ -8,8 +8,8 @@ import json
 import pytest
 from test_import import APERTIUM, FLAGGED, Blog, edit_xliff
 
-from polypost.exchange import placeholder_problems
-from polypost.review import make_unit_id, parse_unit_id
+from polypost.review.files import placeholder_problems
+from polypost.review.stage import make_unit_id, parse_unit_id
 
 needs_apertium = pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed")
 

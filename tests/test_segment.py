@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from polypost.segment import PLACEHOLDER_RE, segment_html, segment_text
+from polypost.segment.document import PLACEHOLDER_RE, segment_html, segment_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PAGES = sorted((CORPUS / "pages" / "readability").glob("*/expected.html"))

@@ -24,7 +24,7 @@ from bs4.element import PreformattedString
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polypost.segment import PLACEHOLDER_RE, TRANSLATABLE_ATTRIBUTES, segment_html
+from polypost.segment.document import PLACEHOLDER_RE, TRANSLATABLE_ATTRIBUTES, segment_html
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PAGES = sorted((CORPUS / "pages" / "readability").glob("*/expected.html"))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polypost.sentences import split_sentences
+from polypost.segment.sentences import split_sentences
 
 CASES_EN = [
     ("Hello world. This is it.", ["Hello world. ", "This is it."]),

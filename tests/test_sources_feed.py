@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from http_server import Route
 from polypost.cli import cli
-from polypost.ingest import guess_kind, ingest
-from polypost.models import SourcePost, SourceProblem
+from polypost.sources.stage import guess_kind, ingest
+from polypost.records import SourcePost, SourceProblem
 from polypost.sources.feed import iter_feed_posts
 from polypost.sources.http import Fetcher
 from polypost.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from http_server import Route
-from polypost.ingest import SourceKindError, guess_kind, ingest
+from polypost.sources.stage import SourceKindError, guess_kind, ingest
 from polypost.sources.http import Fetcher
 from polypost.store import Store
 

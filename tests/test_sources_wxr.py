@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from polypost.cli import cli
-from polypost.ingest import guess_kind, ingest
-from polypost.models import SourcePost, SourceProblem
-from polypost.segment import segment_html
+from polypost.sources.stage import guess_kind, ingest
+from polypost.records import SourcePost, SourceProblem
+from polypost.segment.document import segment_html
 from polypost.sources.wxr import autop, read_wxr, wordpress_body
 from polypost.store import Store
 

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from polypost.models import Comment, SourcePost
+from polypost.records import Comment, SourcePost
 from polypost.store import MIGRATIONS, MIGRATIONS_TABLE, Store, StoreError, migrate, open_db
 
 
@@ -102,7 +102,7 @@ def test_detected_comment_languages_do_not_change_the_content_hash():
 
 
 def test_reingesting_a_page_with_comments_skips_detection(tmp_path, samples, monkeypatch):
-    from polypost import ingest as ingest_module
+    import polypost.sources.stage as ingest_module
 
     store = Store.open(tmp_path / "p.db")
     page = samples / "social-media-is-a-conversation.html"

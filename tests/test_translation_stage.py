@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from polypost.config import load_config
-from polypost.glossary import Glossary
-from polypost.models import SourcePost
-from polypost.publishing import publish_store
+from polypost.glossary.terms import Glossary
+from polypost.records import SourcePost
+from polypost.publish.stage import publish_store
 from polypost.store import Store
-from polypost.translation import translate_posts
+from polypost.translate.stage import translate_posts
 
 APERTIUM = shutil.which("apertium") and Path("/usr/share/apertium/modes/eng-spa.mode").exists()
 needs_apertium = pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed")
@@ -141,7 +141,7 @@ def test_a_failing_post_is_recorded_and_the_batch_goes_on(tmp_path):
 
 
 def test_configured_checks_hold_a_flagged_post_back(tmp_path):
-    from polypost.qa import Thresholds
+    from polypost.translate.qa import Thresholds
 
     class CopyEngine:
         name, version = "copy", "1"
@@ -166,7 +166,7 @@ def test_configured_checks_hold_a_flagged_post_back(tmp_path):
 
 
 def test_length_bounds_are_learned_from_the_memory(tmp_path):
-    from polypost.qa import MIN_SEGMENTS_TO_LEARN, Thresholds, learned_thresholds
+    from polypost.translate.qa import MIN_SEGMENTS_TO_LEARN, Thresholds, learned_thresholds
     from polypost.translate.memory import Memory, MemoryEntry, MemoryKey
 
     store = Store.open(tmp_path / "p.db")

@@ -150,7 +150,7 @@ def _check_type(name: str, value: Any) -> str | None:
     if not checks[expected](value):
         return f"expected {expected.replace(' | None', '')}, got {type(value).__name__} {value!r}"
     if name == "share_networks":
-        from .share import NETWORKS
+        from polypost.share import NETWORKS
 
         unknown = [network for network in value if network not in NETWORKS]
         if unknown:

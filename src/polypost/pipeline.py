@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config
-from .store import Store
+from polypost.config import Config
+from polypost.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def recorded_stage(store: Store, config: Config, command: str, work: Callable[[i
 
 
 def load_glossary(config: Config):
-    from .glossary import Glossary
+    from polypost.glossary.terms import Glossary
 
     paths = config.glossary_paths()
     return Glossary.load(paths) if paths else Glossary.empty()
@@ -84,7 +84,7 @@ def engine_options(config: Config, name: str) -> dict[str, Any]:
 
 
 def open_engine(config: Config, name: str | None = None):
-    from .translate import available_engines, get_engine
+    from polypost.translate import available_engines, get_engine
 
     name = name or config.engine
     if name == "auto":
@@ -99,7 +99,7 @@ def open_engine(config: Config, name: str | None = None):
 
 
 def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids=None, dry_run=False):
-    from .translation import translate_posts
+    from polypost.translate.stage import translate_posts
 
     glossary = load_glossary(config)
     engine = open_engine(config)
@@ -125,7 +125,7 @@ def qa_thresholds(store: Store, config: Config):
     """Length bounds learned from this site's translations, unless configured."""
     from dataclasses import replace
 
-    from .qa import learned_thresholds
+    from polypost.translate.qa import learned_thresholds
 
     learned = learned_thresholds(store.db, config.source_lang, config.target_lang)
     return replace(
@@ -136,7 +136,7 @@ def qa_thresholds(store: Store, config: Config):
 
 
 def publish_stage(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
-    from .publishing import publish_store
+    from polypost.publish.stage import publish_store
 
     return publish_store(store, config, run_id=run_id)
 
@@ -176,7 +176,7 @@ def _scratch_copy(store: Store) -> Iterator[Store]:
 
 
 def _run_stages(store: Store, config: Config, options: RunOptions, started: float) -> dict[str, Any]:
-    from .ingest import ingest
+    from polypost.sources.stage import ingest
 
     run_id = store.start_run("run")
     sources = list(options.sources) or list(config.sources)

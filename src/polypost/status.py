@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import Config
-from .store import Store
+from polypost.config import Config
+from polypost.store import Store
 
 
 def collect_status(store: Store, config: Config) -> dict[str, Any]:

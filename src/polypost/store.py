@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .models import Post, SourcePost, Translation
+from polypost.records import Post, SourcePost, Translation
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
 MIGRATIONS_TABLE = "_polypost_migrations"
@@ -243,14 +243,14 @@ class Store:
         return {r["id"]: r["content_hash"] for r in self.db.query("select id, content_hash from posts")}
 
     def _free_slug(self, wanted: str, post_id: str) -> str:
-        from .slugs import unique_slug
+        from polypost.slugs import unique_slug
 
         return unique_slug(wanted, self._slugs_like("posts", "id", wanted, post_id))
 
     def _slugs_like(self, table: str, id_column: str, wanted: str, except_id: str, lang: str | None = None) -> set[str]:
         """The slugs `unique_slug(wanted, ...)` could collide with: those sharing its first
         characters. An index range, not the whole table: an archive ingests thousands of posts."""
-        from .slugs import slugify
+        from polypost.slugs import slugify
 
         prefix = (slugify(wanted) or "post")[:60].rstrip("-")
         where = f"slug >= ? and slug < ? and {id_column} != ?" + (" and lang = ?" if lang else "")
@@ -261,7 +261,7 @@ class Store:
                     content_hash: str | None = None) -> tuple[str, str]:
         """Store a post; return (post id, "new" | "updated" | "unchanged"). `content_hash`:
         the post's, when the caller has already computed it."""
-        from .slugs import slugify
+        from polypost.slugs import slugify
 
         post_id = source_post.post_id()
         content_hash = content_hash or source_post.content_hash()

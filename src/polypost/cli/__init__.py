@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import glossary_cmd, models_cmd, review_cmd, share_cmd, stages  # noqa: F401  (importing them registers their commands)
-from .app import App, main_group
+from polypost.cli import glossary_cmd, models_cmd, review_cmd, share_cmd, stages  # noqa: F401  (importing them registers their commands)
+from polypost.cli.app import App, main_group
 
 cli = main_group
 

@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import click
 
-from ..config import Config, ConfigError, load_config
-from ..store import Store, StoreError
+from polypost.config import Config, ConfigError, load_config
+from polypost.store import Store, StoreError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -73,7 +73,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 
 def handles_errors(fn: Callable) -> Callable:
     """Turn the API's known errors into messages and the CLI contract's exit codes."""
-    from ..pipeline import LockedError
+    from polypost.pipeline import LockedError
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -90,8 +90,8 @@ def handles_errors(fn: Callable) -> Callable:
 
 
 def _usage_errors() -> tuple[type[BaseException], ...]:
-    from ..glossary import GlossaryError
-    from ..ingest import SourceKindError
-    from ..translate import EngineUnavailable
+    from polypost.glossary.terms import GlossaryError
+    from polypost.sources.stage import SourceKindError
+    from polypost.translate import EngineUnavailable
 
     return (GlossaryError, SourceKindError, EngineUnavailable, LookupError)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
+from polypost.cli.app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
 
 
 @main_group.group("glossary")
@@ -21,7 +21,7 @@ def glossary_group() -> None:
 @handles_errors
 def check_cmd(files: tuple[str, ...], as_json: bool) -> None:
     """Duplicates, conflicts, empty cells, bad columns, encoding problems."""
-    from ..glossary import check_files
+    from polypost.glossary.terms import check_files
 
     problems = check_files([Path(f) for f in files])
     rows = [{"file": p.file, "line": p.line, "severity": p.severity, "message": p.message} for p in problems]
@@ -38,7 +38,7 @@ def check_cmd(files: tuple[str, ...], as_json: bool) -> None:
 @handles_errors
 def report_cmd(app: App, post: str | None, as_json: bool) -> None:
     """Each expected term occurrence, met or missed, per post."""
-    from ..glossary_reports import glossary_reports, format_reports
+    from polypost.glossary.stage import glossary_reports, format_reports
 
     config = app.config()
     store = app.store(config)

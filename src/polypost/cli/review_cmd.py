@@ -10,11 +10,11 @@ from typing import Any
 
 import click
 
-from .. import pipeline
-from ..exchange import FORMATS, ExchangeError, export_review_file
-from ..exchange.importing import import_review_file
-from ..review import format_review, review_list
-from .app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
+from polypost import pipeline
+from polypost.review.files import FORMATS, ExchangeError, export_review_file
+from polypost.review.importing import import_review_file
+from polypost.review.stage import format_review, review_list
+from polypost.cli.app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 

@@ -7,10 +7,10 @@ import logging
 
 import click
 
-from .. import pipeline
-from ..config import Config
-from ..share import FORMATS, render_kits, share_kits
-from .app import App, fail, handles_errors, main_group
+from polypost import pipeline
+from polypost.config import Config
+from polypost.share import FORMATS, render_kits, share_kits
+from polypost.cli.app import App, fail, handles_errors, main_group
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import click
 
-from .. import pipeline
-from ..config import write_config_template
-from ..ingest import KINDS, ingest
-from ..status import collect_status, format_status
-from .app import EXIT_FAILED, App, emit, handles_errors, main_group
+from polypost import pipeline
+from polypost.config import write_config_template
+from polypost.sources.stage import KINDS, ingest
+from polypost.status import collect_status, format_status
+from polypost.cli.app import EXIT_FAILED, App, emit, handles_errors, main_group
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 

@@ -20,7 +20,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup, escape
 
 from polypost import share
-from polypost.models import Comment, Post
+from polypost.records import Comment, Post
 from polypost.publish import feeds, sitemap
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.site import (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from polypost.models import Post
+from polypost.records import Post
 from polypost.publish.site import Publisher, register_publisher, url_path_segment
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote, urljoin, urlsplit
 
-from polypost.models import Comment, Post, Translation
+from polypost.records import Comment, Post, Translation
 from polypost.publish.atomic import OutputWriter
 
 # Translation statuses that keep a post out of the target language altogether.

@@ -17,7 +17,7 @@ accents ("diseño" -> #diseño): X, LinkedIn, Facebook and Telegram all link Uni
 
 from __future__ import annotations
 
-from .counting import (  # noqa: F401
+from polypost.share.counting import (  # noqa: F401
     COUNTERS,
     X_EMOJI_WEIGHT,
     X_LIGHT_RANGES,
@@ -26,16 +26,16 @@ from .counting import (  # noqa: F401
     utf16_length,
     x_length,
 )
-from .formats import (  # noqa: F401
+from polypost.share.formats import (  # noqa: F401
     CSV_COLUMNS,
     FORMATS,
     render_kits,
 )
-from .kits import (  # noqa: F401
+from polypost.share.stage import (  # noqa: F401
     is_published,
     share_kits,
 )
-from .texts import (  # noqa: F401
+from polypost.share.texts import (  # noqa: F401
     DEFAULT_NETWORKS,
     ELLIPSIS,
     NETWORKS,

@@ -9,7 +9,7 @@ from typing import Sequence
 
 import regex
 
-from .texts import NETWORKS, ShareKit
+from polypost.share.texts import NETWORKS, ShareKit
 
 FORMATS = ("md", "json", "csv")
 CSV_COLUMNS = ("post_id", "slug", "lang", "network", "title", "url", "text", "length", "limit", "counting",

@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 import regex
 
-from .counting import COUNTERS, X_LIMIT
+from polypost.share.counting import COUNTERS, X_LIMIT
 
 ELLIPSIS = "…"
 _CUT_TRAILING = " ,;:.–—-(¿¡\"'«“‘"

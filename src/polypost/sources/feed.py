@@ -20,7 +20,7 @@ from typing import Any, Iterator, Sequence
 import feedparser
 from bs4 import BeautifulSoup
 
-from polypost.models import SourcePost, SourceProblem
+from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
 from polypost.sources.web import fetch_page_post, slug_from_url
 

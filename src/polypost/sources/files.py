@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
 
-from polypost.extract import ExtractError, decode_html, extract_page, is_full_page
-from polypost.models import SourcePost, SourceProblem
+from polypost.sources.page.extract import ExtractError, decode_html, extract_page, is_full_page
+from polypost.records import SourcePost, SourceProblem
 
 __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file_posts", "read_file_post"]
 

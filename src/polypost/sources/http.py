@@ -30,7 +30,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import urllib3
 
 from polypost import __version__
-from polypost.extract import ExtractError, decode_html
+from polypost.sources.page.extract import ExtractError, decode_html
 
 __all__ = ["FetchError", "FetchResult", "Fetcher", "Unchanged", "decode_body", "is_http_url", "user_agent"]
 

@@ -17,7 +17,7 @@ from typing import Iterator, Sequence
 
 from lxml import etree
 
-from polypost.models import SourcePost, SourceProblem
+from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
 from polypost.sources.web import fetch_page_post
 

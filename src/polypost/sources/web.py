@@ -6,8 +6,8 @@ import re
 from typing import Iterator, Sequence
 from urllib.parse import urlparse
 
-from polypost.extract import ExtractError, extract_page
-from polypost.models import SourcePost, SourceProblem
+from polypost.sources.page.extract import ExtractError, extract_page
+from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged
 
 __all__ = ["fetch_page_post", "iter_url_posts"]

@@ -30,7 +30,7 @@ from bs4 import BeautifulSoup, NavigableString
 from bs4.element import PreformattedString
 from lxml import etree
 
-from polypost.models import Comment, SourcePost, SourceProblem
+from polypost.records import Comment, SourcePost, SourceProblem
 from polypost.sources.sitemap import safe_xml_parser
 
 __all__ = ["DEFAULT_STATUS", "WxrError", "iter_wxr_posts", "read_wxr", "wordpress_body", "wrap_shortcodes"]

@@ -113,7 +113,7 @@ class ArgosEngine:
         self.timings = Timings()
 
     def translate(self, texts: list[str]) -> list[str]:
-        from polypost.sentences import split_sentences
+        from polypost.segment.sentences import split_sentences
 
         t = time.perf_counter()
         # layout[i]: the pieces of text i, each (leading ws, index into `sentences` or None, trailing ws)

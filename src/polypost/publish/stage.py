@@ -7,9 +7,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .config import Config
-from .store import Store
+from polypost import __version__
+from polypost.config import Config
+from polypost.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ HELD_STATUSES = ("held", "flagged-held")
 
 
 def publish_settings(config: Config):
-    from .publish import PublishSettings
+    from polypost.publish import PublishSettings
 
     settings = PublishSettings(
         base_url=config.base_url,
@@ -40,7 +40,7 @@ def publish_settings(config: Config):
 
 
 def publish_store(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
-    from .publish import publish_site
+    from polypost.publish import publish_site
 
     items = publishable_items(store, config)
     out = Path(config.out_dir)
@@ -80,7 +80,7 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
 
 
 def publishable_items(store: Store, config: Config) -> list:
-    from .publish import PublishItem
+    from polypost.publish import PublishItem
 
     translations = {t.post_id: t for t in store.iter_translations(config.target_lang, reports=False)}
     items = []
@@ -112,7 +112,7 @@ def site_fingerprint(items: list, settings) -> str:
 
 
 def _template_folders(settings) -> list[Path]:
-    folders = [Path(__file__).resolve().parent / "publish" / "templates"]
+    folders = [Path(__file__).resolve().parent / "templates"]
     if settings.templates_dir is not None and Path(settings.templates_dir).is_dir():
         folders.append(Path(settings.templates_dir))
     return folders
@@ -120,7 +120,7 @@ def _template_folders(settings) -> list[Path]:
 
 def _site_intact(out: Path) -> bool:
     """Every file the last publish wrote is still there (someone may have deleted some)."""
-    from .publish.atomic import load_manifest
+    from polypost.publish.atomic import load_manifest
 
     try:
         files = load_manifest(out)

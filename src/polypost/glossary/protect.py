@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from polypost.glossary_agreement import fix_agreement
-from polypost.glossary_match import Match
+from polypost.glossary.agreement import fix_agreement
+from polypost.glossary.match import Match
 
 STRATEGIES = ("inline", "placeholder", "placeholder-fix", "surrogate")
 # Best measured strategy per engine (see the benchmark); others get the safe default.

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..models import Post, Translation
-from ..publish.atomic import atomic_write
-from ..review import ReviewUnit
-from . import EditedUnit, ExchangeError
+from polypost.records import Post, Translation
+from polypost.publish.atomic import atomic_write
+from polypost.review.stage import ReviewUnit
+from polypost.review.files import EditedUnit, ExchangeError
 
 
 def write_po(path: Path, posts: Sequence[tuple[Post, Translation, list[ReviewUnit]]],

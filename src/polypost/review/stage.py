@@ -1,7 +1,7 @@
 """What a person reviews: the segments of translated posts, the text each one shows now, and the
 QA flags and glossary terms on it.
 
-`polypost review` lists the flagged ones; the exchange formats (polypost.exchange: XLIFF, PO)
+`polypost review` lists the flagged ones; the exchange formats (polypost.review.files: XLIFF, PO)
 carry the same units to translation tools and back. A unit's id names the post, the field, the
 segment index and the hash of the source text (`Segment.key`), so an import finds the segment
 again, and sees when the English text changed since the export.
@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .config import Config
-from .glossary import Glossary
-from .models import Post, Translation
-from .segment import Segment
-from .store import Store
-from .translate.memory import TABLE, Memory, MemoryKey
-from .translation import is_kept, memory_key, post_documents
+from polypost.config import Config
+from polypost.glossary.terms import Glossary
+from polypost.records import Post, Translation
+from polypost.segment.document import Segment
+from polypost.store import Store
+from polypost.translate.memory import TABLE, Memory, MemoryKey
+from polypost.translate.stage import is_kept, memory_key, post_documents
 
 FIELDS = ("title", "body", "description")
 # Statuses that mean "a person should look": QA flags, or held back for a missed glossary term.
@@ -132,7 +132,7 @@ def translated_posts(store: Store, config: Config, post_id: str | None = None,
 
 def review_list(store: Store, config: Config) -> dict[str, Any]:
     """The flagged posts, each flag with its field, segment, check, evidence, source and target."""
-    from .pipeline import load_glossary
+    from polypost.pipeline import load_glossary
 
     glossary = load_glossary(config)
     posts = []

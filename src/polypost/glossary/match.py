@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from polypost.glossary import Term
+from polypost.glossary.terms import Term
 
 # Spans we must never match inside. Placeholders come from the segmenter (⟦1⟧, ⟦/1⟧, ⟦2/⟧)
 # and from ourselves (⟦T1⟧).

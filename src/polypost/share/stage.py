@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from .texts import DEFAULT_NETWORKS, ShareKit, campaign_for, share_version
+from polypost.share.texts import DEFAULT_NETWORKS, ShareKit, campaign_for, share_version
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..models import Post, Translation
-    from ..publish.site import Publisher, PublishSettings
-    from ..store import Store
+    from polypost.config import Config
+    from polypost.records import Post, Translation
+    from polypost.publish.site import Publisher, PublishSettings
+    from polypost.store import Store
 
 def is_published(translation: "Translation | None") -> bool:
     """A target-language page exists for readers: published and not held back."""
-    from ..publishing import HELD_STATUSES
+    from polypost.publish.stage import HELD_STATUSES
 
     return bool(translation and translation.published_path and translation.status not in HELD_STATUSES)
 
@@ -24,9 +24,9 @@ def share_kits(store: "Store", config: "Config", post: str | None = None, new_on
     """The kits of every post with a published target-language page (or of `post`, an id or
     slug). With `new_only`, only posts not handed out before, and they are recorded as handed
     out (in the `shares` table) so that the next call leaves them out."""
-    from ..config import ConfigError
-    from ..publish.site import get_publisher
-    from ..publishing import publish_settings
+    from polypost.config import ConfigError
+    from polypost.publish.site import get_publisher
+    from polypost.publish.stage import publish_settings
 
     # The URLs are the publisher's own, from the settings publishing uses.
     settings = publish_settings(config)
@@ -79,7 +79,7 @@ def _unshared(store: "Store", config: "Config", pairs: list) -> list:
 
 
 def _record(store: "Store", pairs: list, config: "Config") -> None:
-    from ..store import now
+    from polypost.store import now
 
     stamp = now()
     rows = [{"post_id": post.id, "lang": lang, "shared_at": stamp, "slug": slug}
@@ -92,8 +92,8 @@ def _record(store: "Store", pairs: list, config: "Config") -> None:
 
 def _kit(post: "Post", translation: "Translation", settings: "PublishSettings", publisher: "Publisher",
          campaign: str | None, networks: Sequence[str]) -> ShareKit:
-    from ..publish.html import summarize
-    from ..publish.site import check_slug
+    from polypost.publish.html import summarize
+    from polypost.publish.site import check_slug
 
     name = campaign_for(campaign or settings.share_campaign, post.slug)
     versions = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .store import Store
+from polypost.store import Store
 
 
 def glossary_reports(store: Store, target_lang: str, post: str | None = None) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .detect import detect_language, stop_word_counts
-from .sentences import split_sentences
+from polypost.languages.detect import detect_language, stop_word_counts
+from polypost.segment.sentences import split_sentences
 
 _PLACEHOLDER = re.compile(r"⟦[^⟧]{0,12}⟧")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..models import Post, Translation
-from ..placeholders import PLACEHOLDER_RE
-from ..publish.atomic import atomic_write
-from ..review import ReviewUnit
-from . import EditedUnit, ExchangeError
+from polypost.records import Post, Translation
+from polypost.segment.placeholders import PLACEHOLDER_RE
+from polypost.publish.atomic import atomic_write
+from polypost.review.stage import ReviewUnit
+from polypost.review.files import EditedUnit, ExchangeError
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _Q = f"{{{NS}}}"

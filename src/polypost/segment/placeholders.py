@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from polypost.protected import protected_spans
+from polypost.segment.protected import protected_spans
 
 # The grammar the glossary and engines rely on: ⟦n⟧ opens, ⟦/n⟧ closes, ⟦n/⟧ is an atomic item.
 PLACEHOLDER_RE = re.compile(r"⟦(?:/\d+|\d+/?)⟧")

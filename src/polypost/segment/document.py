@@ -23,7 +23,7 @@ from bs4.dammit import EntitySubstitution
 from bs4.element import PreformattedString
 from bs4.formatter import HTMLFormatter
 
-from polypost.placeholders import (
+from polypost.segment.placeholders import (
     PLACEHOLDER_RE,
     Atom,
     Close,

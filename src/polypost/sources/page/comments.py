@@ -8,8 +8,8 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from .models import Comment
-from .page_metadata import iso_date, norm, tag_attr, tag_text
+from polypost.records import Comment
+from polypost.sources.page.metadata import iso_date, norm, tag_attr, tag_text
 
 # Elements that are never part of an article or a comment's text.
 DROP_TAGS = ("script", "style", "noscript", "template", "nav", "form", "button", "input", "select",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from polypost.protected import EMAIL, URL, protected_spans
+from polypost.segment.protected import EMAIL, URL, protected_spans
 
 # Always followed by more of the same sentence (titles, Latin, "versus", ...).
 _ALWAYS_EN = frozenset(

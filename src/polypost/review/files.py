@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
-from ..placeholders import PLACEHOLDER_RE
-from ..store import Store
+from polypost.config import Config
+from polypost.segment.placeholders import PLACEHOLDER_RE
+from polypost.store import Store
 
 FORMATS = ("xliff", "po")
 _EXTENSIONS = {".xlf": "xliff", ".xliff": "xliff", ".xlif": "xliff", ".po": "po", ".pot": "po"}
@@ -59,7 +59,7 @@ def detect_format(path: Path) -> str:
 
 def read_units(path: Path) -> tuple[str, list[EditedUnit]]:
     """(format, units) of a review file."""
-    from . import po, xliff
+    from polypost.review import po, xliff
 
     if not path.is_file():
         raise ExchangeError(f"no such file: {path}")
@@ -71,9 +71,9 @@ def read_units(path: Path) -> tuple[str, list[EditedUnit]]:
 def export_review_file(store: Store, config: Config, fmt: str, out: Path, post_id: str | None = None,
                        flagged: bool = False) -> dict[str, Any]:
     """Write the translated segments of one post, the flagged posts, or all, to `out`."""
-    from ..pipeline import load_glossary
-    from ..review import post_units, translated_posts
-    from . import po, xliff
+    from polypost.pipeline import load_glossary
+    from polypost.review.stage import post_units, translated_posts
+    from polypost.review import po, xliff
 
     if fmt not in FORMATS:
         raise ExchangeError(f"unknown review file format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from polypost.glossary_match import Match, Matcher
-    from polypost.glossary_protect import Protected
+    from polypost.glossary.match import Match, Matcher
+    from polypost.glossary.protect import Protected
 
 REQUIRED_COLUMNS = ("source", "target", "note")
 OPTIONAL_COLUMNS = ("pos", "gender", "number", "case", "plural")
@@ -274,7 +274,7 @@ class Glossary:
     @property
     def matcher(self) -> Matcher:
         if self._matcher is None:
-            from polypost.glossary_match import Matcher
+            from polypost.glossary.match import Matcher
 
             self._matcher = Matcher(self.terms)
         return self._matcher
@@ -298,17 +298,17 @@ class Glossary:
     def protect(self, text: str, strategy: str | None = None, engine: str | None = None) -> Protected:
         """`text` with its terms hidden from the engine. The strategy is, in order: the one
         asked for, the one measured best for `engine` (by name), the glossary's default."""
-        from polypost.glossary_protect import protect, strategy_for
+        from polypost.glossary.protect import protect, strategy_for
 
         chosen = strategy or (strategy_for(engine) if engine else None) or self.strategy
         return protect(text, self.matches(text), chosen or strategy_for(None))
 
     def restore(self, protected: Protected, translated: str) -> str:
-        from polypost.glossary_protect import restore
+        from polypost.glossary.protect import restore
 
         return restore(protected, translated)
 
     def report(self, source_text: str, target_text: str) -> list[dict]:
-        from polypost.glossary_report import report
+        from polypost.glossary.report import report
 
         return report(self.matches(source_text), target_text)

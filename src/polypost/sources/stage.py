@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .detect import detect_post
-from .models import SourcePost, SourceProblem
-from .progress import progress
-from .store import Store
+from polypost.languages.detect import detect_post
+from polypost.records import SourcePost, SourceProblem
+from polypost.progress import progress
+from polypost.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -106,12 +106,12 @@ def iter_source(kind: str, sources: Sequence[str], limit: int | None,
     """SourcePost, SourceProblem or Unchanged records from `sources` of one kind."""
     options = options or SourceOptions()
     if kind == "files":
-        from .sources.files import iter_file_posts
+        from polypost.sources.files import iter_file_posts
 
         _require_files(sources)
         yield from iter_file_posts(list(sources), limit=limit)
     elif kind == "wxr":
-        from .sources.wxr import iter_wxr_posts
+        from polypost.sources.wxr import iter_wxr_posts
 
         _require_files(sources)
         folders = [s for s in sources if Path(s).is_dir()]
@@ -119,18 +119,18 @@ def iter_source(kind: str, sources: Sequence[str], limit: int | None,
             raise SourceKindError(f"--kind wxr needs a WordPress export file, not a folder: {', '.join(folders)}")
         yield from iter_wxr_posts(list(sources), limit=limit, status=options.status)
     elif kind == "feed":
-        from .sources.feed import iter_feed_posts
+        from polypost.sources.feed import iter_feed_posts
 
         _require_files([s for s in sources if not _is_url(s)])
         yield from iter_feed_posts(list(sources), _fetcher(options), limit=limit, fetch_full=options.fetch_full)
     elif kind == "sitemap":
-        from .sources.sitemap import iter_sitemap_posts
+        from polypost.sources.sitemap import iter_sitemap_posts
 
         _require_files([s for s in sources if not _is_url(s)])
         yield from iter_sitemap_posts(list(sources), _fetcher(options), limit=limit,
                                       include=options.include, exclude=options.exclude)
     elif kind == "url":
-        from .sources.web import iter_url_posts
+        from polypost.sources.web import iter_url_posts
 
         not_urls = [s for s in sources if not _is_url(s)]
         if not_urls:
@@ -152,7 +152,7 @@ def _require_files(sources: Sequence[str]) -> None:
 
 def _fetcher(options: SourceOptions) -> Any:
     if options.fetcher is None:
-        from .sources.http import Fetcher
+        from polypost.sources.http import Fetcher
 
         options.fetcher = Fetcher()
     return options.fetcher
@@ -185,7 +185,7 @@ def ingest(
         groups.setdefault(guess_kind(source) if kind == "auto" else kind, []).append(source)
     own_fetcher = fetcher is None and any(k in ("url", "sitemap", "feed") for k in groups)
     if own_fetcher:
-        from .sources.http import Fetcher
+        from polypost.sources.http import Fetcher
 
         fetcher = Fetcher(store.db)
     options = SourceOptions(status=tuple(status), include=tuple(include), exclude=tuple(exclude),

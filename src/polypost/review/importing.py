@@ -18,15 +18,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
-from ..placeholders import PLACEHOLDER_RE, normalise_space
-from ..qa import check_segment
-from ..review import parse_unit_id
-from ..translation import is_kept, memory_key, post_documents
-from ..segment import Segment
-from ..store import Store
-from ..translate.memory import Memory, MemoryEntry, MemoryKey
-from . import EditedUnit, placeholder_problems, read_units
+from polypost.config import Config
+from polypost.segment.placeholders import PLACEHOLDER_RE, normalise_space
+from polypost.translate.qa import check_segment
+from polypost.review.stage import parse_unit_id
+from polypost.translate.stage import is_kept, memory_key, post_documents
+from polypost.segment.document import Segment
+from polypost.store import Store
+from polypost.translate.memory import Memory, MemoryEntry, MemoryKey
+from polypost.review.files import EditedUnit, placeholder_problems, read_units
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ def import_review_file(store: Store, config: Config, path: Path, engine=None,
     `engine` (opened from the config when None) must be the engine later runs use: the human
     entries are keyed with its name and version, so those runs take them without a second-look flag.
     """
-    from ..pipeline import load_glossary, open_engine, publish_stage
-    from ..translation import translate_posts
+    from polypost.pipeline import load_glossary, open_engine, publish_stage
+    from polypost.translate.stage import translate_posts
 
     fmt, units = read_units(path)
     report = ImportReport(file=str(path), format=fmt)

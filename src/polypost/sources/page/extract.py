@@ -19,9 +19,9 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment as HtmlComment, Tag
 
-from polypost.comments import DROP_TAGS, extract_comments
-from polypost.models import SourcePost
-from polypost.page_metadata import (
+from polypost.sources.page.comments import DROP_TAGS, extract_comments
+from polypost.records import SourcePost
+from polypost.sources.page.metadata import (
     base_url,
     clean_title,
     iso_date,

@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .detect import detect_language
-from .glossary import Glossary
-from .models import Post, Translation
-from .progress import progress
-from .qa import Thresholds, check_segment, learned_thresholds
-from .segment import Document, Segment, segment_html, segment_text
-from .slugs import unique_slug
-from .store import Store, now
-from .translate.memory import Memory, MemoryEntry, MemoryKey
+from polypost.languages.detect import detect_language
+from polypost.glossary.terms import Glossary
+from polypost.records import Post, Translation
+from polypost.progress import progress
+from polypost.translate.qa import Thresholds, check_segment, learned_thresholds
+from polypost.segment.document import Document, Segment, segment_html, segment_text
+from polypost.slugs import unique_slug
+from polypost.store import Store, now
+from polypost.translate.memory import Memory, MemoryEntry, MemoryKey
 
 log = logging.getLogger(__name__)
 

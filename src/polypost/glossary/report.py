@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from polypost.glossary_match import Match
+from polypost.glossary.match import Match
 
 
 @functools.lru_cache(maxsize=None)

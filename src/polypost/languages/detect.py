@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
-from polypost.models import SourcePost
+from polypost.records import SourcePost
 
 __all__ = ["SHORT_TEXT", "detect_language", "detect_post", "text_of"]
 
