@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from polypost.glossary.terms import Glossary
+from polypost.glossary import Glossary
 from polypost.glossary.protect import STRATEGIES
 
 SPANISH_ANALYSER = Path("/usr/share/apertium/apertium-eng-spa/spa-eng.automorf.bin")

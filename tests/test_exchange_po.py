@@ -10,7 +10,7 @@ import pytest
 from test_import import APERTIUM, FLAGGED, LINKED, SHARED, Blog
 from translate.storage import pypo
 
-from polypost.review.stage import parse_unit_id
+from polypost.review.units import parse_unit_id
 
 pytestmark = pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed")
 

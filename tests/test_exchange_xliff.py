@@ -15,7 +15,7 @@ from translate.storage.placeables.xliff import G
 from polypost.review.files import read_units
 from polypost.review.xliff import read_xliff, write_xliff
 from polypost.records import Post, Translation
-from polypost.review.stage import ReviewUnit, parse_unit_id
+from polypost.review.units import ReviewUnit, parse_unit_id
 
 needs_apertium = pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed")
 

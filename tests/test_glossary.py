@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from polypost.glossary.terms import (
+from polypost.glossary import (
     Glossary,
     GlossaryError,
     Term,

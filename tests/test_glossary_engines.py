@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from polypost.glossary.terms import Glossary
+from polypost.glossary import Glossary
 from polypost.glossary.protect import STRATEGIES, strategy_for
 from polypost.translate import get_engine
 

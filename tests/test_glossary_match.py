@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from polypost.glossary.terms import Glossary
+from polypost.glossary import Glossary
 from polypost.glossary.agreement import fix_agreement
-from polypost.glossary.match import spanish_plural
+from polypost.languages.es import plural as spanish_plural
 from polypost.glossary.protect import STRATEGIES, strategy_for
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from translate.storage.placeables.xliff import G
 import polypost.cli.review_cmd  # noqa: F401  (registers review/export/import until cli/__init__ does)
 from polypost.cli import cli
 from polypost.store import Store
-from polypost.translate.memory import Memory
+from polypost.store import Memory
 
 APERTIUM = shutil.which("apertium") and Path("/usr/share/apertium/modes/eng-spa.mode").exists()
 pytestmark = pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed (.ci/setup installs it)")
@@ -186,12 +186,12 @@ def test_human_entry_survives_an_engine_version_change_with_a_second_look(blog: 
     from polypost.config import load_config
     from polypost.pipeline import load_glossary
     from polypost.translate import get_engine
-    from polypost.translate.stage import translate_posts
+    from polypost.translate.stage import TranslateOptions, translate_posts
 
     engine = get_engine("apertium", source_lang="en", target_lang="es")
     try:
-        translate_posts(store, engine, load_glossary(load_config(None, db_path=blog.db)),
-                        post_ids=[blog.post_id("stack")], force=True)
+        translate_posts(store, engine, load_glossary(load_config(None, db_path=blog.db)), TranslateOptions(force=True),
+                        post_ids=[blog.post_id("stack")])
     finally:
         engine.close()
     translation = store.get_translation(blog.post_id("stack"), "es")

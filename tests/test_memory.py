@@ -7,7 +7,8 @@ import time
 import pytest
 
 from polypost.store import open_db
-from polypost.translate.memory import Memory, MemoryEntry, MemoryKey, source_hash
+from polypost.records import MemoryEntry, MemoryKey, source_hash
+from polypost.store import Memory
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from polypost.records import Comment, Post, Translation
-from polypost.publish import PublishItem, PublishSettings, publish_site
+from polypost.publish.records import PublishItem, PublishSettings
+from polypost.publish.site import publish_site
 from polypost.publish.atomic import MANIFEST_NAME
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "schemas"
@@ -495,7 +496,7 @@ def test_unpublishing_removes_both_pages_twin_links_and_sitemap_entries(tmp_path
 def test_holding_a_published_translation_removes_the_spanish_page_and_its_links(tmp_path):
     items = sample_items()
     publish(items, tmp_path)
-    items[0] = PublishItem(items[0].post, replace(items[0].translation, status="flagged-held"))
+    items[0] = PublishItem(items[0].post, replace(items[0].translation, status="held"))
     result = publish(items, tmp_path)
     assert result.removed == ["es/una-semana-en-lisboa/index.html"]
     assert head_links(parse(tmp_path / "en/a-week-in-lisbon/index.html")) == {}

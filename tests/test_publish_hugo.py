@@ -8,7 +8,11 @@ import frontmatter
 import pytest
 
 from polypost.records import Post, Translation
-from polypost.publish import Publisher, PublishItem, PublishSettings, get_publisher, publish_site, register_publisher
+from polypost.hookspecs import hookimpl
+from polypost.plugins import plugin_manager, refresh
+from polypost.publish.records import Publisher, PublishItem, PublishSettings
+from polypost.publish.registry import get_publisher
+from polypost.publish.site import publish_site
 
 HUGO = PublishSettings(base_url="https://blog.example.com/", format="hugo")
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -93,7 +97,7 @@ def test_switching_format_removes_the_other_formats_files(tmp_path):
     assert not (tmp_path / "es").exists()
 
 
-def test_a_new_generator_is_one_registered_publisher(tmp_path):
+def test_a_new_generator_is_one_registered_publisher(tmp_path, request):
     def locate(post, lang, slug, settings):
         return f"{lang}/{slug}.txt", f"{settings.lang_base(lang)}{slug}.txt"
 
@@ -102,7 +106,14 @@ def test_a_new_generator_is_one_registered_publisher(tmp_path):
             for version in entry.versions.values():
                 writer.write(version.path, version.title + "\n")
 
-    register_publisher(Publisher(name="plain-text-test", locate=locate, write=write))
+    class PlainTextPlugin:
+        @hookimpl
+        def register_publishers(self, register):
+            register(Publisher(name="plain-text-test", locate=locate, write=write))
+
+    plugin_manager().register(PlainTextPlugin(), name="plain-text-test")
+    refresh()
+    request.addfinalizer(lambda: (plugin_manager().unregister(name="plain-text-test"), refresh()))
     assert get_publisher("plain-text-test").name == "plain-text-test"
     result = publish_site(items(), tmp_path, PublishSettings(format="plain-text-test"))
     assert (tmp_path / "es/ajustar-el-espresso.txt").read_text() == "Ajustar el espresso: notas de principiante\n"

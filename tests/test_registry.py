@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from polypost.hookspecs import hookimpl
-from polypost.plugins import get_plugins, pm
+from polypost.plugins import get_plugins, plugin_manager
 from polypost.translate import (
     EngineUnavailable,
     available_engines,
@@ -90,7 +90,7 @@ class ReversePlugin:
 
 
 def test_a_third_party_engine_is_found_by_name():
-    pm.register(ReversePlugin(), name="reverse-plugin")
+    plugin_manager().register(ReversePlugin(), name="reverse-plugin")
     refresh_registry()
     try:
         engine = get_engine("reverse", flavour="x")
@@ -98,7 +98,7 @@ def test_a_third_party_engine_is_found_by_name():
         assert engine.options == {"flavour": "x"}
         assert "reverse" in available_engines()
     finally:
-        pm.unregister(name="reverse-plugin")
+        plugin_manager().unregister(name="reverse-plugin")
         refresh_registry()
     assert "reverse" not in engine_names()
 
@@ -126,24 +126,24 @@ def test_a_plugin_installed_with_an_entry_point_is_loaded(tmp_path, monkeypatch)
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: polypost-shout\nVersion: 0.1\n")
     (dist / "entry_points.txt").write_text("[polypost]\nshout = polypost_shout\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    pm.load_setuptools_entrypoints("polypost")
+    plugin_manager().load_setuptools_entrypoints("polypost")
     refresh_registry()
     try:
         assert get_engine("shout").translate(["hola"]) == ["HOLA"]
         assert "shout" in available_engines("en", "es") and "shout" not in available_engines("en", "fr")
     finally:
-        pm.unregister(name="shout")
+        plugin_manager().unregister(name="shout")
         refresh_registry()
 
 
 def test_two_engines_with_one_name_are_refused():
-    pm.register(ReversePlugin(), name="reverse-1")
-    pm.register(ReversePlugin(), name="reverse-2")
+    plugin_manager().register(ReversePlugin(), name="reverse-1")
+    plugin_manager().register(ReversePlugin(), name="reverse-2")
     refresh_registry()
     try:
         with pytest.raises(ValueError, match="Two plugins register an engine named 'reverse'"):
             engine_names()
     finally:
-        pm.unregister(name="reverse-1")
-        pm.unregister(name="reverse-2")
+        plugin_manager().unregister(name="reverse-1")
+        plugin_manager().unregister(name="reverse-2")
         refresh_registry()

@@ -8,8 +8,7 @@ import json
 import pytest
 from test_import import APERTIUM, FLAGGED, Blog, edit_xliff
 
-from polypost.review.files import placeholder_problems
-from polypost.review.stage import make_unit_id, parse_unit_id
+from polypost.review.units import make_unit_id, parse_unit_id, placeholder_problems
 
 needs_apertium = pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed")
 

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from http_server import Route
 from polypost.cli import cli
-from polypost.sources.stage import guess_kind, ingest
+from polypost.sources.kinds import guess_kind
+from polypost.sources.stage import IngestOptions, ingest
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.feed import iter_feed_posts
 from polypost.sources.http import Fetcher
@@ -83,7 +84,7 @@ def feed_xml(base: str, items: int, summary_only: bool = False) -> str:
 
 
 def fetcher(store: Store) -> Fetcher:
-    return Fetcher(store.db, delay=0.0, timeout=2.0, retries=1, backoff=0.01)
+    return Fetcher(store.http_cache(), delay=0.0, timeout=2.0, retries=1, backoff=0.01)
 
 
 def test_feed_over_http_then_unchanged_rerun_is_one_conditional_request(server, tmp_path):
@@ -96,7 +97,7 @@ def test_feed_over_http_then_unchanged_rerun_is_one_conditional_request(server, 
                      headers={"Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"})
 
     server.routes["/feed/"] = route
-    first = ingest(store, [server.url("/feed/")], fetcher=fetcher(store))
+    first = ingest(store, [server.url("/feed/")], IngestOptions(fetcher=fetcher(store)))
     assert (first.ingested, first.failed) == (3, [])
     post = next(p for p in store.iter_posts() if p.title == "Post 2")
     assert post.url == server.url("/posts/2") and post.tags == ["maps"]
@@ -104,7 +105,7 @@ def test_feed_over_http_then_unchanged_rerun_is_one_conditional_request(server, 
     assert post.published == "2024-01-02T10:00:00+00:00"
     before = list(store.db.query("select * from posts order by id"))
     server.requests.clear()
-    second = ingest(store, [server.url("/feed/")], fetcher=fetcher(store))
+    second = ingest(store, [server.url("/feed/")], IngestOptions(fetcher=fetcher(store)))
     assert (second.ingested, second.unchanged, second.failed) == (0, 3, [])
     assert [r.path for r in server.requests] == ["/robots.txt", "/feed/"]
     assert list(store.db.query("select * from posts order by id")) == before
@@ -120,10 +121,10 @@ def test_summary_only_feed_fetches_the_full_page_when_asked(server, tmp_path):
             + "".join(f"<p>Paragraph {k} of the full text of post {n}, long enough to be the article body of "
                       "this page, about maps and harbours and trains.</p>" for k in range(4))
             + "</article></body></html>"))
-    summary = ingest(store, [server.url("/feed.xml")], fetcher=fetcher(store))
+    summary = ingest(store, [server.url("/feed.xml")], IngestOptions(fetcher=fetcher(store)))
     assert summary.ingested == 2 and "Short 1" in store.get_post(next(iter(summary.post_ids))).html
     full_store = Store.open(tmp_path / "full.db")
-    full = ingest(full_store, [server.url("/feed.xml")], fetch_full=True, fetcher=fetcher(full_store))
+    full = ingest(full_store, [server.url("/feed.xml")], IngestOptions(fetch_full=True, fetcher=fetcher(full_store)))
     assert full.ingested == 2 and not full.failed
     post = next(p for p in full_store.iter_posts() if p.title == "Post 1")
     assert "Paragraph 3 of the full text of post 1" in post.html and post.source == "feed"

@@ -125,11 +125,11 @@ def test_conditional_get_with_etag_and_last_modified(server, tmp_path):
         return Route(body="<p>v1</p>", headers={"ETag": '"v1"', "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"})
 
     server.routes["/p"] = page
-    first = fetcher(db=store.db).fetch(server.url("/p"), conditional=True)
+    first = fetcher(cache=store.http_cache()).fetch(server.url("/p"), conditional=True)
     assert first.status == 200
     row = store.db["http_cache"].get(server.url("/p"))
     assert row["etag"] == '"v1"' and row["last_modified"].startswith("Wed, 01 May 2024")
-    again = fetcher(db=store.db)
+    again = fetcher(cache=store.http_cache())
     second = again.fetch(server.url("/p"), conditional=True)
     assert second.not_modified and again.conditional_requests == 1
     sent = [r.headers for r in server.requests if r.path == "/p"][-1]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from http_server import Route
-from polypost.sources.stage import SourceKindError, guess_kind, ingest
+from polypost.sources.kinds import guess_kind
+from polypost.sources.stage import IngestOptions, SourceKindError, ingest
 from polypost.sources.http import Fetcher
 from polypost.store import Store
 
@@ -25,7 +26,7 @@ def page(title: str, base: str, **options) -> Route:
 
 
 def fetcher(store: Store) -> Fetcher:
-    return Fetcher(store.db, delay=0.0, timeout=2.0, retries=1, backoff=0.01)
+    return Fetcher(store.http_cache(), delay=0.0, timeout=2.0, retries=1, backoff=0.01)
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def sitemap(*urls: str) -> Route:
 
 def test_one_page_with_relative_urls_resolved_against_base_href(server, store):
     server.routes["/blog/maps"] = page("Maps", server.base)
-    report = ingest(store, [server.url("/blog/maps")], fetcher=fetcher(store))
+    report = ingest(store, [server.url("/blog/maps")], IngestOptions(fetcher=fetcher(store)))
     assert report.ingested == 1 and not report.failed
     post = next(store.iter_posts())
     assert post.source == "url" and post.url == server.url("/blog/maps") and post.title == "Maps"
@@ -53,7 +54,7 @@ def test_one_page_with_relative_urls_resolved_against_base_href(server, store):
 def test_latin1_page_declared_in_meta(server, store):
     html = ARTICLE.format(title="Mañana", base=server.base).replace("<head>", '<head><meta charset="iso-8859-1">')
     server.routes["/latin"] = Route(body=html.encode("latin-1"), content_type="text/html")
-    report = ingest(store, [server.url("/latin")], fetcher=fetcher(store))
+    report = ingest(store, [server.url("/latin")], IngestOptions(fetcher=fetcher(store)))
     assert report.ingested == 1
     assert next(store.iter_posts()).title == "Mañana"
 
@@ -69,12 +70,12 @@ def test_rerun_of_an_unchanged_site_makes_only_conditional_requests_and_changes_
     for name in ("one", "two", "three"):
         server.routes[f"/posts/{name}"] = etagged(name.title())
     server.routes["/sitemap.xml"] = sitemap(*(server.url(f"/posts/{n}") for n in ("one", "two", "three")))
-    first = ingest(store, [server.url("/sitemap.xml")], fetcher=fetcher(store))
+    first = ingest(store, [server.url("/sitemap.xml")], IngestOptions(fetcher=fetcher(store)))
     assert (first.ingested, first.unchanged, first.failed) == (3, 0, [])
     before = list(store.db.query("select id, content_hash, updated_at from posts order by id"))
     server.requests.clear()
     again = fetcher(store)
-    second = ingest(store, [server.url("/sitemap.xml")], fetcher=again)
+    second = ingest(store, [server.url("/sitemap.xml")], IngestOptions(fetcher=again))
     assert (second.ingested, second.unchanged, second.failed) == (0, 3, [])
     page_requests = [r for r in server.requests if r.path.startswith("/posts/")]
     assert len(page_requests) == 3 and all("if-none-match" in r.headers for r in page_requests)
@@ -93,8 +94,8 @@ def test_sitemap_index_include_exclude_and_limit(server, store):
              f'<sitemap><loc>{server.url("/sitemap-posts.xml")}</loc></sitemap>'
              f'<sitemap><loc>{server.url("/sitemap-tags.xml")}</loc></sitemap></sitemapindex>',
         content_type="application/xml")
-    report = ingest(store, [server.url("/sitemap_index.xml")], kind="sitemap", limit=3,
-                    include=["*/2024/*"], exclude=["post-2"], fetcher=fetcher(store))
+    report = ingest(store, [server.url("/sitemap_index.xml")], IngestOptions(
+        kind="sitemap", limit=3, include=["*/2024/*"], exclude=["post-2"], fetcher=fetcher(store)))
     assert report.ingested == 3 and not report.failed
     titles = sorted(p.title for p in store.iter_posts())
     assert titles == ["Post 1", "Post 3", "Post 4"]
@@ -109,7 +110,7 @@ def test_failures_name_the_url_and_the_batch_goes_on(server, store):
     server.routes["/loop"] = Route(302, headers={"Location": "/loop2"})
     server.routes["/loop2"] = Route(302, headers={"Location": "/loop"})
     server.routes["/sitemap.xml"] = sitemap(*(server.url(p) for p in ("/private/x", "/gone", "/loop", "/ok")))
-    report = ingest(store, [server.url("/sitemap.xml")], fetcher=fetcher(store))
+    report = ingest(store, [server.url("/sitemap.xml")], IngestOptions(fetcher=fetcher(store)))
     assert report.ingested == 1
     errors = {f["post"]: f["error"] for f in report.failed}
     assert "robots.txt" in errors[server.url("/private/x")]
@@ -122,10 +123,10 @@ def test_failures_name_the_url_and_the_batch_goes_on(server, store):
 def test_a_failed_page_is_fetched_in_full_next_time(server, store):
     server.routes["/x"] = page("X", server.base, headers={"ETag": '"x"'})
     web = fetcher(store)
-    ingest(store, [server.url("/x")], fetcher=web)
+    ingest(store, [server.url("/x")], IngestOptions(fetcher=web))
     web.forget(server.url("/x"))  # what ingest does when storing a post from /x fails
     server.requests.clear()
-    ingest(store, [server.url("/x")], fetcher=fetcher(store))
+    ingest(store, [server.url("/x")], IngestOptions(fetcher=fetcher(store)))
     assert "if-none-match" not in server.requests[-1].headers
 
 
@@ -134,4 +135,4 @@ def test_guess_kind_and_usage_errors(tmp_path, store):
     assert guess_kind("https://example.org/feed/") == "feed"
     assert guess_kind("https://example.org/2024/a-post/") == "url"
     with pytest.raises(SourceKindError, match="needs http"):
-        ingest(store, [str(tmp_path)], kind="url")
+        ingest(store, [str(tmp_path)], IngestOptions(kind="url"))

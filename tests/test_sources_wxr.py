@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from polypost.cli import cli
-from polypost.sources.stage import guess_kind, ingest
+from polypost.sources.kinds import guess_kind
+from polypost.sources.stage import ingest
 from polypost.records import SourcePost, SourceProblem
 from polypost.segment.document import segment_html
 from polypost.sources.wxr import autop, read_wxr, wordpress_body

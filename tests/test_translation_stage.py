@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from polypost.config import load_config
-from polypost.glossary.terms import Glossary
+from polypost.glossary import Glossary
 from polypost.records import SourcePost
 from polypost.publish.stage import publish_store
 from polypost.store import Store
-from polypost.translate.stage import translate_posts
+from polypost.translate.stage import TranslateOptions, translate_posts
 
 APERTIUM = shutil.which("apertium") and Path("/usr/share/apertium/modes/eng-spa.mode").exists()
 needs_apertium = pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed")
@@ -71,7 +71,7 @@ def shipped_glossary() -> Glossary:
 
 def test_strict_gate_holds_back_posts_with_missed_terms(tmp_path):
     store = make_store(tmp_path)
-    report = translate_posts(store, TokenDroppingEngine(), shipped_glossary(), strict=True)
+    report = translate_posts(store, TokenDroppingEngine(), shipped_glossary(), TranslateOptions(strict=True))
     assert report.held_back == 2 and report.translated == 2
     assert report.glossary["missed"] > 0
     for post in store.iter_posts():
@@ -89,7 +89,7 @@ def test_strict_gate_holds_back_posts_with_missed_terms(tmp_path):
 
 def test_without_strict_the_same_misses_are_reported_not_held(tmp_path):
     store = make_store(tmp_path)
-    report = translate_posts(store, TokenDroppingEngine(), shipped_glossary(), strict=False)
+    report = translate_posts(store, TokenDroppingEngine(), shipped_glossary(), TranslateOptions(strict=False))
     assert report.held_back == 0 and report.glossary["missed"] > 0
     rows = store.get_translation(store.get_post("grow-your-reach").id, "es").glossary_report
     assert any(not row["met"] and row["term"].lower().startswith("follower") for row in rows)
@@ -153,24 +153,25 @@ def test_configured_checks_hold_a_flagged_post_back(tmp_path):
             pass
 
     store = make_store(tmp_path)
-    report = translate_posts(store, CopyEngine(), Glossary.empty(), thresholds=Thresholds(),
-                             hold_back=["untranslated"])
+    report = translate_posts(store, CopyEngine(), Glossary.empty(),
+                             TranslateOptions(thresholds=Thresholds(), hold_back=("untranslated",)))
     assert report.held_back == 2
     translation = store.get_translation(store.get_post("grow-your-reach").id, "es")
     assert translation.status == "held"
     assert any(flag["check"] == "untranslated" for flag in translation.qa_report)
     # Without the setting the same posts are flagged for review but published.
     store = make_store(tmp_path / "second")
-    report = translate_posts(store, CopyEngine(), Glossary.empty(), thresholds=Thresholds())
+    report = translate_posts(store, CopyEngine(), Glossary.empty(), TranslateOptions(thresholds=Thresholds()))
     assert report.held_back == 0 and report.flagged == 2
 
 
 def test_length_bounds_are_learned_from_the_memory(tmp_path):
     from polypost.translate.qa import MIN_SEGMENTS_TO_LEARN, Thresholds, learned_thresholds
-    from polypost.translate.memory import Memory, MemoryEntry, MemoryKey
+    from polypost.records import MemoryEntry, MemoryKey
+    from polypost.store import Memory
 
     store = Store.open(tmp_path / "p.db")
-    assert learned_thresholds(store.db, "en", "es") == Thresholds()  # too little data: defaults
+    assert learned_thresholds(store.length_ratios("en", "es")) == Thresholds()  # too little data: defaults
     source = "x" * 100
     entries = [
         MemoryEntry(key=MemoryKey(f"{n:064x}", "en", "es", "e", "1", ""), source_text=source,
@@ -178,6 +179,6 @@ def test_length_bounds_are_learned_from_the_memory(tmp_path):
         for n in range(MIN_SEGMENTS_TO_LEARN + 50)
     ]
     Memory(store.db).put(entries)
-    learned = learned_thresholds(store.db, "en", "es")
+    learned = learned_thresholds(store.length_ratios("en", "es"))
     assert learned.min_length_ratio == pytest.approx(1.10 * 0.8)
     assert learned.max_length_ratio == pytest.approx(1.29 * 1.2)

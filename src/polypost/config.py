@@ -18,12 +18,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from polypost.errors import UsageError
+from polypost.records import QA_CHECKS, SHARE_NETWORKS
+
 PACKAGE_ROOT = Path(__file__).resolve().parent
 # An editable install or a checkout keeps the shipped glossaries beside src/.
 CHECKOUT_GLOSSARIES = PACKAGE_ROOT.parent.parent / "glossaries"
 
 
-class ConfigError(Exception):
+class ConfigError(UsageError):
     """A setting that cannot be used; the message names where it came from."""
 
 
@@ -113,8 +116,6 @@ ENVIRONMENT: dict[str, str] = {
     "POLYPOST_OUT": "out_dir",
 }
 
-QA_CHECKS = ("placeholders", "numbers", "repetition", "untranslated", "empty", "length", "truncated",
-             "second-look", "glossary")
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "format": ("html", "hugo"),
@@ -150,11 +151,9 @@ def _check_type(name: str, value: Any) -> str | None:
     if not checks[expected](value):
         return f"expected {expected.replace(' | None', '')}, got {type(value).__name__} {value!r}"
     if name == "share_networks":
-        from polypost.share import NETWORKS
-
-        unknown = [network for network in value if network not in NETWORKS]
+        unknown = [network for network in value if network not in SHARE_NETWORKS]
         if unknown:
-            return f"unknown network {', '.join(map(repr, unknown))} (known: {', '.join(NETWORKS)})"
+            return f"unknown network {', '.join(map(repr, unknown))} (known: {', '.join(SHARE_NETWORKS)})"
     if name == "hold_back":
         unknown = [check for check in value if check not in QA_CHECKS]
         if unknown:

@@ -2,7 +2,8 @@
 
 `run()` is what the nightly job calls: ingest what changed, translate what the memory
 lacks, check it, publish what changed. Each stage is also callable alone; the CLI only
-parses options and calls these functions.
+parses options and calls these functions. This is the one module that runs one stage after
+another (a review import is: the memory, then translate, then publish).
 """
 
 from __future__ import annotations
@@ -11,21 +12,29 @@ import contextlib
 import fcntl
 import logging
 import os
-import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from polypost.errors import UsageError
 from polypost.config import Config
+from polypost.glossary import Glossary
+from polypost.publish.stage import publish_store
+from polypost.review.importing import ImportReport
+from polypost.review.stage import check_review_file, remember_review
+from polypost.sources.stage import IngestOptions, IngestReport, ingest
 from polypost.store import Store
+from polypost.translate.base import Engine, available_engines, get_engine
+from polypost.translate.qa import learned_thresholds
+from polypost.translate.stage import TranslateOptions, TranslateReport, translate_posts
 
 log = logging.getLogger(__name__)
 
 
-class LockedError(Exception):
+class LockedError(UsageError):
     """Another polypost process holds this data folder (exit code 3)."""
 
 
@@ -64,11 +73,11 @@ def recorded_stage(store: Store, config: Config, command: str, work: Callable[[i
     return summary
 
 
-def load_glossary(config: Config):
-    from polypost.glossary.terms import Glossary
-
+def load_glossary(config: Config) -> Glossary:
     paths = config.glossary_paths()
-    return Glossary.load(paths) if paths else Glossary.empty()
+    if paths:
+        return Glossary.load(paths, target_lang=config.target_lang)
+    return Glossary.empty(target_lang=config.target_lang)
 
 
 def engine_options(config: Config, name: str) -> dict[str, Any]:
@@ -83,9 +92,7 @@ def engine_options(config: Config, name: str) -> dict[str, Any]:
     return options
 
 
-def open_engine(config: Config, name: str | None = None):
-    from polypost.translate import available_engines, get_engine
-
+def open_engine(config: Config, name: str | None = None) -> Engine:
     name = name or config.engine
     if name == "auto":
         # Resolve first, so that the chosen engine gets its own options.
@@ -98,57 +105,79 @@ def open_engine(config: Config, name: str | None = None):
     return engine
 
 
-def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids=None, dry_run=False):
-    from polypost.translate.stage import translate_posts
+def translate_options(store: Store, config: Config, **changes: Any) -> TranslateOptions:
+    """The translate stage's options from the settings; length bounds learned from this site's
+    translations unless configured."""
+    learned = learned_thresholds(store.length_ratios(config.source_lang, config.target_lang))
+    thresholds = replace(learned, min_length_ratio=config.min_length_ratio or learned.min_length_ratio,
+                         max_length_ratio=config.max_length_ratio or learned.max_length_ratio)
+    return TranslateOptions(source_lang=config.source_lang, target_lang=config.target_lang,
+                            strict=config.glossary_strict, hold_back=tuple(config.hold_back),
+                            thresholds=thresholds, **changes)
 
+
+def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids: Sequence[str] | None = None,
+                    dry_run: bool = False, engine: Engine | None = None, force: bool = False) -> TranslateReport:
     glossary = load_glossary(config)
-    engine = open_engine(config)
+    own_engine = engine is None
+    engine = engine or open_engine(config)
     try:
-        return translate_posts(
-            store,
-            engine,
-            glossary,
-            source_lang=config.source_lang,
-            target_lang=config.target_lang,
-            post_ids=post_ids,
-            strict=config.glossary_strict,
-            run_id=run_id,
-            dry_run=dry_run,
-            thresholds=qa_thresholds(store, config),
-            hold_back=config.hold_back,
-        )
+        return translate_posts(store, engine, glossary, translate_options(store, config, dry_run=dry_run, force=force),
+                               post_ids=post_ids, run_id=run_id)
     finally:
-        engine.close()
-
-
-def qa_thresholds(store: Store, config: Config):
-    """Length bounds learned from this site's translations, unless configured."""
-    from dataclasses import replace
-
-    from polypost.translate.qa import learned_thresholds
-
-    learned = learned_thresholds(store.db, config.source_lang, config.target_lang)
-    return replace(
-        learned,
-        min_length_ratio=config.min_length_ratio or learned.min_length_ratio,
-        max_length_ratio=config.max_length_ratio or learned.max_length_ratio,
-    )
+        if own_engine:
+            engine.close()
 
 
 def publish_stage(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
-    from polypost.publish.stage import publish_store
-
     return publish_store(store, config, run_id=run_id)
+
+
+def ingest_stage(store: Store, config: Config, sources: Sequence[str], options: IngestOptions,
+                 run_id: int | None = None) -> IngestReport:
+    if not options.candidates or tuple(options.candidates) == ("en", "es"):
+        options.candidates = (config.source_lang, config.target_lang)
+    return ingest(store, sources, options, run_id=run_id)
+
+
+def import_review(store: Store, config: Config, path: Path, engine: Engine | None = None,
+                  run_id: int | None = None) -> ImportReport:
+    """A reviewed XLIFF or PO file into the memory, then every post it touches rebuilt and the
+    site republished. `engine` (opened from the config when None) keys the human entries."""
+    report, accepted = check_review_file(store, config, path)
+    if not accepted:
+        return report
+    own_engine = engine is None
+    engine = engine or open_engine(config)
+    try:
+        remember_review(store, config, load_glossary(config), engine, accepted, report)
+        if not report.posts_rebuilt:
+            return report
+        rebuilt = translate_stage(store, config, run_id=run_id, post_ids=report.posts_rebuilt, engine=engine,
+                                  force=True)
+    finally:
+        if own_engine:
+            engine.close()
+    report.posts_rebuilt = list(rebuilt.post_ids)
+    report.failed += rebuilt.failed
+    published = publish_stage(store, config, run_id=run_id)
+    report.failed += published["failed"]
+    not_published = {f["post"] for f in published["failed"]}
+    for post_id in report.posts_rebuilt:
+        translation = store.get_translation(post_id, config.target_lang)
+        if "(site)" in not_published or post_id in not_published:
+            continue  # the site could not be written (or this page): its old page still stands
+        if translation is not None and translation.published_path:
+            report.posts_republished.append(post_id)
+    return report
 
 
 @dataclass
 class RunOptions:
     sources: Sequence[str] = ()
-    kind: str = "auto"
-    limit: int | None = None
+    ingest: IngestOptions = field(default_factory=IngestOptions)
     since: str | None = None
     dry_run: bool = False
-    source_settings: dict[str, Any] = field(default_factory=dict)  # status, include, exclude, fetch_full
 
 
 def run(store: Store, config: Config, options: RunOptions) -> dict[str, Any]:
@@ -165,37 +194,25 @@ def _scratch_copy(store: Store) -> Iterator[Store]:
     """A throwaway copy of the database: a dry run does every stage's bookkeeping on it, so
     it can say exactly what a real run would do while the real database stays untouched."""
     with tempfile.TemporaryDirectory(prefix="polypost-dry-run-") as folder:
-        copy = sqlite3.connect(Path(folder) / "dry-run.db")
-        store.db.conn.backup(copy)
-        copy.close()
+        store.backup_to(Path(folder) / "dry-run.db")
         scratch = Store.open(Path(folder) / "dry-run.db")
         try:
             yield scratch
         finally:
-            scratch.db.conn.close()
+            scratch.close()
 
 
 def _run_stages(store: Store, config: Config, options: RunOptions, started: float) -> dict[str, Any]:
-    from polypost.sources.stage import ingest
-
     run_id = store.start_run("run")
     sources = list(options.sources) or list(config.sources)
     summary: dict[str, Any] = {"ingested": 0, "skipped": 0, "translated": 0, "published": 0, "held_back": 0}
     failed: list[dict] = []
     if sources:
-        ingested = ingest(
-            store,
-            sources,
-            kind=options.kind,
-            limit=options.limit,
-            candidates=(config.source_lang, config.target_lang),
-            run_id=run_id,
-            **options.source_settings,
-        )
+        ingested = ingest_stage(store, config, sources, options.ingest, run_id=run_id)
         summary["ingested"] = ingested.ingested
         summary["skipped"] = len(ingested.skipped) + ingested.unchanged
         failed += ingested.failed
-    post_ids = _posts_since(store, options.since) if options.since else None
+    post_ids = store.post_ids_since(options.since) if options.since else None
     translated = translate_stage(store, config, run_id=run_id, post_ids=post_ids, dry_run=options.dry_run)
     summary.update(
         translated=translated.translated,
@@ -217,10 +234,3 @@ def _run_stages(store: Store, config: Config, options: RunOptions, started: floa
     summary["seconds"] = round(time.monotonic() - started, 2)
     store.finish_run(run_id, summary)
     return summary
-
-
-def _posts_since(store: Store, since: str) -> list[str]:
-    return [
-        row["id"]
-        for row in store.db.query("select id from posts where published >= ? or updated_at >= ?", [since, since])
-    ]

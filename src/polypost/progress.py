@@ -14,6 +14,6 @@ def progress(items: Iterable[T], description: str, total: int | None = None) -> 
     quiet = logging.getLogger("polypost").getEffectiveLevel() > logging.WARNING
     if quiet or not sys.stderr.isatty():
         return items
-    from tqdm import tqdm
+    from tqdm import tqdm  # only on a terminal: cron and pipes never pay for importing it
 
     return tqdm(items, desc=description, total=total, file=sys.stderr, leave=False, unit="post")

@@ -12,6 +12,31 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+# A translation's status, written by the translate stage and the review import.
+MACHINE = "machine"  # machine output, every check passed
+FLAGGED = "flagged"  # published, but a check asks a person to look
+REVIEWED = "reviewed"  # every machine segment replaced or approved by a person
+HELD = "held"  # not published: a check in [qa] hold_back failed, or a strict glossary missed
+TRANSLATION_STATUSES = (MACHINE, FLAGGED, REVIEWED, HELD)
+# Statuses that keep a post out of the target language: no page, and no twin link from the original.
+HIDDEN_STATUSES = frozenset({HELD})
+# What `polypost review` lists (besides any translation with QA flags).
+NEEDS_REVIEW_STATUSES = frozenset({FLAGGED, HELD})
+
+# What storing a post did.
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+# The status of a page in the plan that is not a translation: the post as written.
+ORIGINAL = "original"
+
+# Names of the networks share kits and share links know (polypost.share.texts defines them).
+SHARE_NETWORKS = ("x", "linkedin", "facebook", "whatsapp", "telegram")
+
+# QA checks a translated segment can fail (polypost.translate.qa); `[qa] hold_back` names them.
+QA_CHECKS = ("placeholders", "numbers", "repetition", "untranslated", "empty", "length", "truncated",
+             "second-look", "glossary")
+
+
 @dataclass
 class Comment:
     """A reader comment, kept apart from the body and never translated."""
@@ -143,7 +168,7 @@ class Translation:
     slug: str
     html: str
     description: str | None = None
-    status: str = "machine"  # machine, flagged, reviewed, held
+    status: str = MACHINE  # one of TRANSLATION_STATUSES
     engine: str | None = None
     source_hash: str | None = None  # the Post.content_hash it was made from
     glossary_report: list[dict[str, Any]] = field(default_factory=list)
@@ -160,7 +185,7 @@ class Translation:
             slug=row["slug"],
             html=row["html"],
             description=row.get("description"),
-            status=row.get("status") or "machine",
+            status=row.get("status") or MACHINE,
             engine=row.get("engine"),
             source_hash=row.get("source_hash"),
             glossary_report=json.loads(row.get("glossary_report") or "[]"),
@@ -177,3 +202,28 @@ class SourceProblem:
     origin: str  # the file, URL or file#position it came from
     error: str  # a sentence a user can act on
     skipped: bool = False  # True: not a post at all (e.g. an unknown file type), not a failure
+
+
+def source_hash(text: str) -> str:
+    """The hash that keys a segment's source text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class MemoryKey:
+    source_hash: str
+    source_lang: str
+    target_lang: str
+    engine: str
+    engine_version: str
+    terms_hash: str
+
+
+@dataclass
+class MemoryEntry:
+    key: MemoryKey
+    source_text: str
+    target_text: str
+    origin: str = "machine"  # "machine" or "human"
+    qa_flags: list = field(default_factory=list)
+    created_at: str = ""  # set by put() when empty

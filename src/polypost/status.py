@@ -9,24 +9,11 @@ from polypost.store import Store
 
 
 def collect_status(store: Store, config: Config) -> dict[str, Any]:
-    db = store.db
-    by_lang = {r["lang"] or "und": r["n"] for r in db.query("select lang, count(*) n from posts group by lang")}
-    states = {r["status"]: r["n"] for r in db.query(
-        "select status, count(*) n from translations where lang = ? group by status", [config.target_lang])}
-    untranslated = next(db.query(
-        "select count(*) n from posts p where p.lang = ? and not exists "
-        "(select 1 from translations t where t.post_id = p.id and t.lang = ?)",
-        [config.source_lang, config.target_lang]))["n"]
-    published = next(db.query(
-        "select count(*) n from translations where lang = ? and published_path is not null",
-        [config.target_lang]))["n"]
-    memory = {r["origin"]: r["n"] for r in db.query("select origin, count(*) n from memory group by origin")}
+    counts = store.counts(config.source_lang, config.target_lang)
     return {
         "database": str(config.db_path),
-        "posts": sum(by_lang.values()),
-        "languages": by_lang,
-        "translations": {"untranslated": untranslated, **states, "published": published},
-        "memory": memory,
+        "posts": sum(counts["languages"].values()),
+        **counts,
         "last_run": store.last_run(),
     }
 

@@ -7,15 +7,21 @@ import functools
 import json
 import logging
 import sys
+import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import click
 
-from polypost.config import Config, ConfigError, load_config
-from polypost.store import Store, StoreError
+from polypost.config import Config, load_config
+from polypost.errors import InternalError, UsageError
+from polypost.pipeline import LockedError
+from polypost.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: an internal error, a bug
+
+log = logging.getLogger("polypost")
 
 
 @dataclass
@@ -72,8 +78,8 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 
 
 def handles_errors(fn: Callable) -> Callable:
-    """Turn the API's known errors into messages and the CLI contract's exit codes."""
-    from polypost.pipeline import LockedError
+    """Turn the API's errors into messages and the CLI contract's exit codes: a usage error is
+    the user's to fix (2; 3 for the lock); anything else is a bug (70, traceback with -v)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -81,17 +87,18 @@ def handles_errors(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except LockedError as exc:
             fail(str(exc), EXIT_LOCKED)
-        except (ConfigError, StoreError) as exc:
+        except UsageError as exc:
             fail(str(exc), EXIT_USAGE)
-        except _usage_errors() as exc:
-            fail(str(exc), EXIT_USAGE)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: say where, and how to see more
+            command = click.get_current_context().info_name
+            message = str(exc) if isinstance(exc, InternalError) else (
+                f"internal error in `polypost {command}`: {type(exc).__name__}: {exc}")
+            verbose = log.isEnabledFor(logging.INFO)
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            hint = "" if verbose else " (run with --verbose for the traceback)"
+            fail(f"{message}; this is a bug in polypost, please report it{hint}", EXIT_INTERNAL)
 
     return wrapper
-
-
-def _usage_errors() -> tuple[type[BaseException], ...]:
-    from polypost.glossary.terms import GlossaryError
-    from polypost.sources.stage import SourceKindError
-    from polypost.translate import EngineUnavailable
-
-    return (GlossaryError, SourceKindError, EngineUnavailable, LookupError)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from polypost.glossary import check_files
+from polypost.glossary.stage import format_reports, glossary_reports
 from polypost.cli.app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
 
 
@@ -21,8 +23,6 @@ def glossary_group() -> None:
 @handles_errors
 def check_cmd(files: tuple[str, ...], as_json: bool) -> None:
     """Duplicates, conflicts, empty cells, bad columns, encoding problems."""
-    from polypost.glossary.terms import check_files
-
     problems = check_files([Path(f) for f in files])
     rows = [{"file": p.file, "line": p.line, "severity": p.severity, "message": p.message} for p in problems]
     emit({"problems": rows}, as_json, lambda d: "\n".join(
@@ -38,8 +38,6 @@ def check_cmd(files: tuple[str, ...], as_json: bool) -> None:
 @handles_errors
 def report_cmd(app: App, post: str | None, as_json: bool) -> None:
     """Each expected term occurrence, met or missed, per post."""
-    from polypost.glossary.stage import glossary_reports, format_reports
-
     config = app.config()
     store = app.store(config)
     data = glossary_reports(store, config.target_lang, post)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from polypost.cli.app import App, emit, fail, handles_errors, main_group
+from polypost.translate import argos_packages
 
 
 @main_group.group("models")
@@ -20,8 +21,6 @@ def models_group() -> None:
 @handles_errors
 def install_cmd(app: App, path: str | None, from_code: str | None, to_code: str | None) -> None:
     """Install the en->es package from the Argos index, or a local file."""
-    from polypost.translate import argos_packages
-
     config = app.config()
     try:
         if path:
@@ -39,8 +38,6 @@ def install_cmd(app: App, path: str | None, from_code: str | None, to_code: str 
 @handles_errors
 def list_cmd(app: App, as_json: bool) -> None:
     """Installed Argos packages."""
-    from polypost.translate import argos_packages
-
     packages = argos_packages.list_installed()
     emit({"packages": packages}, as_json, lambda d: "\n".join(
         f"{p['from_code']}->{p['to_code']} {p['package_version']}  {p['path']}" for p in d["packages"]

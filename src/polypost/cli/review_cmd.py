@@ -11,9 +11,10 @@ from typing import Any
 import click
 
 from polypost import pipeline
-from polypost.review.files import FORMATS, ExchangeError, export_review_file
-from polypost.review.importing import import_review_file
-from polypost.review.stage import format_review, review_list
+from polypost.review.errors import ExchangeError
+from polypost.review.files import FORMATS
+from polypost.review.formatting import format_review
+from polypost.review.stage import export_review_file, review_list
 from polypost.cli.app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
@@ -37,7 +38,8 @@ def _exchange_errors(fn: Callable) -> Callable:
 def review_cmd(app: App, as_json: bool) -> None:
     """Flagged posts and segments: check, evidence, source and target."""
     config = app.config()
-    emit(review_list(app.store(config), config), as_json, format_review)
+    emit(review_list(app.store(config), config, pipeline.load_glossary(config)), as_json,
+         lambda d: format_review(d, config.source_lang, config.target_lang))
 
 
 @main_group.command("export")
@@ -54,7 +56,8 @@ def export_cmd(app: App, fmt: str, post_id: str | None, flagged: bool, out: str,
     if post_id and flagged:
         fail("--post and --flagged exclude each other")
     config = app.config()
-    data = export_review_file(app.store(config), config, fmt, Path(out), post_id=post_id, flagged=flagged)
+    data = export_review_file(app.store(config), config, pipeline.load_glossary(config), fmt, Path(out),
+                              post_id=post_id, flagged=flagged)
     emit(data, as_json, lambda d: (
         f"wrote {d['units']} units of {d['posts']} posts to {d['file']} ({d['format']}); "
         f"{d['marked_for_review']} marked for review") if d["file"] else "nothing to export: no translated post matches")
@@ -79,7 +82,7 @@ def import_cmd(app: App, file: str, engine, glossaries, no_glossary, out_dir, ba
     config = app.config(engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
                         out_dir=out_dir, base_url=base_url, format=fmt)
     store = app.store(config)
-    data = pipeline.recorded_stage(store, config, "import", lambda run_id: import_review_file(
+    data = pipeline.recorded_stage(store, config, "import", lambda run_id: pipeline.import_review(
         store, config, Path(file), run_id=run_id).to_dict())
     emit(data, as_json, _format_import)
     if data["rejected"] or data["stale"] or data["failed"]:

@@ -9,7 +9,8 @@ import click
 
 from polypost import pipeline
 from polypost.config import Config
-from polypost.share import FORMATS, render_kits, share_kits
+from polypost.share.formats import FORMATS, render_kits
+from polypost.share.stage import share_kits
 from polypost.cli.app import App, fail, handles_errors, main_group
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import click
 
 from polypost import pipeline
 from polypost.config import write_config_template
-from polypost.sources.stage import KINDS, ingest
+from polypost.sources.stage import IngestOptions
 from polypost.status import collect_status, format_status
 from polypost.cli.app import EXIT_FAILED, App, emit, handles_errors, main_group
 
@@ -20,8 +20,8 @@ json_option = click.option("--json", "as_json", is_flag=True, help="One JSON obj
 def source_options(command):
     """Options that choose what a source yields (ingest and run share them)."""
     for option in reversed([
-        click.option("--kind", type=click.Choice(KINDS), default="auto", show_default=True,
-                     help="What SOURCE is; guessed from it when auto."),
+        click.option("--kind", default="auto", show_default=True,
+                     help="What SOURCE is (auto, files, url, sitemap, feed, wxr, or a plugin's kind); guessed when auto."),
         click.option("--limit", type=click.IntRange(min=1), help="At most N posts."),
         click.option("--status", "statuses", multiple=True,
                      help="WordPress export: post statuses to take (repeatable; default publish)."),
@@ -33,9 +33,9 @@ def source_options(command):
     return command
 
 
-def source_settings(statuses, include, exclude, fetch_full) -> dict[str, Any]:
-    return {"status": tuple(statuses) or ("publish",), "include": tuple(include), "exclude": tuple(exclude),
-            "fetch_full": fetch_full}
+def ingest_options(kind, limit, statuses, include, exclude, fetch_full) -> IngestOptions:
+    return IngestOptions(kind=kind, limit=limit, status=tuple(statuses) or ("publish",), include=tuple(include),
+                         exclude=tuple(exclude), fetch_full=fetch_full)
 
 
 def _exit_for(failed: list) -> None:
@@ -67,9 +67,9 @@ def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None,
     """Read posts (files, folders, pages, sitemaps, feeds, WordPress exports) into the store."""
     config = app.config()
     store = app.store(config)
-    data = pipeline.recorded_stage(store, config, "ingest", lambda run_id: ingest(
-        store, sources, kind=kind, limit=limit, candidates=(config.source_lang, config.target_lang),
-        run_id=run_id, **source_settings(statuses, include, exclude, fetch_full)).to_dict())
+    options = ingest_options(kind, limit, statuses, include, exclude, fetch_full)
+    data = pipeline.recorded_stage(store, config, "ingest", lambda run_id: pipeline.ingest_stage(
+        store, config, sources, options, run_id=run_id).to_dict())
     emit(data, as_json, lambda d: (
         f"ingested {d['ingested']} ({d['new']} new, {d['updated']} updated), {d['unchanged']} unchanged, "
         f"{d['skipped']} skipped, {len(d['failed'])} failed; languages: {d['languages']}" + _failures(d)
@@ -141,9 +141,8 @@ def run_cmd(app: App, sources, out_dir, base_url, engine, glossaries, no_glossar
                         use_glossary=False if no_glossary else None, glossary_strict=glossary_strict,
                         format=fmt)
     store = app.store(config)
-    options = pipeline.RunOptions(sources=sources, kind=kind, limit=limit, dry_run=dry_run,
-                                  since=since.date().isoformat() if since else None,
-                                  source_settings=source_settings(statuses, include, exclude, fetch_full))
+    options = pipeline.RunOptions(sources=sources, dry_run=dry_run, since=since.date().isoformat() if since else None,
+                                  ingest=ingest_options(kind, limit, statuses, include, exclude, fetch_full))
     with pipeline.data_lock(config.data_dir()):
         summary = pipeline.run(store, config, options)
     emit(summary, as_json, lambda d: (

@@ -12,10 +12,10 @@ leaves untranslated anyway.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from polypost.glossary.terms import Term
+from polypost.glossary.term import Term
 
 # Spans we must never match inside. Placeholders come from the segmenter (⟦1⟧, ⟦/1⟧, ⟦2/⟧)
 # and from ourselves (⟦T1⟧).
@@ -46,6 +46,7 @@ class Match:
     surface: str  # the text as written, possessive included
     plural: bool = False  # the English surface is the plural of the term's source
     possessive: bool = False
+    plural_form: str | None = None  # the target's plural (the term's own, else the language's rule)
 
     @property
     def target_number(self) -> str | None:
@@ -61,7 +62,7 @@ class Match:
         if term.keep:
             return _keep_form(self)
         if self.plural and term.number != "pl":
-            return term.plural or spanish_plural(term.target)
+            return self.plural_form or term.target
         return term.target
 
     def accepted_forms(self) -> list[str]:
@@ -98,48 +99,6 @@ def _strip_possessive(surface: str) -> str:
     return re.sub(_APOSTROPHE + r"s?$", "", surface)
 
 
-def spanish_plural(target: str) -> str:
-    """The plural of a Spanish noun phrase: its head noun and the adjectives right after it.
-
-    "tasa de conversión" -> "tasas de conversión"; "cliente potencial" -> "clientes
-    potenciales". Loanwords take -s ("lead" -> "leads"). Irregular cases belong in the
-    glossary's `plural` column.
-    """
-    words = target.split(" ")
-    out = []
-    for i, word in enumerate(words):
-        if i > 0 and (word in {"de", "a", "para", "en", "con", "del", "al", "por"} or not word.isalpha()):
-            out.extend(words[i:])
-            break
-        out.append(_plural_word(word))
-    return " ".join(out)
-
-
-_UNSTRESS = str.maketrans("áéíóú", "aeiou")
-
-
-def _plural_word(word: str) -> str:
-    if not word or not word[-1].isalpha():
-        return word
-    if word.isupper():
-        return word + "s"  # "KPI" -> "KPIs"
-    last = word[-1].lower()
-    if last in "aeiouáéó":
-        return word + "s"
-    if last in "íú":
-        return word + "es"
-    if last == "z":
-        return word[:-1] + "ces"
-    if last in "sx":
-        return word  # "análisis", "tórax" (the few stressed ones go in the `plural` column)
-    if last in "nlrdj":
-        # "conversión" -> "conversiones": the stress moves, the written accent goes.
-        if re.search("[áéíóú][nsl]$", word):
-            word = word[:-2] + word[-2].translate(_UNSTRESS) + word[-1]
-        return word + "es"
-    return word + "s"  # other endings are loanwords: "blog" -> "blogs"
-
-
 def _english_plural_pattern(word: str) -> str:
     """A regex for an English word and its plural."""
     escaped = re.escape(word)
@@ -174,8 +133,9 @@ def term_pattern(term: Term) -> str:
 class Matcher:
     """One compiled regex over all terms; alternatives ordered longest first."""
 
-    def __init__(self, terms: Sequence[Term]):
+    def __init__(self, terms: Sequence[Term], plural: Callable[[str], str] | None = None):
         self.terms = list(terms)
+        self._plural = plural
         order = sorted(range(len(self.terms)), key=lambda i: (-len(self.terms[i].source), i))
         # Terms grouped by first letter behind a lookahead: at each word start the regex tries
         # only the dozen terms that can begin there, not all of them (5x faster on an archive).
@@ -209,8 +169,12 @@ class Matcher:
                 continue
             possessive = _POSSESSIVE.match(masked, m.end())
             end = possessive.end() if possessive else m.end()
+            plural = _is_plural(term, body)
+            plural_form = None
+            if plural and not term.keep and term.number != "pl":
+                plural_form = term.plural or (self._plural(term.target) if self._plural else None)
             found.append(Match(term=term, start=m.start(), end=end, surface=text[m.start():end],
-                               plural=_is_plural(term, body), possessive=bool(possessive)))
+                               plural=plural, possessive=bool(possessive), plural_form=plural_form))
         return found
 
 

@@ -1,259 +1,37 @@
-"""Glossaries: the term files, their checks, and the `Glossary` object the pipeline uses.
-
-A glossary file is `glossaries/NAME.SRC-TGT.tsv`: UTF-8, tab-separated, a header row naming
-at least `source`, `target` and `note`; `#` comments and blank lines are allowed. A target
-equal to its source means "do not translate". Optional columns describe the target form so
-that the words around a forced term can agree with it:
-
-    pos      noun | propn | adj | verb | adv | phrase       (free text is refused: typos matter)
-    gender   m | f                                          (of the target, for Spanish agreement)
-    number   sg | pl
-    case     sensitive | insensitive                        (default insensitive)
-    plural   the target's plural, when the simple Spanish rule would get it wrong
-
-Matching lives in `glossary_match.py`, protection and agreement in `glossary_protect.py`,
-the per-segment report in `glossary_report.py`; this module owns the file format.
-"""
+"""The `Glossary` the pipeline uses: the active terms of one language pair, matched, protected
+from the engine, restored and reported. The file format lives in `files.py`."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from polypost.glossary.match import Match, Matcher
-    from polypost.glossary.protect import Protected
+from polypost.glossary.files import parse_file
+from polypost.glossary.match import Match, Matcher
+from polypost.glossary.protect import Protected, strategy_for
+from polypost.glossary.protect import protect as protect_text
+from polypost.glossary.protect import restore as restore_text
+from polypost.glossary.report import report as report_segment
+from polypost.glossary.term import GlossaryError, Term
+from polypost.languages import language
 
-REQUIRED_COLUMNS = ("source", "target", "note")
-OPTIONAL_COLUMNS = ("pos", "gender", "number", "case", "plural")
-POS_VALUES = {"noun", "propn", "adj", "verb", "adv", "phrase"}
-GENDER_VALUES = {"m", "f"}
-NUMBER_VALUES = {"sg", "pl"}
-CASE_VALUES = {"sensitive": True, "insensitive": False}
-# Characters that would collide with the segmenter's and our own placeholders.
-RESERVED_CHARS = "⟦⟧"
-
-
-class GlossaryError(Exception):
-    """A glossary file that cannot be used; the message names the file and the line."""
-
-    def __init__(self, file: str, line: int, message: str):
-        super().__init__(f"{file}:{line}: {message}")
-        self.file = file
-        self.line = line
-        self.message = message
-
-
-@dataclass
-class Term:
-    source: str
-    target: str
-    note: str = ""
-    pos: str | None = None
-    gender: str | None = None  # 'm' | 'f' | None, of the target
-    number: str | None = None  # 'sg' | 'pl' | None, of the target
-    case_sensitive: bool = False
-    file: str = ""
-    line: int = 0
-    plural: str | None = None  # explicit target plural, else derived when needed
-
-    @property
-    def keep(self) -> bool:
-        """Do not translate: the target is the source itself."""
-        return self.target == self.source
-
-    @property
-    def key(self) -> str:
-        """What makes two entries the same term (for overrides and duplicates)."""
-        return self.source if self.case_sensitive else self.source.casefold()
-
-    def fingerprint(self) -> str:
-        """Everything that changes the output; feeds `Glossary.terms_hash`."""
-        fields = [self.source, self.target, self.pos, self.gender, self.number,
-                  self.case_sensitive, self.plural]
-        return json.dumps(fields, ensure_ascii=False)
-
-
-@dataclass
-class Problem:
-    file: str
-    line: int
-    severity: str  # 'error' | 'warning'
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
-
-
-def default_glossary_paths(glossary_dir: Path, src: str = "en", tgt: str = "es") -> list[Path]:
-    """Every `*.SRC-TGT.tsv` in the folder, sorted (so later names override earlier ones)."""
-    glossary_dir = Path(glossary_dir)
-    if not glossary_dir.is_dir():
-        return []
-    return sorted(p for p in glossary_dir.glob(f"*.{src}-{tgt}.tsv") if p.is_file())
-
-
-# --------------------------------------------------------------------------------------
-# Reading and checking one file
-# --------------------------------------------------------------------------------------
-
-def _parse_file(path: Path) -> tuple[list[Term], list[Problem]]:
-    """All the terms we could read and every problem found, in line order."""
-    name = str(path)
-    problems: list[Problem] = []
-
-    def problem(line: int, severity: str, message: str) -> None:
-        problems.append(Problem(name, line, severity, message))
-
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        problem(0, "error", f"cannot read: {exc.strerror or exc}")
-        return [], problems
-    if raw.startswith(b"\xef\xbb\xbf"):
-        problem(1, "warning", "starts with a UTF-8 byte order mark (ignored)")
-        raw = raw[3:]
-
-    terms: list[Term] = []
-    header: list[str] | None = None
-    seen: dict[str, Term] = {}
-    for number, line_bytes in enumerate(raw.split(b"\n"), start=1):
-        try:
-            line = line_bytes.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problem(number, "error", f"not UTF-8 (byte 0x{line_bytes[exc.start]:02x} at column "
-                                     f"{exc.start + 1}); save the file as UTF-8")
-            continue
-        line = line.rstrip("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = line.split("\t")
-        if header is None:
-            header = _check_header(cells, number, problem)
-            if header is None:
-                return [], problems
-            continue
-        term = _parse_row(cells, header, name, number, problem)
-        if term is None:
-            continue
-        earlier = seen.get(term.key)
-        if earlier is not None:
-            if earlier.target == term.target:
-                problem(number, "warning", f"duplicate of line {earlier.line}: {term.source!r}")
-            else:
-                problem(number, "error", f"conflict: {term.source!r} -> {term.target!r} here, "
-                                         f"but -> {earlier.target!r} on line {earlier.line}")
-            continue
-        seen[term.key] = term
-        terms.append(term)
-    if header is None:
-        problem(1, "error", "no header row (expected columns: " + ", ".join(REQUIRED_COLUMNS) + ")")
-    return terms, problems
-
-
-def _check_header(cells: list[str], line: int, problem) -> list[str] | None:
-    names = [c.strip().lower() for c in cells]
-    ok = True
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        problem(line, "error", f"header lacks column(s) {', '.join(missing)}; "
-                               f"found: {', '.join(repr(c) for c in cells)}")
-        ok = False
-    for name in {n for n in names if names.count(n) > 1}:
-        problem(line, "error", f"column {name!r} appears twice in the header")
-        ok = False
-    for name in names:
-        if name not in REQUIRED_COLUMNS and name not in OPTIONAL_COLUMNS:
-            problem(line, "warning", f"unknown column {name!r} is ignored "
-                                     f"(known: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})")
-    return names if ok else None
-
-
-def _parse_row(cells: list[str], header: list[str], file: str, line: int, problem) -> Term | None:
-    if len(cells) != len(header):
-        problem(line, "error", f"{len(cells)} cells but the header has {len(header)} columns "
-                               "(cells are separated by one tab)")
-        return None
-    row = dict(zip(header, cells))
-    for column, value in row.items():
-        if value != value.strip() and value.strip():
-            problem(line, "warning", f"{column!r} has leading or trailing spaces")
-    row = {k: " ".join(v.split()) for k, v in row.items()}
-    bad = False
-    for column in ("source", "target"):
-        if not row[column]:
-            problem(line, "error", f"empty {column!r} cell")
-            bad = True
-        elif any(ch in row[column] for ch in RESERVED_CHARS):
-            problem(line, "error", f"{column!r} contains a reserved character ({RESERVED_CHARS})")
-            bad = True
-    pos = row.get("pos", "").lower() or None
-    if pos is not None and pos not in POS_VALUES:
-        problem(line, "error", f"pos {pos!r} is not one of {', '.join(sorted(POS_VALUES))}")
-        bad = True
-    gender = row.get("gender", "").lower() or None
-    if gender is not None and gender not in GENDER_VALUES:
-        problem(line, "error", f"gender {gender!r} is not 'm' or 'f'")
-        bad = True
-    number = row.get("number", "").lower() or None
-    if number is not None and number not in NUMBER_VALUES:
-        problem(line, "error", f"number {number!r} is not 'sg' or 'pl'")
-        bad = True
-    case = row.get("case", "").lower() or "insensitive"
-    if case not in CASE_VALUES:
-        problem(line, "error", f"case {case!r} is not 'sensitive' or 'insensitive'")
-        bad = True
-    if bad:
-        return None
-    source = row["source"]
-    if CASE_VALUES[case] is False and len(source) > 1 and source.isupper() and source.isalpha():
-        problem(line, "warning", f"{source!r} looks like an acronym: mark it case 'sensitive' so "
-                                 "that the ordinary word is left alone")
-    return Term(source=source, target=row["target"], note=row.get("note", ""), pos=pos,
-                gender=gender, number=number, case_sensitive=CASE_VALUES[case], file=file,
-                line=line, plural=row.get("plural") or None)
-
-
-def check_files(paths: Sequence[Path]) -> list[Problem]:
-    """Every problem in these files, in order; later files overriding earlier ones is noted."""
-    problems: list[Problem] = []
-    active: dict[str, Term] = {}
-    for path in paths:
-        terms, file_problems = _parse_file(Path(path))
-        problems.extend(file_problems)
-        for term in terms:
-            earlier = active.get(term.key)
-            if earlier is not None and earlier.file != term.file and earlier.target != term.target:
-                problems.append(Problem(term.file, term.line, "warning",
-                                        f"overrides {earlier.file}:{earlier.line} "
-                                        f"({term.source!r} -> {earlier.target!r} becomes "
-                                        f"{term.target!r})"))
-            active[term.key] = term
-    return problems
-
-
-# --------------------------------------------------------------------------------------
-# The glossary in use
-# --------------------------------------------------------------------------------------
 
 class Glossary:
     """The active terms of one language pair; later files win over earlier ones."""
 
-    def __init__(self, terms: Sequence[Term] = (), strategy: str | None = None):
+    def __init__(self, terms: Sequence[Term] = (), strategy: str | None = None, target_lang: str = "es"):
         self.terms: list[Term] = list(terms)
-        self.strategy = strategy  # default protection strategy (see glossary_protect.STRATEGIES)
+        self.target_lang = target_lang  # its plural rule renders a term whose English is plural
+        self.strategy = strategy  # default protection strategy (see polypost.glossary.protect.STRATEGIES)
         self._matcher: Matcher | None = None
         self._match_cache: dict[str, list[Match]] = {}
 
     @classmethod
-    def load(cls, paths: Sequence[Path], strategy: str | None = None) -> Glossary:
+    def load(cls, paths: Sequence[Path], strategy: str | None = None, target_lang: str = "es") -> Glossary:
         active: dict[str, Term] = {}
         for path in paths:
-            terms, problems = _parse_file(Path(path))
+            terms, problems = parse_file(Path(path))
             errors = [p for p in problems if p.severity == "error"]
             if errors:
                 first = errors[0]
@@ -262,11 +40,11 @@ class Glossary:
             for term in terms:
                 active.pop(term.key, None)  # re-insert so the order follows the override
                 active[term.key] = term
-        return cls(list(active.values()), strategy=strategy)
+        return cls(list(active.values()), strategy=strategy, target_lang=target_lang)
 
     @classmethod
-    def empty(cls) -> Glossary:
-        return cls([])
+    def empty(cls, target_lang: str = "es") -> Glossary:
+        return cls([], target_lang=target_lang)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -274,9 +52,7 @@ class Glossary:
     @property
     def matcher(self) -> Matcher:
         if self._matcher is None:
-            from polypost.glossary.match import Matcher
-
-            self._matcher = Matcher(self.terms)
+            self._matcher = Matcher(self.terms, plural=language(self.target_lang).plural)
         return self._matcher
 
     def matches(self, text: str) -> list[Match]:
@@ -298,17 +74,11 @@ class Glossary:
     def protect(self, text: str, strategy: str | None = None, engine: str | None = None) -> Protected:
         """`text` with its terms hidden from the engine. The strategy is, in order: the one
         asked for, the one measured best for `engine` (by name), the glossary's default."""
-        from polypost.glossary.protect import protect, strategy_for
-
         chosen = strategy or (strategy_for(engine) if engine else None) or self.strategy
-        return protect(text, self.matches(text), chosen or strategy_for(None))
+        return protect_text(text, self.matches(text), chosen or strategy_for(None))
 
     def restore(self, protected: Protected, translated: str) -> str:
-        from polypost.glossary.protect import restore
-
-        return restore(protected, translated)
+        return restore_text(protected, translated)
 
     def report(self, source_text: str, target_text: str) -> list[dict]:
-        from polypost.glossary.report import report
-
-        return report(self.matches(source_text), target_text)
+        return report_segment(self.matches(source_text), target_text)

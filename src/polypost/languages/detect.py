@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
+from polypost.languages import language
 from polypost.records import SourcePost
 
 __all__ = ["SHORT_TEXT", "detect_language", "detect_post", "text_of"]
@@ -31,17 +32,6 @@ UNDETERMINED = ("und", 0.0)
 _LETTER_RE = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TAG_RE = re.compile(r"<[a-zA-Z/!]")
-
-# Frequent function words that the other language does not share (so "a", "no", "me" are left out).
-STOP_WORDS = {
-    "en": frozenset("""the and of to is in it that for you was with on as are be this have from or
-        by at not but what all were when we there can an which their said if will my one would who
-        so out about up them how do your its our they has just than been why i here more""".split()),
-    "es": frozenset("""el la los las de del que y en un una es por con para se lo su sus al como más
-        pero muy este esta estos estas ya también porque cuando hay ser son fue está están nos
-        mi tu qué cómo gracias hola sobre entre sin donde todo todos puede hacer tiene""".split()),
-}
-
 
 def text_of(html: str) -> str:
     """The visible text of an HTML fragment or page (scripts and styles left out)."""
@@ -93,14 +83,18 @@ def detect_language(text: str, candidates: Sequence[str] = ("en", "es")) -> tupl
 def stop_word_counts(text: str, candidates: Sequence[str]) -> dict[str, int]:
     """How many of each language's stop words the text has: a cheap first look."""
     words = [w.lower() for w in _WORD_RE.findall(text)]
-    return {lang: sum(1 for w in words if w in STOP_WORDS[lang]) for lang in candidates if lang in STOP_WORDS}
+    stop_words = {lang: language(lang).stop_words for lang in candidates}
+    return {lang: sum(1 for w in words if w in words_of) for lang, words_of in stop_words.items() if words_of}
 
 
 def _by_stop_words(text: str, candidates: Sequence[str]) -> tuple[str, float]:
     """Share of each candidate's stop words among the text's words; ("und", 0.0) with no evidence."""
     scores = stop_word_counts(text, candidates)
-    if "es" in scores:
-        scores["es"] += 2 * sum(1 for ch in text.lower() if ch in "ñ¿¡áéíóú")  # spelling is evidence too
+    lowered = text.lower()
+    for lang in scores:
+        marks = language(lang).spelling_marks
+        if marks:
+            scores[lang] += 2 * sum(1 for ch in lowered if ch in marks)  # spelling is evidence too
     total = sum(scores.values())
     if total == 0:
         return UNDETERMINED

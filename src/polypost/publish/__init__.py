@@ -1,28 +1,6 @@
-"""Publishing: the bilingual static site (or Hugo content), sitemap and feeds.
+"""The publish stage: the bilingual static site (or Hugo content), sitemap and feeds.
 
-`publish_site(items, out_dir, settings)` is the whole API; see `site.py`.
+`stage.py` is the stage (store and config in); `site.py` plans the pages and writes the site
+through a publisher (`html.py`, `markdown.py`, or a plugin's) found in `registry.py`;
+`records.py` holds what passes between them.
 """
-
-from polypost.publish.site import (
-    PageVersion,
-    PostEntry,
-    Publisher,
-    PublishItem,
-    PublishResult,
-    PublishSettings,
-    get_publisher,
-    publish_site,
-    register_publisher,
-)
-
-__all__ = [
-    "PageVersion",
-    "PostEntry",
-    "Publisher",
-    "PublishItem",
-    "PublishResult",
-    "PublishSettings",
-    "get_publisher",
-    "publish_site",
-    "register_publisher",
-]

@@ -9,12 +9,10 @@ byte-identical feed and nothing is rewritten.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
-if TYPE_CHECKING:
-    from polypost.publish.site import PageVersion, PublishSettings
+from polypost.publish.records import PageVersion, PublishSettings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -32,7 +30,7 @@ def _add(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     return element
 
 
-def render_feed(lang: str, versions: list["PageVersion"], settings: "PublishSettings") -> bytes:
+def render_feed(lang: str, versions: list[PageVersion], settings: PublishSettings) -> bytes:
     """The feed for `lang`: `versions` are that language's posts, newest first."""
     home = settings.lang_base(lang)
     feed_url = home + "feed.xml"
@@ -55,11 +53,11 @@ def render_feed(lang: str, versions: list["PageVersion"], settings: "PublishSett
     return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _stamp(version: "PageVersion") -> datetime:
+def _stamp(version: PageVersion) -> datetime:
     return version.updated or version.published or EPOCH
 
 
-def _entry(version: "PageVersion", stamp: datetime, lang: str) -> etree._Element:
+def _entry(version: PageVersion, stamp: datetime, lang: str) -> etree._Element:
     entry = etree.Element(f"{{{ATOM_NS}}}entry")
     _add(entry, "id", version.url)
     _add(entry, "title", version.title)

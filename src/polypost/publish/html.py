@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import nh3
@@ -19,54 +18,17 @@ from bs4 import BeautifulSoup
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from polypost import share
-from polypost.records import Comment, Post
+from polypost.hookspecs import hookimpl
 from polypost.publish import feeds, sitemap
 from polypost.publish.atomic import OutputWriter
-from polypost.publish.site import (
-    PageVersion,
-    PostEntry,
-    Publisher,
-    PublishSettings,
-    parse_datetime,
-    register_publisher,
-    url_path_segment,
-)
+from polypost.publish.dates import datetime_attribute, format_day, parse_datetime
+from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
+from polypost.publish.urls import url_path_segment
+from polypost.records import ORIGINAL, REVIEWED, Comment, Post
+from polypost.share.texts import NETWORKS, campaign_for, share_version
 
 DESCRIPTION_LENGTH = 160
 ROOT_PATH = "index.html"
-
-try:  # babel comes with trafilatura; the fallback below covers en and es without it
-    from babel.dates import format_date as _babel_format_date
-except ImportError:  # pragma: no cover - depends on the environment
-    _babel_format_date = None
-
-_MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"],
-}
-
-
-def format_day(moment: datetime, lang: str) -> str:
-    """The date as a reader of `lang` writes it: "March 4, 2025" / "4 de marzo de 2025"."""
-    if _babel_format_date is not None:
-        try:
-            return _babel_format_date(moment.date(), format="long", locale=lang.replace("-", "_"))
-        except (ValueError, LookupError):
-            pass
-    months = _MONTHS.get(lang.split("-")[0], _MONTHS["en"])
-    month = months[moment.month - 1]
-    if lang.startswith("es"):
-        return f"{moment.day} de {month} de {moment.year}"
-    return f"{month} {moment.day}, {moment.year}"
-
-
-def datetime_attribute(moment: datetime, date_only: bool) -> str:
-    """A valid value for <time datetime>: the date alone when the source gave no time."""
-    return moment.date().isoformat() if date_only else moment.isoformat()
-
 
 def summarize(body_html: str, limit: int = DESCRIPTION_LENGTH) -> str:
     """A meta description from a body: its text, cut at a word before `limit` chars."""
@@ -168,16 +130,16 @@ def _page_context(lang: str, title: str, url: str, description: str, alternates:
         feed_url=settings.lang_base(lang) + "feed.xml",
         alternates=alternates,
         switcher=switcher,
-        og_locale=settings.og_locales.get(lang, lang.replace("-", "_")),
-        og_locale_alternates=[settings.og_locales.get(code, code.replace("-", "_")) for code in other_langs],
+        og_locale=settings.og_locale(lang),
+        og_locale_alternates=[settings.og_locale(code) for code in other_langs],
         text=settings.text(lang),
     )
 
 
 def _translation_note(version: PageVersion, original: PageVersion, settings: PublishSettings) -> Markup | None:
-    if version.status == "original":
+    if version.status == ORIGINAL:
         return None
-    wording = (settings.reviewed_note if version.status == "reviewed" else settings.mt_note).get(version.lang)
+    wording = settings.note(version.lang, reviewed=version.status == REVIEWED)
     if not wording:
         return None
     link = Markup('<a href="{}" hreflang="{}">{}</a>').format(
@@ -225,16 +187,12 @@ def _comment_tree(comments: list[Comment], lang: str) -> list[dict[str, Any]]:
     return roots
 
 
-# The share links' heading; a user's ui_text[lang]["share"] wins.
-SHARE_HEADING = {"en": "Share on", "es": "Compartir en"}
-
-
 def share_links(version: PageVersion, description: str, campaign_slug: str, settings: PublishSettings) -> list[Link]:
     """Plain links to each network's share page for this page's own URL (with UTM), no scripts."""
-    campaign = share.campaign_for(settings.share_campaign, campaign_slug)
-    kit = share.share_version(version.lang, version.title, description, version.url, version.tags, campaign,
+    campaign = campaign_for(settings.share_campaign, campaign_slug)
+    kit = share_version(version.lang, version.title, description, version.url, version.tags, campaign,
                               settings.share_networks)
-    return [Link(url=post.share_url, label=share.NETWORKS[name].label, lang=version.lang)
+    return [Link(url=post.share_url, label=NETWORKS[name].label, lang=version.lang)
             for name, post in kit.posts.items()]
 
 
@@ -253,7 +211,7 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
     page.og_type = "article"
     page.image = version.image
     text = settings.text(lang)
-    share_heading = text.get("share") or SHARE_HEADING.get(lang.split("-")[0], SHARE_HEADING["en"])
+    share_heading = text["share"]
     return env.get_template("post.html").render(
         page=page,
         post={
@@ -351,4 +309,6 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
         writer.write(folder + name, payload)
 
 
-register_publisher(Publisher(name="html", locate=html_locate, write=write_html_site))
+@hookimpl
+def register_publishers(register) -> None:
+    register(Publisher(name="html", locate=html_locate, write=write_html_site))

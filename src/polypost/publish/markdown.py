@@ -11,16 +11,14 @@ renders as HTML content without the setting.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import yaml
 
-from polypost.records import Post
-from polypost.publish.site import Publisher, register_publisher, url_path_segment
-
-if TYPE_CHECKING:
-    from polypost.publish.atomic import OutputWriter
-    from polypost.publish.site import PageVersion, PostEntry, PublishSettings
+from polypost.hookspecs import hookimpl
+from polypost.publish.atomic import OutputWriter
+from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
+from polypost.publish.urls import url_path_segment
+from polypost.records import ORIGINAL, Post
 
 CONTENT_SECTION = "content/posts"
 
@@ -36,7 +34,7 @@ def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.Scalar
 _FrontMatterDumper.add_representer(datetime, _represent_datetime)
 
 
-def hugo_locate(post: Post, lang: str, slug: str, settings: "PublishSettings") -> tuple[str, str]:
+def hugo_locate(post: Post, lang: str, slug: str, settings: PublishSettings) -> tuple[str, str]:
     """Path of the content file, and the URL Hugo gives it with its default settings.
 
     Hugo serves the default language at the site root and the others under /<lang>/
@@ -52,7 +50,7 @@ def hugo_locate(post: Post, lang: str, slug: str, settings: "PublishSettings") -
     return f"{CONTENT_SECTION}/{post.slug}/{name}", f"{base}posts/{url_path_segment(slug)}/"
 
 
-def front_matter(version: "PageVersion", post: Post) -> dict[str, object]:
+def front_matter(version: PageVersion, post: Post) -> dict[str, object]:
     matter: dict[str, object] = {"title": version.title}
     if version.published is not None:
         matter["date"] = version.published.date() if version.date_only else version.published
@@ -64,19 +62,19 @@ def front_matter(version: "PageVersion", post: Post) -> dict[str, object]:
         matter["author"] = version.author
     if version.tags:
         matter["tags"] = list(version.tags)
-    if version.status != "original":
+    if version.status != ORIGINAL:
         matter["translation"] = version.status  # machine, flagged or reviewed: for a template's note
     return matter
 
 
-def render_content(version: "PageVersion", post: Post) -> str:
+def render_content(version: PageVersion, post: Post) -> str:
     matter = yaml.dump(
         front_matter(version, post), Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=1000
     )
     return f"---\n{matter}---\n\n{str(version.html).strip()}\n"
 
 
-def write_hugo_site(entries: list["PostEntry"], writer: "OutputWriter", settings: "PublishSettings") -> None:
+def write_hugo_site(entries: list[PostEntry], writer: OutputWriter, settings: PublishSettings) -> None:
     if settings.hugo_content_ext not in ("md", "html"):
         raise ValueError(f"hugo_content_ext {settings.hugo_content_ext!r}: use 'md' or 'html'")
     for entry in entries:
@@ -84,4 +82,6 @@ def write_hugo_site(entries: list["PostEntry"], writer: "OutputWriter", settings
             writer.write(version.path, render_content(version, entry.post))
 
 
-register_publisher(Publisher(name="hugo", locate=hugo_locate, write=write_hugo_site))
+@hookimpl
+def register_publishers(register) -> None:
+    register(Publisher(name="hugo", locate=hugo_locate, write=write_hugo_site))

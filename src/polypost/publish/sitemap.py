@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
-if TYPE_CHECKING:
-    from polypost.publish.site import PostEntry, PublishSettings
+from polypost.publish.records import PostEntry, PublishSettings
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -40,7 +38,7 @@ class SitemapUrl:
         return [cls(loc=url, alternates=alternates) for url in urls_by_lang.values()]
 
 
-def urls_for_entry(entry: "PostEntry", settings: "PublishSettings") -> list[SitemapUrl]:
+def urls_for_entry(entry: PostEntry, settings: PublishSettings) -> list[SitemapUrl]:
     alternates = entry.alternates(settings)
     return [SitemapUrl(loc=v.url, lastmod=v.updated, alternates=alternates) for v in entry.versions.values()]
 

@@ -1,4 +1,6 @@
-"""The publish stage: stored posts and their translations -> the site on disk."""
+"""The publish stage: stored posts and their translations -> the site on disk.
+
+The only module of publishing that takes the store and the config."""
 
 from __future__ import annotations
 
@@ -9,18 +11,16 @@ from typing import Any
 
 from polypost import __version__
 from polypost.config import Config
+from polypost.publish.atomic import load_manifest
+from polypost.publish.records import PublishItem, PublishSettings
+from polypost.publish.site import publish_site
+from polypost.records import HIDDEN_STATUSES
 from polypost.store import Store
 
 log = logging.getLogger(__name__)
 
-# A translation in one of these states is not shown to readers: no Spanish page, and the
-# English page names no twin.
-HELD_STATUSES = ("held", "flagged-held")
 
-
-def publish_settings(config: Config):
-    from polypost.publish import PublishSettings
-
+def publish_settings(config: Config) -> PublishSettings:
     settings = PublishSettings(
         base_url=config.base_url,
         lang_base_urls=dict(config.lang_base_urls),
@@ -40,8 +40,6 @@ def publish_settings(config: Config):
 
 
 def publish_store(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
-    from polypost.publish import publish_site
-
     items = publishable_items(store, config)
     out = Path(config.out_dir)
     settings = publish_settings(config)
@@ -79,14 +77,12 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
     }
 
 
-def publishable_items(store: Store, config: Config) -> list:
-    from polypost.publish import PublishItem
-
+def publishable_items(store: Store, config: Config) -> list[PublishItem]:
     translations = {t.post_id: t for t in store.iter_translations(config.target_lang, reports=False)}
     items = []
     for post in store.iter_posts("lang = ?", [config.source_lang], bodies=False):
         translation = translations.get(post.id)
-        if translation is not None and translation.status in HELD_STATUSES:
+        if translation is not None and translation.status in HIDDEN_STATUSES:
             translation = None
         items.append(PublishItem(post=post, translation=translation))
     return items
@@ -120,8 +116,6 @@ def _template_folders(settings) -> list[Path]:
 
 def _site_intact(out: Path) -> bool:
     """Every file the last publish wrote is still there (someone may have deleted some)."""
-    from polypost.publish.atomic import load_manifest
-
     try:
         files = load_manifest(out)
     except (OSError, ValueError):

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from polypost.records import Post, Translation
 from polypost.publish.atomic import atomic_write
-from polypost.review.stage import ReviewUnit
-from polypost.review.files import EditedUnit, ExchangeError
+from polypost.review.errors import ExchangeError
+from polypost.review.units import EditedUnit, ReviewUnit
 
 
 def write_po(path: Path, posts: Sequence[tuple[Post, Translation, list[ReviewUnit]]],
              source_lang: str, target_lang: str) -> None:
+    # Translate Toolkit costs ~0.1 s to import; only export and import need it, not every command.
     from translate.storage import pypo
 
     store = pypo.pofile()
@@ -40,7 +41,7 @@ def write_po(path: Path, posts: Sequence[tuple[Post, Translation, list[ReviewUni
 
 
 def read_po(path: Path) -> list[EditedUnit]:
-    from translate.storage import pypo
+    from translate.storage import pypo  # lazily, as in write_po
 
     try:
         store = pypo.pofile.parsestring(path.read_bytes())

@@ -1,67 +1,39 @@
-"""What a person reviews: the segments of translated posts, the text each one shows now, and the
-QA flags and glossary terms on it.
+"""The review stage: what a person reviews (the segments of translated posts, the text each one
+shows now, their QA flags and glossary terms), the review files out, and the reviewed files
+back into the memory. The only module of review that takes the store and the config.
 
-`polypost review` lists the flagged ones; the exchange formats (polypost.review.files: XLIFF, PO)
-carry the same units to translation tools and back. A unit's id names the post, the field, the
-segment index and the hash of the source text (`Segment.key`), so an import finds the segment
-again, and sees when the English text changed since the export.
+A unit's id names the post, the field, the segment index and the hash of the source text
+(`Segment.key`), so an import finds the segment again, and sees when the English text changed
+since the export.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from polypost.config import Config
-from polypost.glossary.terms import Glossary
-from polypost.records import Post, Translation
+from polypost.errors import NoSuchPost
+from polypost.glossary import Glossary
+from polypost.records import NEEDS_REVIEW_STATUSES, MemoryEntry, MemoryKey, Post, Translation
+from polypost.review.errors import ExchangeError
+from polypost.review.files import FORMATS, read_units, write_review_file
+from polypost.review.importing import (
+    Accepted,
+    ImportReport,
+    find_segment,
+    human_entries,
+    longest_pieces,
+    mentions_any,
+    rejection,
+    short,
+    units_by_post,
+)
+from polypost.review.units import FIELDS, EditedUnit, ReviewUnit, engine_of
 from polypost.segment.document import Segment
 from polypost.store import Store
-from polypost.translate.memory import TABLE, Memory, MemoryKey
-from polypost.translate.stage import is_kept, memory_key, post_documents
-
-FIELDS = ("title", "body", "description")
-# Statuses that mean "a person should look": QA flags, or held back for a missed glossary term.
-NEEDS_REVIEW = ("flagged", "held")
-
-
-@dataclass
-class ReviewUnit:
-    post_id: str
-    field: str  # title, body or description
-    index: int  # the segment's position in its field
-    source_hash: str  # Segment.key: sha256 of the source text
-    source: str  # placeholder text (⟦n⟧...⟦/n⟧, ⟦n/⟧) as the engine saw it
-    target: str | None  # the text the Spanish page shows now; None when the memory lacks it
-    origin: str  # "machine", "human" or "missing"
-    flags: list[dict] = field(default_factory=list)  # {"check", "evidence"}
-    terms: list[dict] = field(default_factory=list)  # {"term", "target", "met"}
-
-    @property
-    def unit_id(self) -> str:
-        return make_unit_id(self.post_id, self.field, self.index, self.source_hash)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"unit": self.unit_id, **asdict(self)}
-
-
-def make_unit_id(post_id: str, field_name: str, index: int, source_hash: str) -> str:
-    return f"{post_id}:{field_name}:{index}:{source_hash}"
-
-
-def parse_unit_id(unit_id: str) -> tuple[str, str, int, str]:
-    """(post id, field, segment index, source hash); ValueError for an id polypost did not write."""
-    # Split from the right: field, index and hash never hold a colon, a post id might.
-    parts = unit_id.rsplit(":", 3)
-    if len(parts) != 4 or parts[1] not in FIELDS or not parts[2].isdigit() or len(parts[3]) != 64:
-        raise ValueError(f"{unit_id!r} is not a polypost unit id (post:field:segment:source-hash)")
-    return parts[0], parts[1], int(parts[2]), parts[3]
-
-
-def engine_of(translation: Translation) -> tuple[str, str]:
-    """(name, version) from Translation.engine, which the translate stage writes as "name version"."""
-    name, _, version = (translation.engine or "").partition(" ")
-    return name, version
+from polypost.translate.base import Engine
+from polypost.translate.keys import is_kept, memory_key, post_documents
 
 
 def post_units(store: Store, post: Post, translation: Translation, glossary: Glossary,
@@ -83,12 +55,11 @@ def post_units(store: Store, post: Post, translation: Translation, glossary: Glo
             if not is_kept(segment, source_lang, target_lang):
                 key = memory_key(segment, glossary, engine_name, engine_version, source_lang, target_lang)
                 slots.append((name, segment, key))
-    memory = Memory(store.db)
-    known = memory.lookup([key for _, _, key in slots])
+    known = store.memory().lookup([key for _, _, key in slots])
     units = []
     for name, segment, key in slots:
         entry = known.get(key)
-        target, origin = (entry.target_text, entry.origin) if entry else _newest_text(store, key)
+        target, origin = (entry.target_text, entry.origin) if entry else store.newest_memory_text(key)
         units.append(ReviewUnit(
             post_id=post.id, field=name, index=segment.index, source_hash=segment.key, source=segment.text,
             target=target, origin=origin,
@@ -97,18 +68,8 @@ def post_units(store: Store, post: Post, translation: Translation, glossary: Glo
     return units
 
 
-def _newest_text(store: Store, key: MemoryKey) -> tuple[str | None, str]:
-    # The glossary changed since the post was translated, so its exact key misses: the newest
-    # entry for the same text is what the page most likely shows.
-    rows = list(store.db.query(
-        f"select target_text, origin from [{TABLE}] where source_hash = ? and source_lang = ? and target_lang = ? "
-        "order by origin = 'human' desc, created_at desc limit 1",
-        [key.source_hash, key.source_lang, key.target_lang]))
-    return (rows[0]["target_text"], rows[0]["origin"]) if rows else (None, "missing")
-
-
 def needs_review(translation: Translation) -> bool:
-    return translation.status in NEEDS_REVIEW or bool(translation.qa_report)
+    return translation.status in NEEDS_REVIEW_STATUSES or bool(translation.qa_report)
 
 
 def translated_posts(store: Store, config: Config, post_id: str | None = None,
@@ -117,10 +78,10 @@ def translated_posts(store: Store, config: Config, post_id: str | None = None,
     if post_id is not None:
         post = store.get_post(post_id)
         if post is None:
-            raise LookupError(f"no post with id or slug {post_id!r}")
+            raise NoSuchPost(f"no post with id or slug {post_id!r}")
         translation = store.get_translation(post.id, config.target_lang)
         if translation is None:
-            raise LookupError(f"post {post_id!r} has no {config.target_lang} translation yet (run `polypost translate`)")
+            raise NoSuchPost(f"post {post_id!r} has no {config.target_lang} translation yet (run `polypost translate`)")
         return [(post, translation)]
     pairs = []
     for post in store.iter_posts("lang = ?", [config.source_lang]):
@@ -130,11 +91,8 @@ def translated_posts(store: Store, config: Config, post_id: str | None = None,
     return pairs
 
 
-def review_list(store: Store, config: Config) -> dict[str, Any]:
+def review_list(store: Store, config: Config, glossary: Glossary) -> dict[str, Any]:
     """The flagged posts, each flag with its field, segment, check, evidence, source and target."""
-    from polypost.pipeline import load_glossary
-
-    glossary = load_glossary(config)
     posts = []
     for post, translation in translated_posts(store, config, flagged=True):
         units = {(u.field, u.index): u for u in post_units(
@@ -157,17 +115,93 @@ def review_list(store: Store, config: Config) -> dict[str, Any]:
     return {"posts": posts, "flagged_posts": len(posts), "flags": sum(len(p["flags"]) for p in posts)}
 
 
-def format_review(data: dict[str, Any]) -> str:
-    if not data["posts"]:
-        return "nothing to review: no translation is flagged"
-    lines = [f"{data['flagged_posts']} posts to review, {data['flags']} flags"]
-    for post in data["posts"]:
-        lines.append(f"{post['post']} [{post['status']}] {post['title']}")
-        for flag in post["flags"]:
-            where = f"{flag['field']} #{flag['segment']}" if flag["field"] else "post"
-            lines.append(f"  {where}: {flag['check']}: {flag['evidence']}")
-            if flag["source"] is not None:
-                lines.append(f"    en: {flag['source']}")
-                lines.append(f"    es: {flag['target'] if flag['target'] is not None else '(not in memory)'}")
-    lines.append("export them with `polypost export --format xliff --flagged FILE`, fix, then `polypost import FILE`")
-    return "\n".join(lines)
+def export_review_file(store: Store, config: Config, glossary: Glossary, fmt: str, out: Path,
+                       post_id: str | None = None, flagged: bool = False) -> dict[str, Any]:
+    """Write the translated segments of one post, the flagged posts, or all, to `out`."""
+    if fmt not in FORMATS:
+        raise ExchangeError(f"unknown review file format {fmt!r}: use one of {', '.join(FORMATS)}")
+    posts = []
+    for post, translation in translated_posts(store, config, post_id=post_id, flagged=flagged):
+        units = post_units(store, post, translation, glossary, config.source_lang, config.target_lang)
+        posts.append((post, translation, units))
+    units = [u for _, _, post_units_ in posts for u in post_units_]
+    if units:  # an XLIFF file needs at least one <file>: with nothing to review, write nothing
+        write_review_file(fmt, out, posts, config.source_lang, config.target_lang)
+    return {
+        "file": str(out) if units else None,
+        "format": fmt,
+        "posts": len(posts),
+        "units": len(units),
+        "marked_for_review": sum(1 for u in units if u.flags),
+        "missing_target": sum(1 for u in units if u.target is None),
+    }
+
+
+def check_review_file(store: Store, config: Config, path: Path) -> tuple[ImportReport, list[Accepted]]:
+    """Read a reviewed XLIFF or PO file and check each unit against the post as it is now: the
+    report says what is stale or rejected; the accepted units may go into the memory."""
+    fmt, units = read_units(path)
+    report = ImportReport(file=str(path), format=fmt)
+    return report, _check_units(store, config, units, report)
+
+
+def remember_review(store: Store, config: Config, glossary: Glossary, engine: Engine, accepted: list[Accepted],
+                    report: ImportReport) -> None:
+    """The accepted units into the memory as human entries; `report.posts_rebuilt` then names the
+    posts whose translations must be rebuilt from them (the pipeline rebuilds and republishes).
+
+    `engine` must be the engine later runs use: the entries are keyed with its name and version,
+    so those runs take them without a second-look flag."""
+    report.engine = f"{engine.name} {engine.version}"
+    keys = {id(a): memory_key(a.segment, glossary, engine.name, engine.version, config.source_lang,
+                              config.target_lang) for a in accepted}
+    current = store.memory().lookup(list(set(keys.values())))
+    entries = human_entries(accepted, keys, current, config.source_lang, config.target_lang, report)
+    if entries:
+        store.memory().put(entries)
+        report.posts_rebuilt = _posts_using(store, config, {a.post_id for a in accepted}, entries)
+
+
+def _check_units(store: Store, config: Config, units: list[EditedUnit], report: ImportReport) -> list[Accepted]:
+    """The units that may go into the memory; the others land in the report with a reason."""
+    by_post = units_by_post(units, report)
+    accepted = []
+    for post_id, post_units in by_post.items():
+        post = store.get_post(post_id)
+        docs = post_documents(post) if post is not None else {}
+        for unit, field_name, index, source_hash in post_units:
+            if post is None:
+                report.stale.append({"unit": unit.unit_id, "reason": f"post {post_id} is no longer in the store"})
+                continue
+            segment = find_segment(docs.get(field_name), index, source_hash)
+            if segment is None:
+                report.stale.append({"unit": unit.unit_id, "reason": (
+                    f"the English {field_name} of post {post_id} changed since the export: "
+                    f"segment {index} ({short(unit.source)!r}) is no longer in it; nothing imported for it")})
+                continue
+            reason = rejection(unit, segment, config.source_lang, config.target_lang)
+            if reason:
+                report.rejected.append({"unit": unit.unit_id, "reason": reason})
+                continue
+            accepted.append(Accepted(unit, post_id, segment))
+    return accepted
+
+
+def _posts_using(store: Store, config: Config, named: set[str], entries: list[MemoryEntry]) -> list[str]:
+    """The posts in the file, and every other post with one of these segments (the memory is
+    shared: a fixed sentence is fixed wherever it appears)."""
+    found = set(named)
+    hashes = {e.key.source_hash for e in entries}
+    # Segmenting every post of a large archive costs seconds: only posts whose text holds a
+    # piece of one of the sources (its longest run between placeholders) are segmented.
+    pieces = longest_pieces(entries)
+    for post in store.iter_posts("lang = ?", [config.source_lang]):
+        if post.id in found or not pieces:
+            continue
+        if not mentions_any(post, pieces):
+            continue
+        if store.get_translation(post.id, config.target_lang) is None:
+            continue
+        if any(s.key in hashes for doc in post_documents(post).values() for s in doc.segments):
+            found.add(post.id)
+    return sorted(found)

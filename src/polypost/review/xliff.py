@@ -17,8 +17,8 @@ from lxml import etree
 from polypost.records import Post, Translation
 from polypost.segment.placeholders import PLACEHOLDER_RE
 from polypost.publish.atomic import atomic_write
-from polypost.review.stage import ReviewUnit
-from polypost.review.files import EditedUnit, ExchangeError
+from polypost.review.errors import ExchangeError
+from polypost.review.units import EditedUnit, ReviewUnit
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _Q = f"{{{NS}}}"
@@ -122,6 +122,7 @@ def _paired_wraps(text: str) -> set[int]:
 
 
 def read_xliff(path: Path) -> list[EditedUnit]:
+    # Translate Toolkit costs ~0.1 s to import; only `polypost import` needs it.
     from translate.storage import xliff as tt_xliff
 
     try:

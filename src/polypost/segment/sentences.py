@@ -12,23 +12,17 @@ from __future__ import annotations
 import bisect
 import re
 
+from polypost.languages import KNOWN, language
 from polypost.segment.protected import EMAIL, URL, protected_spans
 
-# Always followed by more of the same sentence (titles, Latin, "versus", ...).
-_ALWAYS_EN = frozenset(
-    """mr mrs ms mx dr prof rev hon st sr jr messrs mmes gen col capt lt sgt cmdr gov sen rep pres
-    mt ft e.g i.e eg ie vs v cf viz approx ca al dept est fig figs eq eqs""".split()
-)
-_ALWAYS_ES = frozenset(
-    """sr sra srta sres sras dr dra drs d dña ud uds vd vds lic ing prof profa arq p ej pág págs
-    aprox fig cía admón avda av dpto ee núm nº vol cap art tel""".split()
-)
+# A language polypost has no facts for: every known abbreviation is the safe side (no split).
+_EVERY_ABBREVIATION = frozenset().union(*(facts.abbreviations for facts in KNOWN.values()))
+
 # Abbreviations only when a number follows ("No. 5", "Vol. 3", "p. 12"): "I said no. Then..." splits.
 _BEFORE_NUMBER = frozenset(
     """no nos num nr vol vols p pp ch chap sec art fig figs jan feb mar apr jun jul aug sep sept oct
     nov dec ene abr ago dic núm""".split()
 )
-_BY_LANG = {"en": _ALWAYS_EN, "es": _ALWAYS_ES}
 
 # Sentence punctuation, closers, whitespace. Closers include closing placeholders (⟦/1⟧), so a
 # sentence that ends inside a link ends after the link.
@@ -43,7 +37,7 @@ _LEADING_JUNK = re.compile(r"^(?:[\"'“‘«(\[¿¡]|⟦[^⟦⟧\s]{1,12}⟧)+"
 
 def split_sentences(text: str, lang: str = "en") -> list[str]:
     """Split `text` into sentences; `"".join(result) == text` always holds."""
-    always = _BY_LANG.get(lang.split("-")[0].lower(), _ALWAYS_EN | _ALWAYS_ES)
+    always = language(lang).abbreviations or _EVERY_ABBREVIATION
     protected = protected_spans(text, _PROTECTED)
     pieces: list[str] = []
     start = 0

@@ -1,4 +1,4 @@
-"""The share kit: a ready-to-post text per network for each published post, in both languages.
+"""The share kit (the stage is `polypost.share.stage`): a ready-to-post text per network for each published post, in both languages.
 
 Every text is built from the post's (translated) title and description, its tags as
 hashtags, and the page's URL with UTM parameters, and is fitted to what the network
@@ -30,10 +30,6 @@ from polypost.share.formats import (  # noqa: F401
     CSV_COLUMNS,
     FORMATS,
     render_kits,
-)
-from polypost.share.stage import (  # noqa: F401
-    is_published,
-    share_kits,
 )
 from polypost.share.texts import (  # noqa: F401
     DEFAULT_NETWORKS,

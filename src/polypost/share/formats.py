@@ -9,6 +9,7 @@ from typing import Sequence
 
 import regex
 
+from polypost.errors import UsageError
 from polypost.share.texts import NETWORKS, ShareKit
 
 FORMATS = ("md", "json", "csv")
@@ -34,7 +35,7 @@ def render_kits(kits: Sequence[ShareKit], fmt: str) -> str:
         return buffer.getvalue()
     if fmt == "md":
         return _markdown(kits)
-    raise LookupError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
+    raise UsageError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
 def _markdown(kits: Sequence[ShareKit]) -> str:

@@ -1,33 +1,32 @@
-"""The kits of published posts, from the store; what `--new` has handed out before."""
+"""The share stage: the kits of published posts, from the store; what `--new` has handed out
+before. The only module of sharing that takes the store and the config."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
 
+from polypost.config import Config, ConfigError
+from polypost.errors import NoSuchPost
+from polypost.publish.html import summarize
+from polypost.publish.records import Publisher, PublishSettings
+from polypost.publish.registry import get_publisher
+from polypost.publish.stage import publish_settings
+from polypost.publish.urls import check_slug
+from polypost.records import HIDDEN_STATUSES, Post, Translation
 from polypost.share.texts import DEFAULT_NETWORKS, ShareKit, campaign_for, share_version
+from polypost.store import Store
 
-if TYPE_CHECKING:
-    from polypost.config import Config
-    from polypost.records import Post, Translation
-    from polypost.publish.site import Publisher, PublishSettings
-    from polypost.store import Store
 
-def is_published(translation: "Translation | None") -> bool:
+def is_published(translation: Translation | None) -> bool:
     """A target-language page exists for readers: published and not held back."""
-    from polypost.publish.stage import HELD_STATUSES
-
-    return bool(translation and translation.published_path and translation.status not in HELD_STATUSES)
+    return bool(translation and translation.published_path and translation.status not in HIDDEN_STATUSES)
 
 
-def share_kits(store: "Store", config: "Config", post: str | None = None, new_only: bool = False,
+def share_kits(store: Store, config: Config, post: str | None = None, new_only: bool = False,
                campaign: str | None = None, networks: Sequence[str] | None = None) -> list[ShareKit]:
     """The kits of every post with a published target-language page (or of `post`, an id or
     slug). With `new_only`, only posts not handed out before, and they are recorded as handed
     out (in the `shares` table) so that the next call leaves them out."""
-    from polypost.config import ConfigError
-    from polypost.publish.site import get_publisher
-    from polypost.publish.stage import publish_settings
-
     # The URLs are the publisher's own, from the settings publishing uses.
     settings = publish_settings(config)
     try:
@@ -45,14 +44,14 @@ def share_kits(store: "Store", config: "Config", post: str | None = None, new_on
     return kits
 
 
-def _published_pairs(store: "Store", config: "Config", post: str | None) -> list[tuple["Post", "Translation"]]:
+def _published_pairs(store: Store, config: Config, post: str | None) -> list[tuple[Post, Translation]]:
     if post is not None:
         found = store.get_post(post)
         if found is None:
-            raise LookupError(f"no post with id or slug {post!r}")
+            raise NoSuchPost(f"no post with id or slug {post!r}")
         translation = store.get_translation(found.id, config.target_lang)
         if not is_published(translation):
-            raise LookupError(f"post {post!r} has no published {config.target_lang} page (publish it first)")
+            raise NoSuchPost(f"post {post!r} has no published {config.target_lang} page (publish it first)")
         return [(found, translation)]
     pairs = []
     for item in store.iter_posts("lang = ?", [config.source_lang]):
@@ -62,39 +61,24 @@ def _published_pairs(store: "Store", config: "Config", post: str | None) -> list
     return pairs
 
 
-def _unshared(store: "Store", config: "Config", pairs: list) -> list:
-    shared = {row["post_id"]: row["slug"] for row in store.db.query(
-        "select post_id, slug from shares where lang = ?", [config.target_lang])}
+def _unshared(store: Store, config: Config, pairs: list) -> list:
+    shared = store.shared_slugs(config.target_lang)
     live = {post.id for post, _ in pairs}
-    gone = set(shared) - live
-    if gone:
-        # A page taken down (held, unpublished) and later put back is a new page: hand it out again.
-        with store.db.conn:
-            store.db.execute(
-                f"delete from shares where post_id in ({', '.join('?' * len(gone))})", sorted(gone))
+    # A page taken down (held, unpublished) and later put back is a new page: hand it out again.
+    store.forget_shares(sorted(set(shared) - live))
     # New: never handed out, or handed out for an address the page has since left. (Rows from
     # before slugs were recorded have none: they count as handed out.)
     return [(post, translation) for post, translation in pairs
             if post.id not in shared or shared[post.id] not in (None, translation.slug)]
 
 
-def _record(store: "Store", pairs: list, config: "Config") -> None:
-    from polypost.store import now
-
-    stamp = now()
-    rows = [{"post_id": post.id, "lang": lang, "shared_at": stamp, "slug": slug}
-            for post, translation in pairs
-            for lang, slug in ((config.target_lang, translation.slug), (config.source_lang, post.slug))]
-    if rows:
-        with store.db.conn:
-            store.db["shares"].upsert_all(rows, pk=("post_id", "lang"))
+def _record(store: Store, pairs: list, config: Config) -> None:
+    store.record_shares([(post.id, lang, slug) for post, translation in pairs
+                         for lang, slug in ((config.target_lang, translation.slug), (config.source_lang, post.slug))])
 
 
-def _kit(post: "Post", translation: "Translation", settings: "PublishSettings", publisher: "Publisher",
+def _kit(post: Post, translation: Translation, settings: PublishSettings, publisher: Publisher,
          campaign: str | None, networks: Sequence[str]) -> ShareKit:
-    from polypost.publish.html import summarize
-    from polypost.publish.site import check_slug
-
     name = campaign_for(campaign or settings.share_campaign, post.slug)
     versions = {}
     for lang, title, description, html, slug in (

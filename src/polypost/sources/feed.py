@@ -23,6 +23,8 @@ from bs4 import BeautifulSoup
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
 from polypost.sources.web import fetch_page_post, slug_from_url
+from polypost.hookspecs import hookimpl
+from polypost.sources.registry import FILES_OR_URLS, ReadSettings, SourceKind
 
 __all__ = ["iter_feed_posts", "parse_feed"]
 
@@ -198,3 +200,12 @@ def _read_file(source: str, max_bytes: int) -> bytes:
     if path.stat().st_size > max_bytes:
         raise ValueError(f"{source}: file is {path.stat().st_size:,} bytes, over the limit of {max_bytes:,}")
     return path.read_bytes()
+
+
+def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
+    return iter_feed_posts(sources, settings.fetcher, limit=settings.limit, fetch_full=settings.fetch_full)
+
+
+@hookimpl
+def register_sources(register) -> None:
+    register(SourceKind("feed", _read_kind, inputs=FILES_OR_URLS, fetches=True))

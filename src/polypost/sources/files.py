@@ -18,6 +18,8 @@ from bs4 import BeautifulSoup
 
 from polypost.sources.page.extract import ExtractError, decode_html, extract_page, is_full_page
 from polypost.records import SourcePost, SourceProblem
+from polypost.hookspecs import hookimpl
+from polypost.sources.registry import FILES, ReadSettings, SourceKind
 
 __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file_posts", "read_file_post"]
 
@@ -320,3 +322,12 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [_as_text(v) for v in value if _as_text(v)]
     return [_as_text(value)]
+
+
+def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
+    return iter_file_posts(sources, limit=settings.limit)
+
+
+@hookimpl
+def register_sources(register) -> None:
+    register(SourceKind("files", _read_kind, inputs=FILES))

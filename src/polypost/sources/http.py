@@ -96,7 +96,7 @@ class Fetcher:
 
     def __init__(
         self,
-        db: Any = None,  # a sqlite_utils.Database with the `http_cache` table, for conditional GET
+        cache: Any = None,  # validators per URL for conditional GET: get(url), put(...), forget(url)
         *,
         delay: float = 1.0,
         timeout: float = 20.0,
@@ -109,7 +109,7 @@ class Fetcher:
         agent: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.db = db
+        self.cache = cache
         self.delay = delay
         self.timeout = timeout
         self.retries = retries
@@ -174,9 +174,8 @@ class Fetcher:
         Ingest calls this when a post from `url` could not be stored: a 304 next time must not
         hide a post that never made it into the store.
         """
-        if self.db is not None and self.db["http_cache"].exists():
-            self.db.execute("delete from http_cache where url = ?", [_strip_fragment(url)])
-            self.db.conn.commit()
+        if self.cache is not None:
+            self.cache.forget(_strip_fragment(url))
 
     def close(self) -> None:
         self._pool.clear()
@@ -295,24 +294,12 @@ class Fetcher:
 
     # ------------------------------------------------------------ http_cache
     def _cached(self, url: str) -> dict[str, Any] | None:
-        if self.db is None or not self.db["http_cache"].exists():
-            return None
-        rows = list(self.db.query("select * from http_cache where url = ?", [url]))
-        return rows[0] if rows and (rows[0]["etag"] or rows[0]["last_modified"]) else None
+        return self.cache.get(url) if self.cache is not None else None
 
     def _remember(self, url: str, result: FetchResult) -> None:
-        if self.db is None:
-            return
-        row = {
-            "url": url,
-            "etag": result.headers.get("etag"),
-            "last_modified": result.headers.get("last-modified"),
-            "status": result.status,
-            "content_hash": hashlib.sha256(result.body).hexdigest(),
-            "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-        with self.db.conn:
-            self.db["http_cache"].upsert(row, pk="url")
+        if self.cache is not None:
+            self.cache.put(url, result.headers.get("etag"), result.headers.get("last-modified"), result.status,
+                           hashlib.sha256(result.body).hexdigest())
 
 
 # ---------------------------------------------------------------- decoding

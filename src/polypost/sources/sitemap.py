@@ -20,6 +20,8 @@ from lxml import etree
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
 from polypost.sources.web import fetch_page_post
+from polypost.hookspecs import hookimpl
+from polypost.sources.registry import FILES_OR_URLS, ReadSettings, SourceKind
 
 __all__ = ["SitemapError", "iter_sitemap_posts", "matches", "parse_sitemap", "safe_xml_parser"]
 
@@ -134,3 +136,13 @@ def _message(err: Exception, origin: str) -> str:
     if isinstance(err, OSError):
         return f"{origin}: cannot read: {err.strerror or err}"
     return str(err)
+
+
+def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
+    return iter_sitemap_posts(sources, settings.fetcher, limit=settings.limit, include=settings.include,
+                              exclude=settings.exclude)
+
+
+@hookimpl
+def register_sources(register) -> None:
+    register(SourceKind("sitemap", _read_kind, inputs=FILES_OR_URLS, fetches=True))

@@ -1,30 +1,46 @@
 """The ingest stage: sources -> detected language -> the posts table.
 
 A source that fails never stops the batch: it becomes a failure in the report (and in
-the `failures` table), and everything already stored stays as it was.
+the `failures` table), and everything already stored stays as it was. The only module of
+the sources that takes the store; the readers below it take plain values.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from polypost.errors import UsageError
 from polypost.languages.detect import detect_post
-from polypost.records import SourcePost, SourceProblem
 from polypost.progress import progress
+from polypost.records import UNCHANGED, SourcePost, SourceProblem
+from polypost.sources.http import Fetcher
+from polypost.sources.kinds import guess_kind
+from polypost.sources.registry import FILES, URLS, ReadSettings, SourceKind, source_kinds
 from polypost.store import Store
 
 log = logging.getLogger(__name__)
 
-KINDS = ("auto", "files", "url", "sitemap", "feed", "wxr")
+
+class SourceKindError(UsageError, ValueError):
+    """A source kind polypost cannot read, or sources that kind cannot take: a usage error."""
 
 
-class SourceKindError(ValueError):
-    """A source kind polypost cannot read (yet): a usage error, not a failed post."""
+@dataclass
+class IngestOptions:
+    """What the ingest stage reads, and how."""
+
+    kind: str = "auto"  # a registered source kind, or "auto": guessed per source
+    limit: int | None = None  # posts to read at most, per kind
+    candidates: Sequence[str] = ("en", "es")  # languages detection chooses among, source first
+    status: Sequence[str] = ("publish",)  # WXR: which post statuses to read
+    include: Sequence[str] = ()  # sitemap: URL patterns to keep (glob, or a substring)
+    exclude: Sequence[str] = ()  # sitemap: URL patterns to leave out
+    fetch_full: bool = False  # feed: fetch the linked page when an entry has only a summary
+    fetcher: Any = None  # a sources.http.Fetcher; ingest makes one over the store when None
 
 
 @dataclass
@@ -51,154 +67,71 @@ class IngestReport:
         }
 
 
-def guess_kind(source: str) -> str:
-    """The kind of a source from its name, or, for a local XML file, from its first bytes."""
-    if source.startswith(("http://", "https://")):
-        lowered = source.lower().split("?")[0].split("#")[0]
-        if "sitemap" in lowered and lowered.endswith((".xml", ".xml.gz")):
-            return "sitemap"
-        if lowered.endswith((".rss", ".atom", "/feed", "/feed/", "feed.xml", "rss.xml", "atom.xml", "index.xml",
-                             "/rss", "/rss/", "/atom", "/atom/")):
-            return "feed"
-        return "url"
-    path = Path(source)
-    if path.is_file() and path.suffix.lower() in (".xml", ".rss", ".atom", ".rdf", ".gz"):
-        return _sniff_xml(path)
-    return "files"
+def kind_names() -> list[str]:
+    return ["auto", *sorted(source_kinds())]
 
 
-# The namespaces and root elements that tell one kind of XML file from another.
-_WXR_MARK = b"wordpress.org/export/"
-_FEED_RE = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF)[\s>]")
-_SITEMAP_RE = re.compile(rb"<(?:[\w-]+:)?(?:urlset|sitemapindex)[\s>]")
-
-
-def _sniff_xml(path: Path) -> str:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(64 * 1024)
-    except OSError:
-        return "files"  # the files source says what is wrong with it
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", "replace").encode("utf-8")
-    if _WXR_MARK in head:
-        return "wxr"
-    if _SITEMAP_RE.search(head):
-        return "sitemap"
-    if _FEED_RE.search(head) or path.suffix.lower() in (".rss", ".atom", ".rdf"):
-        return "feed"
-    return "files"
-
-
-@dataclass
-class SourceOptions:
-    """What the web, feed and export sources need beyond their sources and limit."""
-
-    status: Sequence[str] = ("publish",)  # WXR: which post statuses to read
-    include: Sequence[str] = ()  # sitemap: URL patterns to keep (glob, or a substring)
-    exclude: Sequence[str] = ()  # sitemap: URL patterns to leave out
-    fetch_full: bool = False  # feed: fetch the linked page when an entry has only a summary
-    fetcher: Any = None  # a sources.http.Fetcher; ingest makes one over the store when None
-
-
-def iter_source(kind: str, sources: Sequence[str], limit: int | None,
-                options: SourceOptions | None = None) -> Iterator[Any]:
+def iter_source(kind: str, sources: Sequence[str], settings: ReadSettings) -> Iterator[Any]:
     """SourcePost, SourceProblem or Unchanged records from `sources` of one kind."""
-    options = options or SourceOptions()
-    if kind == "files":
-        from polypost.sources.files import iter_file_posts
+    spec = _kind(kind)
+    _check_inputs(spec, sources)
+    yield from spec.read(list(sources), settings)
 
-        _require_files(sources)
-        yield from iter_file_posts(list(sources), limit=limit)
-    elif kind == "wxr":
-        from polypost.sources.wxr import iter_wxr_posts
 
-        _require_files(sources)
-        folders = [s for s in sources if Path(s).is_dir()]
-        if folders:
-            raise SourceKindError(f"--kind wxr needs a WordPress export file, not a folder: {', '.join(folders)}")
-        yield from iter_wxr_posts(list(sources), limit=limit, status=options.status)
-    elif kind == "feed":
-        from polypost.sources.feed import iter_feed_posts
+def _kind(name: str) -> SourceKind:
+    kinds = source_kinds()
+    if name not in kinds:
+        raise SourceKindError(f"unknown source kind {name!r} (choose from {', '.join(kind_names())})")
+    return kinds[name]
 
-        _require_files([s for s in sources if not _is_url(s)])
-        yield from iter_feed_posts(list(sources), _fetcher(options), limit=limit, fetch_full=options.fetch_full)
-    elif kind == "sitemap":
-        from polypost.sources.sitemap import iter_sitemap_posts
 
-        _require_files([s for s in sources if not _is_url(s)])
-        yield from iter_sitemap_posts(list(sources), _fetcher(options), limit=limit,
-                                      include=options.include, exclude=options.exclude)
-    elif kind == "url":
-        from polypost.sources.web import iter_url_posts
-
+def _check_inputs(spec: SourceKind, sources: Sequence[str]) -> None:
+    if spec.inputs == URLS:
         not_urls = [s for s in sources if not _is_url(s)]
         if not_urls:
-            raise SourceKindError(f"--kind url needs http(s) URLs, not: {', '.join(not_urls)}")
-        yield from iter_url_posts(list(sources), _fetcher(options), limit=limit)
-    else:
-        raise SourceKindError(f"unknown source kind {kind!r} (choose from {', '.join(KINDS)})")
+            raise SourceKindError(f"--kind {spec.name} needs http(s) URLs, not: {', '.join(not_urls)}")
+        return
+    local = list(sources) if spec.inputs == FILES else [s for s in sources if not _is_url(s)]
+    missing = [s for s in local if not Path(s).exists()]
+    if missing:
+        raise SourceKindError(f"no such file or folder: {', '.join(missing)}")
+    folders = [s for s in local if Path(s).is_dir()]
+    if folders and not spec.folders:
+        raise SourceKindError(f"--kind {spec.name} needs {spec.file_is}, not a folder: {', '.join(folders)}")
 
 
 def _is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def _require_files(sources: Sequence[str]) -> None:
-    missing = [s for s in sources if not Path(s).exists()]
-    if missing:
-        raise SourceKindError(f"no such file or folder: {', '.join(missing)}")
-
-
-def _fetcher(options: SourceOptions) -> Any:
-    if options.fetcher is None:
-        from polypost.sources.http import Fetcher
-
-        options.fetcher = Fetcher()
-    return options.fetcher
-
-
-def ingest(
-    store: Store,
-    sources: Sequence[str],
-    kind: str = "auto",
-    limit: int | None = None,
-    candidates: Sequence[str] = ("en", "es"),
-    run_id: int | None = None,
-    *,
-    status: Sequence[str] = ("publish",),
-    include: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    fetch_full: bool = False,
-    fetcher: Any = None,
-) -> IngestReport:
+def ingest(store: Store, sources: Sequence[str], options: IngestOptions | None = None,
+           run_id: int | None = None) -> IngestReport:
     """Read every source, detect each post's language, store what is new or changed.
 
-    `status` (WXR), `include`/`exclude` (sitemap) and `fetch_full` (feed) are passed to the
-    sources that use them. Web sources fetch through `fetcher` (a `sources.http.Fetcher`),
-    by default one over this store's `http_cache`, so unchanged pages cost a 304 only.
-    """
-    if kind not in KINDS:
-        raise SourceKindError(f"unknown source kind {kind!r} (choose from {', '.join(KINDS)})")
+    Web sources fetch through `options.fetcher`, by default one over this store's HTTP cache,
+    so unchanged pages cost a 304 only."""
+    options = options or IngestOptions()
+    if options.kind != "auto":
+        _kind(options.kind)
     groups: dict[str, list[str]] = {}
     for source in sources:
-        groups.setdefault(guess_kind(source) if kind == "auto" else kind, []).append(source)
-    own_fetcher = fetcher is None and any(k in ("url", "sitemap", "feed") for k in groups)
+        groups.setdefault(guess_kind(source) if options.kind == "auto" else options.kind, []).append(source)
+    fetcher = options.fetcher
+    own_fetcher = fetcher is None and any(_kind(kind).fetches for kind in groups)
     if own_fetcher:
-        from polypost.sources.http import Fetcher
-
-        fetcher = Fetcher(store.db)
-    options = SourceOptions(status=tuple(status), include=tuple(include), exclude=tuple(exclude),
-                            fetch_full=fetch_full, fetcher=fetcher)
+        fetcher = Fetcher(store.http_cache())
+    settings = ReadSettings(limit=options.limit, status=tuple(options.status), include=tuple(options.include),
+                            exclude=tuple(options.exclude), fetch_full=options.fetch_full, fetcher=fetcher)
     report = IngestReport()
     known = store.content_hashes()
     try:
         for group_kind, group in groups.items():
-            for item in progress(_limited(iter_source(group_kind, group, limit, options), limit), "ingesting"):
+            items = _limited(iter_source(group_kind, group, settings), options.limit)
+            for item in progress(items, "ingesting"):
                 if isinstance(item, SourceProblem):
                     _record_problem(store, report, item, run_id, fetcher)
                 elif isinstance(item, SourcePost):
-                    _ingest_one(store, report, item, candidates, known, run_id, fetcher)
+                    _ingest_one(store, report, item, options.candidates, known, run_id, fetcher)
                 else:  # Unchanged: the server said 304 for this URL
                     report.unchanged += _stored_from(store, item.origin, report)
     finally:
@@ -209,11 +142,9 @@ def ingest(
 
 def _stored_from(store: Store, origin: str, report: IngestReport) -> int:
     """How many stored posts came from `origin` (a page, or every entry of a feed): all unchanged."""
-    rows = list(store.db.query("select id from posts where origin = ? or origin like ? escape '\\'",
-                               [origin, origin.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                                + "#%"]))
-    report.post_ids.extend(r["id"] for r in rows)
-    return max(len(rows), 1)
+    post_ids = store.post_ids_from(origin)
+    report.post_ids.extend(post_ids)
+    return max(len(post_ids), 1)
 
 
 def _limited(items: Iterable, limit: int | None) -> Iterator:
@@ -226,7 +157,7 @@ def _limited(items: Iterable, limit: int | None) -> Iterator:
         yield item
 
 
-def _record_problem(store: Store, report: IngestReport, problem: SourceProblem, run_id, fetcher=None) -> None:
+def _record_problem(store: Store, report: IngestReport, problem: SourceProblem, run_id: int | None, fetcher: Any) -> None:
     entry = {"post": problem.origin, "stage": "ingest", "error": problem.error}
     if problem.skipped:
         report.skipped.append({"origin": problem.origin, "reason": problem.error})
@@ -244,7 +175,8 @@ def _forget(fetcher, origin: str) -> None:
         fetcher.forget(origin.split("#")[0])
 
 
-def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_id, fetcher=None) -> None:
+def _ingest_one(store: Store, report: IngestReport, source_post: SourcePost, candidates: Sequence[str],
+                known: dict[str, str], run_id: int | None, fetcher: Any) -> None:
     try:
         post_id = source_post.post_id()
         content_hash = source_post.content_hash()
@@ -256,7 +188,7 @@ def _ingest_one(store, report, source_post: SourcePost, candidates, known, run_i
         report.languages[lang] = report.languages.get(lang, 0) + 1
         post_id, state = store.upsert_post(source_post, lang, confidence, content_hash)
         report.post_ids.append(post_id)
-        if state == "unchanged":
+        if state == UNCHANGED:
             report.unchanged += 1
             return
         report.ingested += 1

@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 from polypost.sources.page.extract import ExtractError, extract_page
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged
+from polypost.hookspecs import hookimpl
+from polypost.sources.registry import URLS, ReadSettings, SourceKind
 
 __all__ = ["fetch_page_post", "iter_url_posts"]
 
@@ -60,3 +62,12 @@ def slug_from_url(url: str | None) -> str | None:
         return None
     segments = [s for s in urlparse(url).path.split("/") if s]
     return re.sub(r"\.(html?|php)$", "", segments[-1]) if segments else None
+
+
+def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
+    return iter_url_posts(sources, settings.fetcher, limit=settings.limit)
+
+
+@hookimpl
+def register_sources(register) -> None:
+    register(SourceKind("url", _read_kind, inputs=URLS, fetches=True))

@@ -32,6 +32,8 @@ from lxml import etree
 
 from polypost.records import Comment, SourcePost, SourceProblem
 from polypost.sources.sitemap import safe_xml_parser
+from polypost.hookspecs import hookimpl
+from polypost.sources.registry import FILES, ReadSettings, SourceKind
 
 __all__ = ["DEFAULT_STATUS", "WxrError", "iter_wxr_posts", "read_wxr", "wordpress_body", "wrap_shortcodes"]
 
@@ -334,3 +336,12 @@ def _child_text(node: etree._Element, name: str) -> str:
         if isinstance(child.tag, str) and child.tag == name:
             return (child.text or "").strip()
     return ""
+
+
+def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
+    return iter_wxr_posts(sources, limit=settings.limit, status=settings.status)
+
+
+@hookimpl
+def register_sources(register) -> None:
+    register(SourceKind("wxr", _read_kind, inputs=FILES, folders=False, file_is="a WordPress export file"))

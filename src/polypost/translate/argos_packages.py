@@ -17,10 +17,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from polypost.errors import UsageError
+
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 
 
-class PackageError(Exception):
+class PackageError(UsageError):
     """A package file or download is not usable; the message names it and says why."""
 
 

@@ -1,15 +1,17 @@
 """The engine protocol, its errors, and the registry that finds engines by name.
 
 Engines register through the pluggy hook `register_engines` (see polypost.hookspecs); the
-registry is built once from the plugin manager and owned by `_registry()`.
+registry is collected once from the plugin manager (polypost.plugins.collect).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+from polypost.errors import UsageError
+from polypost.plugins import collect, refresh
 
 
 @runtime_checkable
@@ -24,7 +26,7 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-class EngineUnavailable(Exception):
+class EngineUnavailable(UsageError):
     """No engine can run here; the message says how to get one."""
 
 
@@ -56,12 +58,11 @@ class EngineSpec:
         return bool(self.available(source_lang, target_lang))
 
 
-@functools.lru_cache(maxsize=1)
 def _registry() -> dict[str, EngineSpec]:
-    from polypost.plugins import pm
+    return collect("register_engines", _engine_register)
 
-    specs: dict[str, EngineSpec] = {}
 
+def _engine_register(specs: dict[str, EngineSpec]) -> Callable[..., None]:
     def register(
         name: str,
         factory: Callable[..., Engine],
@@ -74,13 +75,12 @@ def _registry() -> dict[str, EngineSpec]:
             raise ValueError(f"Two plugins register an engine named {name!r}")
         specs[name] = EngineSpec(name, factory, available, auto_priority)
 
-    pm.hook.register_engines(register=register)
-    return specs
+    return register
 
 
 def refresh_registry() -> None:
     """Forget the registry so newly registered plugins are seen (tests, long-lived processes)."""
-    _registry.cache_clear()
+    refresh()
 
 
 def engine_names() -> list[str]:

@@ -10,6 +10,7 @@ segment in the translation memory.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from polypost.languages.detect import detect_language, stop_word_counts
@@ -150,17 +151,12 @@ def check_segment(source: str, target: str, source_lang: str = "en", target_lang
 MIN_SEGMENTS_TO_LEARN = 200
 
 
-def learned_thresholds(db, source_lang: str, target_lang: str, base: Thresholds = Thresholds()) -> Thresholds:
-    """Length-ratio bounds from this site's own translations: the 1st and 99th percentile of
-    target/source length over unflagged segments of 40+ characters, widened by a fifth."""
-    rows = db.execute(
-        "select length(source_text), length(target_text) from memory where source_lang = ? and "
-        "target_lang = ? and length(source_text) >= 40 and (qa_flags is null or qa_flags = '[]') "
-        "order by rowid desc limit 20000",
-        [source_lang, target_lang],
-    ).fetchall()
-    if len(rows) < MIN_SEGMENTS_TO_LEARN:
+def learned_thresholds(ratios: Sequence[float], base: Thresholds = Thresholds()) -> Thresholds:
+    """Length-ratio bounds from this site's own translations (`ratios`: target/source length of
+    unflagged segments of 40+ characters, `Store.length_ratios`): the 1st and 99th percentile,
+    widened by a fifth."""
+    if len(ratios) < MIN_SEGMENTS_TO_LEARN:
         return base
-    ratios = sorted(target / source for source, target in rows)
-    low, high = ratios[len(ratios) // 100], ratios[-1 - len(ratios) // 100]
+    ordered = sorted(ratios)
+    low, high = ordered[len(ordered) // 100], ordered[-1 - len(ordered) // 100]
     return replace(base, min_length_ratio=round(low * 0.8, 3), max_length_ratio=round(high * 1.2, 3))

@@ -1,28 +1,29 @@
 """The translate stage: posts -> segments -> memory, then one engine call -> translations.
 
 Every segment of every post that needs work is looked up in the translation memory
-first; only what the memory lacks goes to the engine, in one batch for the whole run
+first; only what the memory lacks goes to the engine, in one batch per chunk of posts
 (the engine batches inside). A glossary change touches only the segments whose matched
-terms changed (the memory key carries `terms_hash`).
+terms changed (the memory key carries `terms_hash`). The only module of translation that
+takes the store.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from polypost.languages.detect import detect_language
-from polypost.glossary.terms import Glossary
-from polypost.records import Post, Translation
+from polypost.errors import NoSuchPost
+from polypost.glossary import Glossary
 from polypost.progress import progress
-from polypost.translate.qa import Thresholds, check_segment, learned_thresholds
-from polypost.segment.document import Document, Segment, segment_html, segment_text
+from polypost.records import FLAGGED, HELD, MACHINE, REVIEWED, MemoryEntry, MemoryKey, Post, Translation
+from polypost.segment.document import Document
 from polypost.slugs import unique_slug
-from polypost.store import Store, now
-from polypost.translate.memory import Memory, MemoryEntry, MemoryKey
+from polypost.store import Memory, Store, now
+from polypost.translate.base import Engine
+from polypost.translate.keys import glossary_fingerprint, is_kept, job_fingerprint, memory_key, post_documents
+from polypost.translate.qa import Thresholds, check_segment, learned_thresholds
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,19 @@ log = logging.getLogger(__name__)
 # of the archive in memory at once; each chunk is still one engine call.
 POSTS_PER_ENGINE_CALL = 200
 
-# A block is only sent to language detection when it shows a Spanish sign: detection
-# costs milliseconds per call, and an English archive has tens of thousands of blocks.
-_SPANISH_SIGNS = ("á", "é", "í", "ó", "ú", "ñ", "¿", "¡", " que ", " los ", " las ", " del ", " para ", " una ")
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    """What the translate stage does, besides which engine and glossary it uses."""
+
+    source_lang: str = "en"
+    target_lang: str = "es"
+    strict: bool = False  # a missed glossary term holds the post back
+    hold_back: tuple[str, ...] = ()  # QA checks that hold a post back
+    thresholds: Thresholds | None = None  # None: learned from the memory
+    posts_per_engine_call: int = POSTS_PER_ENGINE_CALL
+    force: bool = False  # rebuild even when nothing a translation was made from changed
+    dry_run: bool = False  # count what would be done; write nothing
 
 
 @dataclass
@@ -75,94 +86,48 @@ class _Job:
     protected: dict[tuple[str, int], Any] = field(default_factory=dict)
 
 
-def glossary_fingerprint(glossary: Glossary) -> str:
-    rows = sorted(term.fingerprint() for term in glossary.terms)
-    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
+@dataclass
+class _Run:
+    """One stage run's fixed parts, handed to its steps together."""
+
+    store: Store
+    memory: Memory
+    engine: Engine
+    glossary: Glossary
+    options: TranslateOptions
+    thresholds: Thresholds
+    report: TranslateReport
+    run_id: int | None
 
 
-def job_fingerprint(post: Post, engine, glossary_hash: str, gates: str) -> str:
-    """What a translation was made from: if this is unchanged, the translation is too."""
-    parts = [post.content_hash, engine.name, engine.version, glossary_hash, gates]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def looks_like_target_language(text: str, target_lang: str, candidates: Sequence[str]) -> bool:
-    lowered = f" {text.lower()} "
-    if target_lang != "es" or not any(sign in lowered for sign in _SPANISH_SIGNS):
-        return False
-    if len(text.split()) < 4:  # too short to judge; translating it is the safe side
-        return False
-    lang, confidence = detect_language(text, candidates)
-    return lang == target_lang and confidence >= 0.8
-
-
-def post_documents(post: Post) -> dict[str, Document]:
-    """A post's translatable fields cut into segments (the review exchange cuts them the same way)."""
-    docs = {"title": segment_text(post.title), "body": segment_html(post.html)}
-    if post.description:
-        docs["description"] = segment_text(post.description)
-    return docs
-
-
-def is_kept(segment: Segment, source_lang: str, target_lang: str) -> bool:
-    """A block already in the target language (a quote, say) stays as written."""
-    return segment.kind == "block" and looks_like_target_language(
-        segment.text, target_lang, (source_lang, target_lang))
-
-
-def memory_key(segment: Segment, glossary: Glossary, engine_name: str, engine_version: str,
-               source_lang: str, target_lang: str) -> MemoryKey:
-    """The memory key of a segment: its text, the languages, the engine and the terms it holds."""
-    return MemoryKey(
-        source_hash=segment.key,
-        source_lang=source_lang,
-        target_lang=target_lang,
-        engine=engine_name,
-        engine_version=engine_version,
-        terms_hash=glossary.terms_hash(segment.text),
-    )
-
-
-def translate_posts(
-    store: Store,
-    engine,
-    glossary: Glossary,
-    source_lang: str = "en",
-    target_lang: str = "es",
-    post_ids: Sequence[str] | None = None,
-    strict: bool = False,
-    run_id: int | None = None,
-    dry_run: bool = False,
-    force: bool = False,
-    thresholds: Thresholds | None = None,
-    hold_back: Sequence[str] = (),
-) -> TranslateReport:
-    """Translate the posts that need it (all, or `post_ids`); `force` rebuilds them even when
-    nothing they were made from changed (after a human import, say)."""
-    report = TranslateReport(engine=f"{engine.name} {engine.version}")
-    memory = Memory(store.db)
-    checks = _Checks(thresholds or learned_thresholds(store.db, source_lang, target_lang), tuple(hold_back))
+def translate_posts(store: Store, engine: Engine, glossary: Glossary, options: TranslateOptions = TranslateOptions(),
+                    post_ids: Sequence[str] | None = None, run_id: int | None = None) -> TranslateReport:
+    """Translate the posts that need it (all, or `post_ids`)."""
+    thresholds = options.thresholds or learned_thresholds(store.length_ratios(options.source_lang, options.target_lang))
+    run = _Run(store=store, memory=store.memory(), engine=engine, glossary=glossary, options=options,
+               thresholds=thresholds, report=TranslateReport(engine=f"{engine.name} {engine.version}"), run_id=run_id)
     glossary_hash = glossary_fingerprint(glossary)
+    gates = f"{options.strict}{tuple(options.hold_back)}"
     pending: list[_Job] = []
-    total = len(post_ids) if post_ids is not None else store.db["posts"].count
+    total = len(post_ids) if post_ids is not None else store.count_posts()
     for post in progress(_posts_to_consider(store, post_ids), "translating", total):
-        if post.lang != source_lang:
+        if post.lang != options.source_lang:
             continue  # stored and labelled, never translated
-        fingerprint = job_fingerprint(post, engine, glossary_hash, f"{strict}{checks.hold_back}")
-        existing = store.get_translation(post.id, target_lang)
-        if existing and existing.source_hash == fingerprint and not force:
-            report.unchanged += 1
+        fingerprint = job_fingerprint(post, engine, glossary_hash, gates)
+        existing = store.get_translation(post.id, options.target_lang)
+        if existing and existing.source_hash == fingerprint and not options.force:
+            run.report.unchanged += 1
             continue
         try:
-            pending.append(_prepare(post, fingerprint, existing, glossary, source_lang, target_lang, engine))
+            pending.append(_prepare(run, post, fingerprint, existing))
         except Exception as exc:
-            _fail(store, report, run_id, post, exc, dry_run)
-        if len(pending) >= POSTS_PER_ENGINE_CALL:
-            _run_chunk(store, memory, engine, glossary, pending, report, strict, checks, target_lang, run_id, dry_run)
+            _fail(run, post, exc)
+        if len(pending) >= options.posts_per_engine_call:
+            _run_chunk(run, pending)
             pending = []
     if pending:
-        _run_chunk(store, memory, engine, glossary, pending, report, strict, checks, target_lang, run_id, dry_run)
-    return report
+        _run_chunk(run, pending)
+    return run.report
 
 
 def _posts_to_consider(store: Store, post_ids: Sequence[str] | None):
@@ -172,44 +137,41 @@ def _posts_to_consider(store: Store, post_ids: Sequence[str] | None):
     for post_id in post_ids:
         post = store.get_post(post_id)
         if post is None:
-            raise LookupError(f"no post with id or slug {post_id!r}")
+            raise NoSuchPost(f"no post with id or slug {post_id!r}")
         yield post
 
 
-def _prepare(post: Post, fingerprint, existing, glossary, source_lang, target_lang, engine) -> _Job:
+def _prepare(run: _Run, post: Post, fingerprint: str, existing: Translation | None) -> _Job:
+    options, engine = run.options, run.engine
     job = _Job(post=post, fingerprint=fingerprint, docs=post_documents(post), existing=existing)
     for name, doc in job.docs.items():
         for segment in doc.segments:
             slot = (name, segment.index)
-            if is_kept(segment, source_lang, target_lang):
+            if is_kept(segment, options.source_lang, options.target_lang):
                 job.keys[slot] = None
                 continue
-            job.protected[slot] = glossary.protect(segment.text, engine=engine.name)
-            job.keys[slot] = memory_key(segment, glossary, engine.name, engine.version, source_lang, target_lang)
+            job.protected[slot] = run.glossary.protect(segment.text, engine=engine.name)
+            job.keys[slot] = memory_key(segment, run.glossary, engine.name, engine.version,
+                                        options.source_lang, options.target_lang)
     return job
 
 
-@dataclass(frozen=True)
-class _Checks:
-    thresholds: Thresholds
-    hold_back: tuple[str, ...]
-
-
-def _run_chunk(store, memory, engine, glossary, jobs, report, strict, checks, target_lang, run_id, dry_run) -> None:
+def _run_chunk(run: _Run, jobs: list[_Job]) -> None:
+    report = run.report
     keys = {key for job in jobs for key in job.keys.values() if key is not None}
-    known = memory.lookup(list(keys))
+    known = run.memory.lookup(list(keys))
     # Texts the memory lacks, each once, with the protected form the engine must see.
     missing: dict[MemoryKey, tuple[str, Any]] = {}
     for job in jobs:
         for slot, key in job.keys.items():
             if key is not None and key not in known and key not in missing:
                 missing[key] = (job.docs[slot[0]].segments[slot[1]].text, job.protected[slot])
-    if dry_run:
+    if run.options.dry_run:
         report.segments["from_engine"] += len(missing)
         report.segments["from_memory"] += len(keys) - len(missing)
         report.translated += len(jobs)
         return
-    fresh = _call_engine(engine, glossary, missing) if missing else {}
+    fresh = _call_engine(run.engine, run.glossary, missing) if missing else {}
     report.engine_calls += bool(missing)
     failed_keys = {key for key, value in fresh.items() if isinstance(value, Exception)}
     entries = [
@@ -217,22 +179,22 @@ def _run_chunk(store, memory, engine, glossary, jobs, report, strict, checks, ta
             key=key,
             source_text=missing[key][0],
             target_text=value,
-            qa_flags=check_segment(missing[key][0], value, key.source_lang, key.target_lang, checks.thresholds),
+            qa_flags=check_segment(missing[key][0], value, key.source_lang, key.target_lang, run.thresholds),
         )
         for key, value in fresh.items()
         if not isinstance(value, Exception)
     ]
-    memory.put(entries)
+    run.memory.put(entries)
     translations = {**known, **{entry.key: entry for entry in entries}}
     for job in jobs:
         broken = [key for key in job.keys.values() if key in failed_keys]
         if broken:
-            _fail(store, report, run_id, job.post, fresh[broken[0]], dry_run)
+            _fail(run, job.post, fresh[broken[0]])
             continue
         try:
-            _finish(store, glossary, job, translations, known, report, strict, checks, target_lang)
+            _finish(run, job, translations, known)
         except Exception as exc:
-            _fail(store, report, run_id, job.post, exc, dry_run)
+            _fail(run, job.post, exc)
 
 
 def _call_engine(engine, glossary, missing: dict[MemoryKey, tuple[str, Any]]) -> dict[MemoryKey, Any]:
@@ -258,7 +220,8 @@ def _call_engine(engine, glossary, missing: dict[MemoryKey, tuple[str, Any]]) ->
     return result
 
 
-def _finish(store, glossary, job: _Job, translations, known, report, strict, checks, target_lang) -> None:
+def _finish(run: _Run, job: _Job, translations: dict, known: dict) -> None:
+    store, glossary, report, options = run.store, run.glossary, run.report, run.options
     post = job.post
     fields: dict[str, str] = {}
     flags: list[dict] = []
@@ -294,21 +257,21 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, che
         report.glossary["met"] += min(row["found"], row["expected"])
     report.glossary["missed"] = report.glossary["expected"] - report.glossary["met"]
     translated_by_someone = any(key is not None for key in job.keys.values())
-    status = "flagged" if flags else ("reviewed" if translated_by_someone and machine_segments == 0 else "machine")
+    status = FLAGGED if flags else (REVIEWED if translated_by_someone and machine_segments == 0 else MACHINE)
     if missed:
         flags.append({"check": "glossary", "evidence": ", ".join(sorted({r["term"] for r in missed}))})
-        status = "flagged"
-    if (strict and missed) or any(flag["check"] in checks.hold_back for flag in flags):
-        status = "held"
+        status = FLAGGED
+    if (options.strict and missed) or any(flag["check"] in options.hold_back for flag in flags):
+        status = HELD
     existing = job.existing
     if existing:
         slug = existing.slug  # a published address never changes by itself
     else:
-        slug = unique_slug(fields["title"], store.taken_translation_slugs(target_lang, post.id, fields["title"]))
+        slug = unique_slug(fields["title"], store.taken_translation_slugs(options.target_lang, post.id, fields["title"]))
     store.save_translation(
         Translation(
             post_id=post.id,
-            lang=target_lang,
+            lang=options.target_lang,
             title=fields["title"],
             slug=slug,
             html=fields["body"],
@@ -324,14 +287,14 @@ def _finish(store, glossary, job: _Job, translations, known, report, strict, che
     )
     report.translated += 1
     report.post_ids.append(post.id)
-    report.flagged += status == "flagged"
-    report.held_back += status == "held"
+    report.flagged += status == FLAGGED
+    report.held_back += status == HELD
     log.info("translated %s (%s): %s", post.id, status, fields["title"])
 
 
-def _fail(store, report, run_id, post: Post, exc: BaseException, dry_run: bool) -> None:
+def _fail(run: _Run, post: Post, exc: BaseException) -> None:
     error = f"{type(exc).__name__}: {exc}"
-    report.failed.append({"post": post.id, "stage": "translate", "error": error})
+    run.report.failed.append({"post": post.id, "stage": "translate", "error": error})
     log.error("translate %s (%s): %s", post.id, post.origin, error)
-    if not dry_run:
-        store.record_failure(run_id, post.id, "translate", error, origin=post.origin)
+    if not run.options.dry_run:
+        run.store.record_failure(run.run_id, post.id, "translate", error, origin=post.origin)

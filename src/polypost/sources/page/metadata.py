@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Iterable
 from urllib.parse import urljoin, urlparse
 
+from dateutil import parser as dateparser
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
@@ -100,10 +101,8 @@ def iso_date(value: str | None) -> str | None:
     except ValueError:
         pass
     try:
-        from dateutil import parser as dateparser  # a dependency of trafilatura's htmldate
-
         parsed = dateparser.parse(value, fuzzy=True)
-    except (ValueError, OverflowError, ImportError):
+    except (ValueError, OverflowError):
         return None
     has_time = bool(re.search(r"\d{1,2}:\d{2}", value))
     return parsed.isoformat() if has_time else parsed.date().isoformat()

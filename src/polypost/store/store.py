@@ -1,218 +1,27 @@
-"""The SQLite database: one file per data folder, schema made only by migrations.
+"""The `Store`: the one API over the SQLite database that the stages use.
 
-Migrations follow simonw/llm's pattern: each is a small named function appended to an
-ordered list by `@migration`; `migrate(db)` applies those not yet recorded in
-`_polypost_migrations`. A migration that has shipped is never edited: add a new one.
+No module outside `polypost.store` runs SQL: a stage asks the store for records.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from polypost.records import Post, SourcePost, Translation
-
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
-MIGRATIONS_TABLE = "_polypost_migrations"
-
-
-def migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
-    MIGRATIONS.append(fn)
-    return fn
+from polypost.records import MemoryKey, Post, SourcePost, Translation
+from polypost.slugs import slugify, unique_slug
+from polypost.store.clock import now
+from polypost.store.http_cache import HttpCache
+from polypost.store.memory import Memory
+from polypost.store.database import StoredText, open_db
 
 
-def now(precise: bool = False) -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds" if precise else "seconds")
-
-
-@migration
-def m001_posts(db: sqlite_utils.Database) -> None:
-    db["posts"].create(
-        {
-            "id": str,
-            "source": str,
-            "origin": str,
-            "url": str,
-            "slug": str,
-            "lang": str,
-            "lang_confidence": float,
-            "title": str,
-            "author": str,
-            "published": str,
-            "html": str,
-            "meta": str,  # json: description, image, tags
-            "comments": str,  # json list of Comment
-            "content_hash": str,
-            "ingested_at": str,
-            "updated_at": str,
-        },
-        pk="id",
-    )
-    db["posts"].create_index(["slug"], unique=True)
-
-
-@migration
-def m002_translations(db: sqlite_utils.Database) -> None:
-    db["translations"].create(
-        {
-            "post_id": str,
-            "lang": str,
-            "title": str,
-            "slug": str,
-            "html": str,
-            "description": str,
-            "status": str,
-            "engine": str,
-            "source_hash": str,
-            "glossary_report": str,
-            "qa_report": str,
-            "published_path": str,
-            "translated_at": str,
-        },
-        pk=("post_id", "lang"),
-        foreign_keys=[("post_id", "posts", "id")],
-    )
-    db["translations"].create_index(["lang", "slug"], unique=True)
-
-
-@migration
-def m003_memory(db: sqlite_utils.Database) -> None:
-    db["memory"].create(
-        {
-            "source_hash": str,
-            "source_lang": str,
-            "target_lang": str,
-            "engine": str,
-            "engine_version": str,
-            "terms_hash": str,
-            "source_text": str,
-            "target_text": str,
-            "origin": str,
-            "qa_flags": str,
-            "created_at": str,
-        },
-        pk=("source_hash", "source_lang", "target_lang", "engine", "engine_version", "terms_hash"),
-    )
-    db["memory"].create_index(["source_hash", "source_lang", "target_lang", "origin"])
-
-
-@migration
-def m004_runs_and_failures(db: sqlite_utils.Database) -> None:
-    db["runs"].create(
-        {"id": int, "command": str, "started_at": str, "finished_at": str, "summary": str},
-        pk="id",
-    )
-    db["failures"].create(
-        {
-            "id": int,
-            "run_id": int,
-            "post": str,  # a post id, or the origin when no post was made
-            "origin": str,
-            "stage": str,
-            "error": str,
-            "created_at": str,
-        },
-        pk="id",
-    )
-    db["failures"].create_index(["run_id"])
-
-
-@migration
-def m005_http_cache(db: sqlite_utils.Database) -> None:
-    # Conditional GET per URL, so a nightly run fetches only what changed.
-    db["http_cache"].create(
-        {
-            "url": str,
-            "etag": str,
-            "last_modified": str,
-            "status": int,
-            "content_hash": str,
-            "fetched_at": str,
-        },
-        pk="url",
-    )
-
-
-@migration
-def m006_shares(db: sqlite_utils.Database) -> None:
-    # What `polypost share --new` has already handed out.
-    db["shares"].create({"post_id": str, "lang": str, "shared_at": str}, pk=("post_id", "lang"))
-
-
-@migration
-def m007_publish_state(db: sqlite_utils.Database) -> None:
-    # What the last publish into each folder was made from, so an unchanged site is not rebuilt.
-    db["publish_state"].create(
-        {"out_dir": str, "fingerprint": str, "pages": int, "published_at": str}, pk="out_dir"
-    )
-
-
-@migration
-def m008_shares_slug(db: sqlite_utils.Database) -> None:
-    # The address a share was made for: a page that moves to a new slug is new to share again.
-    db["shares"].add_column("slug", str)
-
-
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations not yet recorded; return the names applied."""
-    if not db[MIGRATIONS_TABLE].exists():
-        db[MIGRATIONS_TABLE].create({"name": str, "applied_at": str}, pk="name")
-    done = {row["name"] for row in db[MIGRATIONS_TABLE].rows}
-    applied = []
-    for fn in MIGRATIONS:
-        if fn.__name__ in done:
-            continue
-        with db.conn:
-            fn(db)
-            db[MIGRATIONS_TABLE].insert({"name": fn.__name__, "applied_at": now()})
-        applied.append(fn.__name__)
-    return applied
-
-
-class StoreError(Exception):
-    pass
-
-
-class StoredText:
-    """A long text column read from the database each time it is used, never kept.
-
-    Publishing walks every post of an archive but needs each body only while it renders
-    that post's page: holding them all would make memory grow with the archive."""
-
-    def __init__(self, db: sqlite_utils.Database, table: str, column: str, where: str, params: Sequence[Any]):
-        self._db, self._sql, self._params = db, f"select [{column}] from [{table}] where {where}", list(params)
-
-    def __str__(self) -> str:
-        row = self._db.execute(self._sql, self._params).fetchone()
-        return (row[0] or "") if row else ""
-
-    def __html__(self) -> str:  # Jinja2/markupsafe: stored bodies are trusted HTML
-        return str(self)
-
-
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate the database at `path`."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite_utils.Database(path)
-        # WAL lets a reader (status) look while a run writes, and survives a kill -9 mid-write.
-        db.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL never corrupts the database and loses nothing when a process is
-        # killed; only a power cut may drop the last commits, which the next run redoes. FULL
-        # would fsync once per post.
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA busy_timeout=10000")
-        db.execute("PRAGMA foreign_keys=ON")
-        migrate(db)
-    except Exception as exc:  # sqlite3.DatabaseError for a file that is not a database, OSError, ...
-        raise StoreError(f"cannot open database {path}: {exc}") from exc
-    return db
+_PAGE = 200  # posts read per query by iter_posts
 
 
 class Store:
@@ -231,27 +40,50 @@ class Store:
         return Post.from_row(rows[0]) if rows else None
 
     def iter_posts(self, where: str | None = None, params: Sequence[Any] = (), bodies: bool = True) -> Iterator[Post]:
-        """Posts newest first; with bodies=False each html is a StoredText, read when used."""
+        """Posts newest first; with bodies=False each html is a StoredText, read when used.
+
+        Rows are read a page at a time and no cursor stays open while the caller works: the
+        stages write between two posts, and sqlite-utils' schema queries fail with "database
+        table is locked" while a read cursor on the same connection is still open."""
         columns = [c for c in self.db["posts"].columns_dict if bodies or c != "html"]
         select = ", ".join(f"[{c}]" for c in columns)
-        for row in self.db["posts"].rows_where(where, params, order_by="published desc, id", select=select):
-            if not bodies:
-                row["html"] = StoredText(self.db, "posts", "html", "id = ?", [row["id"]])
-            yield Post.from_row(row)
+        sql = f"select id from posts{f' where {where}' if where else ''} order by published desc, id"
+        ids = [row[0] for row in self.db.execute(sql, list(params)).fetchall()]
+        for start in range(0, len(ids), _PAGE):
+            page = ids[start:start + _PAGE]
+            marks = ", ".join("?" * len(page))
+            rows = {row["id"]: row for row in self.db.query(
+                f"select {select} from posts where id in ({marks})", page)}
+            for post_id in page:
+                row = rows.get(post_id)
+                if row is None:
+                    continue  # deleted since the ids were read
+                if not bodies:
+                    row["html"] = StoredText(self.db, "posts", "html", "id = ?", [row["id"]])
+                yield Post.from_row(row)
+
+    def count_posts(self) -> int:
+        return self.db["posts"].count
+
+    def post_ids_from(self, origin: str) -> list[str]:
+        """Posts that came from `origin`: the page itself, or each entry (`origin#...`) of a feed."""
+        escaped = origin.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "#%"
+        return [row["id"] for row in self.db.query(
+            "select id from posts where origin = ? or origin like ? escape '\\'", [origin, escaped])]
+
+    def post_ids_since(self, since: str) -> list[str]:
+        return [row["id"] for row in self.db.query(
+            "select id from posts where published >= ? or updated_at >= ?", [since, since])]
 
     def content_hashes(self) -> dict[str, str]:
         return {r["id"]: r["content_hash"] for r in self.db.query("select id, content_hash from posts")}
 
     def _free_slug(self, wanted: str, post_id: str) -> str:
-        from polypost.slugs import unique_slug
-
         return unique_slug(wanted, self._slugs_like("posts", "id", wanted, post_id))
 
     def _slugs_like(self, table: str, id_column: str, wanted: str, except_id: str, lang: str | None = None) -> set[str]:
         """The slugs `unique_slug(wanted, ...)` could collide with: those sharing its first
         characters. An index range, not the whole table: an archive ingests thousands of posts."""
-        from polypost.slugs import slugify
-
         prefix = (slugify(wanted) or "post")[:60].rstrip("-")
         where = f"slug >= ? and slug < ? and {id_column} != ?" + (" and lang = ?" if lang else "")
         params = [prefix, prefix + "\uffff", except_id] + ([lang] if lang else [])
@@ -261,8 +93,6 @@ class Store:
                     content_hash: str | None = None) -> tuple[str, str]:
         """Store a post; return (post id, "new" | "updated" | "unchanged"). `content_hash`:
         the post's, when the caller has already computed it."""
-        from polypost.slugs import slugify
-
         post_id = source_post.post_id()
         content_hash = content_hash or source_post.content_hash()
         existing = self.db["posts"].get(post_id) if self._has_post(post_id) else None
@@ -399,3 +229,81 @@ class Store:
             )
         )
         return run
+
+    # translation memory ---------------------------------------------------
+    def memory(self) -> Memory:
+        return Memory(self.db)
+
+    def length_ratios(self, source_lang: str, target_lang: str, min_length: int = 40,
+                      limit: int = 20000) -> list[float]:
+        """target/source length of the newest unflagged memory entries of `min_length`+ characters."""
+        rows = self.db.execute(
+            "select length(source_text), length(target_text) from memory where source_lang = ? and "
+            "target_lang = ? and length(source_text) >= ? and (qa_flags is null or qa_flags = '[]') "
+            "order by rowid desc limit ?",
+            [source_lang, target_lang, min_length, limit],
+        ).fetchall()
+        return [target / source for source, target in rows]
+
+    def newest_memory_text(self, key: MemoryKey) -> tuple[str | None, str]:
+        """(target text, origin) of the newest entry for the key's text and pair, whatever its
+        engine or terms: a person's first. (None, "missing") when there is none."""
+        rows = list(self.db.query(
+            "select target_text, origin from memory where source_hash = ? and source_lang = ? and "
+            "target_lang = ? order by origin = 'human' desc, created_at desc limit 1",
+            [key.source_hash, key.source_lang, key.target_lang]))
+        return (rows[0]["target_text"], rows[0]["origin"]) if rows else (None, "missing")
+
+    # shares ----------------------------------------------------------------
+    def shared_slugs(self, lang: str) -> dict[str, str | None]:
+        """post id -> the slug it was handed out for (`share --new`)."""
+        return {row["post_id"]: row["slug"] for row in self.db.query(
+            "select post_id, slug from shares where lang = ?", [lang])}
+
+    def forget_shares(self, post_ids: Sequence[str]) -> None:
+        if not post_ids:
+            return
+        with self.db.conn:
+            self.db.execute(f"delete from shares where post_id in ({', '.join('?' * len(post_ids))})",
+                            list(post_ids))
+
+    def record_shares(self, shares: Sequence[tuple[str, str, str]]) -> None:
+        """(post id, lang, slug) handed out now."""
+        stamp = now()
+        rows = [{"post_id": post_id, "lang": lang, "shared_at": stamp, "slug": slug} for post_id, lang, slug in shares]
+        if rows:
+            with self.db.conn:
+                self.db["shares"].upsert_all(rows, pk=("post_id", "lang"))
+
+    # status ----------------------------------------------------------------
+    def counts(self, source_lang: str, target_lang: str) -> dict[str, Any]:
+        """Posts by language, translations by status, untranslated and published, memory by origin."""
+        db = self.db
+        by_lang = {r["lang"] or "und": r["n"] for r in db.query("select lang, count(*) n from posts group by lang")}
+        states = {r["status"]: r["n"] for r in db.query(
+            "select status, count(*) n from translations where lang = ? group by status", [target_lang])}
+        untranslated = next(db.query(
+            "select count(*) n from posts p where p.lang = ? and not exists "
+            "(select 1 from translations t where t.post_id = p.id and t.lang = ?)",
+            [source_lang, target_lang]))["n"]
+        published = next(db.query(
+            "select count(*) n from translations where lang = ? and published_path is not null",
+            [target_lang]))["n"]
+        memory = {r["origin"]: r["n"] for r in db.query("select origin, count(*) n from memory group by origin")}
+        return {"languages": by_lang, "translations": {"untranslated": untranslated, **states, "published": published},
+                "memory": memory}
+
+    # the file ----------------------------------------------------------------
+    def http_cache(self) -> HttpCache:
+        return HttpCache(self.db)
+
+    def backup_to(self, path: str | Path) -> None:
+        """A consistent copy of the whole database at `path` (SQLite's online backup)."""
+        copy = sqlite3.connect(str(path))
+        try:
+            self.db.conn.backup(copy)
+        finally:
+            copy.close()
+
+    def close(self) -> None:
+        self.db.conn.close()

@@ -1,48 +1,23 @@
-"""The translation memory: what each segment became, per engine, version and glossary terms.
+"""The translation memory table: what each segment became, per engine, version and glossary terms.
 
-Rows live in the `memory` table that polypost.store's migrations create. Human entries
+Rows live in the `memory` table that the migrations create. Human entries
 (reviewed or imported fixes) win over machine ones for the same source text and language pair,
 whatever engine or glossary made the machine ones, and a machine entry never replaces them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 import sqlite_utils
 
+from polypost.records import MemoryEntry, MemoryKey
+
 TABLE = "memory"
 _CHUNK = 500  # keys per IN (...) query: well under SQLite's 32k variable limit, few round trips
-
-
-def source_hash(text: str) -> str:
-    """The hash that keys a segment's source text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class MemoryKey:
-    source_hash: str
-    source_lang: str
-    target_lang: str
-    engine: str
-    engine_version: str
-    terms_hash: str
-
-
-@dataclass
-class MemoryEntry:
-    key: MemoryKey
-    source_text: str
-    target_text: str
-    origin: str = "machine"  # "machine" or "human"
-    qa_flags: list = field(default_factory=list)
-    created_at: str = ""  # set by put() when empty
 
 
 _KEY_FIELDS = ("source_hash", "source_lang", "target_lang", "engine", "engine_version", "terms_hash")

@@ -1,0 +1,26 @@
+"""The errors that are the user's to fix, as opposed to bugs.
+
+A `UsageError` (a bad setting, an unknown post, a missing engine, an unreadable file the user
+named) ends a command with exit code 2 and a one-line message. Any other exception escaping a
+command is a bug: exit code 70, a one-line message naming the command (and the stage), and the
+traceback under --verbose.
+"""
+
+from __future__ import annotations
+
+
+class UsageError(Exception):
+    """Something the user can fix; the message says what and where."""
+
+
+class NoSuchPost(UsageError, LookupError):
+    """A post id or slug the store does not have, or a post that lacks what was asked of it."""
+
+
+class InternalError(Exception):
+    """An unexpected exception in a stage: a bug, named by stage (and post, when known)."""
+
+    def __init__(self, stage: str, error: BaseException, post: str | None = None):
+        where = f"{stage} of post {post}" if post else stage
+        super().__init__(f"internal error in {where}: {type(error).__name__}: {error}")
+        self.stage, self.error, self.post = stage, error, post

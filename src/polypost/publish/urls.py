@@ -1,0 +1,18 @@
+"""Slugs as folder names and URL path segments."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def check_slug(slug: str, post_id: str) -> str:
+    """A slug becomes a folder name: refuse anything that could leave its language folder."""
+    if not slug or slug.strip(".") == "" or "/" in slug or "\\" in slug or slug.startswith("."):
+        raise ValueError(f"post {post_id}: slug {slug!r} cannot be a folder name")
+    if any(ord(char) < 32 for char in slug):
+        raise ValueError(f"post {post_id}: slug {slug!r} contains control characters")
+    return slug
+
+
+def url_path_segment(slug: str) -> str:
+    return quote(slug, safe="-._~")
