@@ -11,6 +11,7 @@ import re
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -19,6 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from polypost.errors import UsageError
+from polypost.publish.registry import publishers
 from polypost.records import QA_CHECKS, SHARE_NETWORKS
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -117,9 +119,10 @@ ENVIRONMENT: dict[str, str] = {
 }
 
 
-CHOICES: dict[str, tuple[str, ...]] = {
-    "format": ("html", "hugo"),
-    "device": ("auto", "cpu", "cuda"),
+CHOICES: dict[str, Callable[[], list[str]]] = {
+    # Output formats are publishers, plugins' included: the registry knows them.
+    "format": lambda: sorted(publishers()),
+    "device": lambda: ["auto", "cpu", "cuda"],
 }
 
 _FIELD_TYPES = {f.name: f.type for f in fields(Config)}
@@ -158,8 +161,8 @@ def _check_type(name: str, value: Any) -> str | None:
         unknown = [check for check in value if check not in QA_CHECKS]
         if unknown:
             return f"unknown QA check {', '.join(map(repr, unknown))} (known: {', '.join(QA_CHECKS)})"
-    if name in CHOICES and value not in CHOICES[name]:
-        return f"must be one of {', '.join(CHOICES[name])}, got {value!r}"
+    if name in CHOICES and value not in CHOICES[name]():
+        return f"must be one of {', '.join(CHOICES[name]())}, got {value!r}"
     return None
 
 
@@ -225,6 +228,8 @@ def load_config(
             continue
         if name not in _FIELD_TYPES:
             raise ConfigError(f"unknown setting {name}")
+        if name in CHOICES and value not in CHOICES[name]():
+            raise ConfigError(f"--{name.replace('_', '-')}: must be one of {', '.join(CHOICES[name]())}, got {value!r}")
         settings[name] = list(value) if isinstance(value, tuple) else value
     config = replace(Config(), **settings)
     if not config.base_url.endswith("/"):

@@ -70,7 +70,7 @@ def export_cmd(app: App, fmt: str, post_id: str | None, flagged: bool, out: str,
 @click.option("--no-glossary", is_flag=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Site folder to republish (default: configured, site/).")
 @click.option("--base-url", help="Absolute URL of the site root.")
-@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
+@click.option("--format", "fmt", help="Output format: html, hugo, or a plugin's (default: configured, html).")
 @json_option
 @click.pass_obj
 @handles_errors

@@ -103,7 +103,7 @@ def translate_cmd(app: App, engine, glossaries, no_glossary, glossary_strict, po
 @main_group.command("publish")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: configured, site/).")
 @click.option("--base-url", help="Absolute URL of the site root.")
-@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
+@click.option("--format", "fmt", help="Output format: html, hugo, or a plugin's (default: configured, html).")
 @json_option
 @click.pass_obj
 @handles_errors
@@ -127,7 +127,7 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
 @click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--no-glossary", is_flag=True)
 @click.option("--glossary-strict", is_flag=True, default=None)
-@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
+@click.option("--format", "fmt", help="Output format: html, hugo, or a plugin's (default: configured, html).")
 @source_options
 @click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only posts published or changed since DATE (YYYY-MM-DD).")
