@@ -68,6 +68,8 @@ def load_glossary(config: Config):
     from polypost.glossary.terms import Glossary
 
     paths = config.glossary_paths()
+    if not paths and config.use_glossary:
+        log.warning("no glossary found: translating without one (give --glossary FILE, or --no-glossary to mean it)")
     return Glossary.load(paths) if paths else Glossary.empty()
 
 

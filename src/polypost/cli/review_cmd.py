@@ -63,11 +63,11 @@ def export_cmd(app: App, fmt: str, post_id: str | None, flagged: bool, out: str,
 @main_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--engine", help="The engine later runs use (default: configured, auto); keys the human entries.")
-@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--no-glossary", is_flag=True)
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True), help="Glossary TSV (repeatable).")
+@click.option("--no-glossary", is_flag=True, help="Use no glossary.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Site folder to republish (default: configured, site/).")
 @click.option("--base-url", help="Absolute URL of the site root.")
-@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
+@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]), help="Write HTML pages or Hugo content files.")
 @json_option
 @click.pass_obj
 @handles_errors

@@ -103,7 +103,7 @@ def translate_cmd(app: App, engine, glossaries, no_glossary, glossary_strict, po
 @main_group.command("publish")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: configured, site/).")
 @click.option("--base-url", help="Absolute URL of the site root.")
-@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
+@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]), help="Write HTML pages or Hugo content files.")
 @json_option
 @click.pass_obj
 @handles_errors
@@ -121,13 +121,14 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
 
 @main_group.command("run")
 @click.argument("sources", nargs=-1)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False))
-@click.option("--base-url")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder the site is written to (default: site).")
+@click.option("--base-url", help="URL the site is published under, for canonical links, feeds and the sitemap.")
 @click.option("--engine", help="auto, argos, apertium, or a plugin's engine.")
-@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--no-glossary", is_flag=True)
-@click.option("--glossary-strict", is_flag=True, default=None)
-@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]))
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="Glossary TSV (repeatable); default: the shipped glossaries.")
+@click.option("--no-glossary", is_flag=True, help="Translate without any glossary.")
+@click.option("--glossary-strict", is_flag=True, default=None, help="Hold back posts with a missed glossary term.")
+@click.option("--format", "fmt", type=click.Choice(["html", "hugo"]), help="Write HTML pages or Hugo content files.")
 @source_options
 @click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only posts published or changed since DATE (YYYY-MM-DD).")
