@@ -58,7 +58,7 @@ PAGE_ES = "https://blog.example.com/es/como-medir-el-alcance/"
     ("a\nb", 3),
     ("lee https://blog.example.com/es/un-post-con-un-slug-muy-largo/?utm_source=x&a=b hoy", 4 + 23 + 4),
     ("en www.elpais.es hoy", 3 + 23 + 4),  # a bare domain is a link too
-    ("Node.js y bit.ly", 16),  # ... but not a one-label country domain without a path
+    ("Node.js y bit.ly", 7 + 3 + 23),  # "bit.ly" is a link (ly is a known TLD), "Node.js" is not
     ("bit.ly/abc", 23),
     ("https://example.com.", 24),  # the final full stop is not part of the link
 ])

@@ -14,6 +14,8 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
+from polypost.glossary.shipped import shipped_glossary_paths
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -71,12 +73,8 @@ class Config:
             return []
         if self.glossaries:
             return [Path(p) for p in self.glossaries]
-        pattern = f"*.{self.source_lang}-{self.target_lang}.tsv"
-        for folder in (Path("glossaries"), CHECKOUT_GLOSSARIES):
-            found = sorted(folder.glob(pattern))
-            if found:
-                return found
-        return []
+        found = sorted(Path("glossaries").glob(f"*.{self.source_lang}-{self.target_lang}.tsv"))
+        return found or shipped_glossary_paths(self.source_lang, self.target_lang)
 
     def data_dir(self) -> Path:
         return Path(self.db_path).resolve().parent

@@ -75,6 +75,8 @@ def recorded_stage(store: Store, config: Config, command: str, work: Callable[[i
 
 def load_glossary(config: Config) -> Glossary:
     paths = config.glossary_paths()
+    if not paths and config.use_glossary:
+        log.warning("no glossary found: translating without one (give --glossary FILE, or --no-glossary to mean it)")
     if paths:
         return Glossary.load(paths, target_lang=config.target_lang)
     return Glossary.empty(target_lang=config.target_lang)

@@ -19,7 +19,7 @@ def glossary_group() -> None:
 
 @glossary_group.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 @handles_errors
 def check_cmd(files: tuple[str, ...], as_json: bool) -> None:
     """Duplicates, conflicts, empty cells, bad columns, encoding problems."""
@@ -33,7 +33,7 @@ def check_cmd(files: tuple[str, ...], as_json: bool) -> None:
 
 @glossary_group.command("report")
 @click.argument("post", required=False)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 @click.pass_obj
 @handles_errors
 def report_cmd(app: App, post: str | None, as_json: bool) -> None:

@@ -33,7 +33,7 @@ def install_cmd(app: App, path: str | None, from_code: str | None, to_code: str 
 
 
 @models_group.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 @click.pass_obj
 @handles_errors
 def list_cmd(app: App, as_json: bool) -> None:

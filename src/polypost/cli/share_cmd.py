@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 @click.argument("post", required=False)
 @click.option("--new", "new_only", is_flag=True,
               help="Only posts not handed out by an earlier --new, and record these (for a nightly job).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
+              help="Markdown for people, JSON or CSV for a scheduler.")
 @click.option("--campaign", help="utm_campaign; {slug} becomes the post's slug (default: the post's slug).")
 @click.option("--base-url", help="Absolute URL of the site root, as published (default: configured).")
 @click.pass_obj

@@ -121,12 +121,13 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
 
 @main_group.command("run")
 @click.argument("sources", nargs=-1)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False))
-@click.option("--base-url")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder the site is written to (default: site).")
+@click.option("--base-url", help="URL the site is published under, for canonical links, feeds and the sitemap.")
 @click.option("--engine", help="auto, argos, apertium, or a plugin's engine.")
-@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--no-glossary", is_flag=True)
-@click.option("--glossary-strict", is_flag=True, default=None)
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="Glossary TSV (repeatable); default: the shipped glossaries.")
+@click.option("--no-glossary", is_flag=True, help="Translate without any glossary.")
+@click.option("--glossary-strict", is_flag=True, default=None, help="Hold back posts with a missed glossary term.")
 @click.option("--format", "fmt", help="Output format: html, hugo, or a plugin's (default: configured, html).")
 @source_options
 @click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")

@@ -4,10 +4,11 @@ Every text is built from the post's (translated) title and description, its tags
 hashtags, and the page's URL with UTM parameters, and is fitted to what the network
 allows, counted the way the network counts:
 
-- X: twitter-text v3 weighting (implemented here, see `x_length`): code points in a few
+- X: twitter-text v3 weighting (twitter-text ported, see `twitter_text`): code points in a few
   ranges (most Latin, accented letters included) weigh 1, everything else (CJK, most
   symbols, the ellipsis "…") 2; an emoji sequence (ZWJ families, skin tones, flags,
-  keycaps) is one emoji and weighs 2; any link weighs 23 (t.co); text is NFC-normalised first.
+  keycaps) is one emoji and weighs 2; any link twitter-text finds (bare "bit.ly" too) weighs 23
+  (t.co); text is NFC-normalised first.
 - The others (LinkedIn, Facebook, WhatsApp, Telegram) count UTF-16 code units, as their
   JavaScript clients do: an emoji counts 2 or more, so a fit here is a fit there.
 

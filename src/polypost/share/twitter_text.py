@@ -1,0 +1,123 @@
+"""twitter-text's parseTweet weighted length, ported line for line from the official JavaScript.
+
+The patterns are twitter-text's own (see twitter_text_data.py). JavaScript matches them
+against UTF-16 code units, so the text is split into code units here (an astral character
+becomes its two surrogates, which Python strings can hold) and every index is a JavaScript
+index; that keeps URL boundaries and emoji sequences exactly where twitter-text puts them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+import warnings
+
+from polypost.share import twitter_text_data as data
+
+MAX_URL_LENGTH = 4096
+MAX_TCO_SLUG_LENGTH = 40
+MAX_DOMAIN_LABEL_LENGTH = 63
+DEFAULT_PROTOCOL = "https://"
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    source, ignore_case = getattr(data, name)
+    with warnings.catch_warnings():  # the patterns are JavaScript's: literal "[" inside classes
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile(source, re.IGNORECASE if ignore_case else 0)
+
+
+def to_code_units(text: str) -> str:
+    """`text` as JavaScript sees it: one character per UTF-16 code unit."""
+    encoded = text.encode("utf-16-le", "surrogatepass")
+    return "".join(chr(int.from_bytes(encoded[i : i + 2], "little")) for i in range(0, len(encoded), 2))
+
+
+def _punycode_length_ok(domain: str) -> bool:
+    # twitter-text's idna.toAscii: each label, punycode-encoded, is 1 to 63 characters.
+    if domain[:4] == "xn--" and not _pattern("VALID_ASCII_DOMAIN").search(domain):
+        return False
+    for label in domain.split("."):
+        real = label.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        encoded = real if real.isascii() else "xn--" + real.encode("punycode").decode("ascii")
+        if not 1 <= len(encoded) <= MAX_DOMAIN_LABEL_LENGTH:
+            return False
+    return True
+
+
+def _is_valid_url(url: str, protocol: str, domain: str) -> bool:
+    if not _punycode_length_ok(domain):
+        return False
+    real = domain.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    punycoded = ".".join(label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+                         for label in real.split("."))
+    return len(protocol) + len(url) + len(punycoded) - len(domain) <= MAX_URL_LENGTH
+
+
+def extract_urls_with_indices(units: str) -> list[tuple[int, int]]:
+    """The [start, end) code-unit spans of the URLs twitter-text finds in `units`."""
+    if "." not in units:
+        return []
+    spans: list[tuple[int, int]] = []
+    for match in _pattern("EXTRACT_URL").finditer(units):
+        before, url, protocol, domain, path = (match.group(n) or "" for n in (2, 3, 4, 5, 7))
+        end = match.end()
+        start = end - len(url)
+        if not _is_valid_url(url, protocol or DEFAULT_PROTOCOL, domain):
+            continue
+        if not protocol:
+            if _pattern("INVALID_URL_WITHOUT_PROTOCOL_PRECEDING_CHARS").search(before):
+                continue
+            last: list[int] | None = None
+            ascii_end = 0
+            for ascii_match in _pattern("VALID_ASCII_DOMAIN").finditer(domain):
+                ascii_start = domain.index(ascii_match.group(), ascii_end)
+                ascii_end = ascii_start + len(ascii_match.group())
+                last = [start + ascii_start, start + ascii_end]
+                spans.append((last[0], last[1]))
+            if last is None:
+                continue
+            if path:
+                # JavaScript skips url.length units from the start: the path with the ASCII domain.
+                spans[-1] = (last[0], last[0] + len(url) - len(domain) + last[1] - last[0])
+        else:
+            tco = _pattern("VALID_TCO_URL").match(url)
+            if tco:  # a t.co link takes no path characters after its slug
+                if tco.group(1) and len(tco.group(1)) > MAX_TCO_SLUG_LENGTH:
+                    continue
+                end = start + len(tco.group())
+            spans.append((start, end))
+    return spans
+
+
+def _weight(unit: str) -> int:
+    point = ord(unit)
+    for weight_range in data.CONFIG["ranges"]:
+        if weight_range["start"] <= point <= weight_range["end"]:
+            return weight_range["weight"]
+    return data.CONFIG["defaultWeight"]
+
+
+def weighted_length(text: str) -> int:
+    """twitter-text's parseTweet(text).weightedLength with the default (v3) config."""
+    config = data.CONFIG
+    units = to_code_units(unicodedata.normalize("NFC", text))
+    urls = {start: end for start, end in extract_urls_with_indices(units)}
+    emoji = {m.start(): m.end() for m in _pattern("EMOJI").finditer(units)}
+    total, index = 0, 0
+    while index < len(units):
+        if index in urls:
+            total += config["transformedURLLength"] * config["scale"]
+            index = urls[index]
+            continue
+        if index in emoji:
+            total += config["defaultWeight"]
+            index = emoji[index]
+            continue
+        if "\ud800" <= units[index] <= "\udbff" and index + 1 < len(units) and "\udc00" <= units[index + 1] <= "\udfff":
+            index += 1  # JavaScript weighs the low surrogate of a pair
+        total += _weight(units[index])
+        index += 1
+    return total // config["scale"]
