@@ -31,12 +31,12 @@ from polypost.segment.placeholders import (
     Run,
     Text,
     Token,
-    decode,
     encode,
     has_letters,
     normalise_space,
     protect,
 )
+from polypost.segment.decode import decode
 
 __all__ = ["PLACEHOLDER_RE", "Document", "Reassembled", "Segment", "segment_html", "segment_text"]
 

@@ -1,4 +1,5 @@
-"""Translation engines, their registry, Argos package management and the translation memory."""
+"""The translate stage (`stage.py`), its keys (`keys.py`) and QA (`qa.py`), and the engines:
+the protocol and registry (`base.py`), `argos.py`, `apertium.py`, Argos packages (`argos_packages.py`)."""
 
 from polypost.translate.base import (
     Engine,
