@@ -28,10 +28,14 @@ def iter_url_posts(urls: Sequence[str], fetcher: Fetcher, limit: int | None = No
         yield item
 
 
-def fetch_page_post(url: str, fetcher: Fetcher, source: str) -> SourcePost | SourceProblem | Unchanged:
-    """Fetch one page (conditionally) and extract its post; every failure names the URL."""
+def fetch_page_post(url: str, fetcher: Fetcher, source: str, found_in: str | None = None,
+                    ) -> SourcePost | SourceProblem | Unchanged:
+    """Fetch one page (conditionally) and extract its post; every failure names the URL.
+
+    `found_in`: the fetched document that linked to this page (see `Fetcher.fetch`).
+    """
     try:
-        result = fetcher.fetch(url, conditional=True)
+        result = fetcher.fetch(url, conditional=True, found_in=found_in)
     except FetchError as err:
         return SourceProblem(origin=url, error=err.reason if err.url == url else str(err))
     if result.not_modified:
