@@ -191,6 +191,7 @@ def _run_stages(store: Store, config: Config, options: RunOptions, started: floa
             candidates=(config.source_lang, config.target_lang),
             run_id=run_id,
             **options.source_settings,
+            **config.ingest_settings(),
         )
         summary["ingested"] = ingested.ingested
         summary["skipped"] = len(ingested.skipped) + ingested.unchanged

@@ -69,7 +69,8 @@ def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None,
     store = app.store(config)
     data = pipeline.recorded_stage(store, config, "ingest", lambda run_id: ingest(
         store, sources, kind=kind, limit=limit, candidates=(config.source_lang, config.target_lang),
-        run_id=run_id, **source_settings(statuses, include, exclude, fetch_full)).to_dict())
+        run_id=run_id, **source_settings(statuses, include, exclude, fetch_full),
+        **config.ingest_settings()).to_dict())
     emit(data, as_json, lambda d: (
         f"ingested {d['ingested']} ({d['new']} new, {d['updated']} updated), {d['unchanged']} unchanged, "
         f"{d['skipped']} skipped, {len(d['failed'])} failed; languages: {d['languages']}" + _failures(d)

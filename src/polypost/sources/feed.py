@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
+from polypost.sources.sanitize import sanitize_html
 from polypost.sources.web import fetch_page_post, slug_from_url
 
 __all__ = ["iter_feed_posts", "parse_feed"]
@@ -116,7 +117,7 @@ def _entry_post(entry: Any, origin: str, feed_lang: str | None, fetcher: Fetcher
     yield SourcePost(
         origin=origin,
         title=title or _first_words(body),
-        html=body,
+        html=sanitize_html(body),  # a feed is someone else's markup, whatever feedparser kept
         source="feed",
         url=url,
         slug=slug_from_url(url) if url else None,

@@ -99,6 +99,10 @@ class SourceOptions:
     exclude: Sequence[str] = ()  # sitemap: URL patterns to leave out
     fetch_full: bool = False  # feed: fetch the linked page when an entry has only a summary
     fetcher: Any = None  # a sources.http.Fetcher; ingest makes one over the store when None
+    max_bytes: int | None = None  # files and fetched pages: bigger ones are refused ([sources] max_bytes)
+    sanitize_own: bool = False  # own files and WXR through the untrusted-markup allowlist too
+    embed_hosts: Sequence[str] | None = None  # iframes kept from these hosts (None: sanitize's default)
+    follow_symlinks: bool = False  # files: read symlinks that lead out of the source folder
 
 
 def iter_source(kind: str, sources: Sequence[str], limit: int | None,
@@ -109,7 +113,9 @@ def iter_source(kind: str, sources: Sequence[str], limit: int | None,
         from polypost.sources.files import iter_file_posts
 
         _require_files(sources)
-        yield from iter_file_posts(list(sources), limit=limit)
+        yield from iter_file_posts(list(sources), limit=limit, sanitize=options.sanitize_own,
+                                   follow_symlinks=options.follow_symlinks,
+                                   **({"max_bytes": options.max_bytes} if options.max_bytes else {}))
     elif kind == "wxr":
         from polypost.sources.wxr import iter_wxr_posts
 
@@ -117,7 +123,7 @@ def iter_source(kind: str, sources: Sequence[str], limit: int | None,
         folders = [s for s in sources if Path(s).is_dir()]
         if folders:
             raise SourceKindError(f"--kind wxr needs a WordPress export file, not a folder: {', '.join(folders)}")
-        yield from iter_wxr_posts(list(sources), limit=limit, status=options.status)
+        yield from iter_wxr_posts(list(sources), limit=limit, status=options.status, sanitize=options.sanitize_own)
     elif kind == "feed":
         from polypost.sources.feed import iter_feed_posts
 
@@ -171,6 +177,9 @@ def ingest(
     exclude: Sequence[str] = (),
     fetch_full: bool = False,
     fetcher: Any = None,
+    max_bytes: int | None = None,
+    sanitize_own: bool = False,
+    follow_symlinks: bool = False,
 ) -> IngestReport:
     """Read every source, detect each post's language, store what is new or changed.
 
@@ -187,9 +196,10 @@ def ingest(
     if own_fetcher:
         from polypost.sources.http import Fetcher
 
-        fetcher = Fetcher(store.db)
+        fetcher = Fetcher(store.db, **({"max_bytes": max_bytes} if max_bytes else {}))
     options = SourceOptions(status=tuple(status), include=tuple(include), exclude=tuple(exclude),
-                            fetch_full=fetch_full, fetcher=fetcher)
+                            fetch_full=fetch_full, fetcher=fetcher, max_bytes=max_bytes,
+                            sanitize_own=sanitize_own, follow_symlinks=follow_symlinks)
     report = IngestReport()
     known = store.content_hashes()
     try:

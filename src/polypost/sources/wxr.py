@@ -31,6 +31,7 @@ from bs4.element import PreformattedString
 from lxml import etree
 
 from polypost.records import Comment, SourcePost, SourceProblem
+from polypost.sources.sanitize import sanitize_html
 from polypost.sources.sitemap import safe_xml_parser
 
 __all__ = ["DEFAULT_STATUS", "WxrError", "iter_wxr_posts", "read_wxr", "wordpress_body", "wrap_shortcodes"]
@@ -61,10 +62,14 @@ class WxrError(ValueError):
 
 
 def iter_wxr_posts(paths: Sequence[str | Path], limit: int | None = None,
-                   status: Sequence[str] = DEFAULT_STATUS) -> Iterator[SourcePost | SourceProblem]:
+                   status: Sequence[str] = DEFAULT_STATUS, sanitize: bool = False) -> Iterator[SourcePost | SourceProblem]:
+    """`sanitize`: pass bodies through the untrusted-markup allowlist (an export of a site whose
+    authors the user does not trust); off by default, an export is the user's own."""
     posts = 0
     for path in paths:
         for item in read_wxr(str(path), status=status):
+            if sanitize and isinstance(item, SourcePost):
+                item.html = sanitize_html(item.html, keep_comments=True)
             if isinstance(item, SourcePost):
                 if limit is not None and posts >= limit:
                     return
