@@ -229,7 +229,7 @@ def _comments(item: etree._Element, base: str | None) -> list[Comment]:
 
 def _excerpt(item: etree._Element) -> str:
     for child in item:
-        if _local(child) == "encoded" and (etree.QName(child).namespace or "").endswith("/excerpt/"):
+        if _local(child) == "encoded" and _namespace(child).endswith("/excerpt/"):
             return " ".join(BeautifulSoup(child.text or "", "html.parser").get_text(" ").split())
     return ""
 
@@ -355,13 +355,23 @@ def _channel(root: etree._Element | None) -> etree._Element | None:
 def _local(node: etree._Element | None) -> str:
     if node is None or not isinstance(node.tag, str):
         return ""
-    return etree.QName(node).localname
+    try:
+        return etree.QName(node).localname
+    except ValueError:  # recovery mode keeps an undeclared prefix in the name: "wp:post_type"
+        return node.tag.rsplit(":", 1)[-1]
+
+
+def _namespace(node: etree._Element) -> str:
+    try:
+        return etree.QName(node).namespace or ""
+    except ValueError:
+        return ""
 
 
 def _is_wp(node: etree._Element) -> bool:
     if not isinstance(node.tag, str):
         return False
-    namespace = etree.QName(node).namespace or ""
+    namespace = _namespace(node)
     return namespace.startswith(WP_NS_PREFIXES) and not namespace.endswith("/excerpt/")
 
 
