@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import time
 
-import pytest
-
 from http_server import Route
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.files import iter_file_posts, read_file_post
@@ -51,7 +49,7 @@ def test_a_scraped_page_is_sanitised(server):
 
 
 def test_own_files_are_trusted_unless_asked(tmp_path):
-    (tmp_path / "p.html").write_text(f"<h1>T</h1><p>x</p><script>own()</script>")
+    (tmp_path / "p.html").write_text("<h1>T</h1><p>x</p><script>own()</script>")
     [post] = list(iter_file_posts([tmp_path]))
     assert "<script>own()</script>" in post.html
     [post] = list(iter_file_posts([tmp_path], sanitize=True))

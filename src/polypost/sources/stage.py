@@ -101,7 +101,6 @@ class SourceOptions:
     fetcher: Any = None  # a sources.http.Fetcher; ingest makes one over the store when None
     max_bytes: int | None = None  # files and fetched pages: bigger ones are refused ([sources] max_bytes)
     sanitize_own: bool = False  # own files and WXR through the untrusted-markup allowlist too
-    embed_hosts: Sequence[str] | None = None  # iframes kept from these hosts (None: sanitize's default)
     follow_symlinks: bool = False  # files: read symlinks that lead out of the source folder
 
 
