@@ -24,6 +24,7 @@ class Route:
     delay: float = 0.0  # seconds before answering (a slow server)
     content_type: str = "text/html; charset=utf-8"
     no_length: bool = False  # no Content-Length: the body ends when the connection closes
+    rate: float = 0.0  # bytes per second: a server that trickles its body (0: all at once)
 
 
 Handler = Union[Route, Callable[["_Handler"], Route]]
@@ -62,9 +63,21 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if route.status != 304:
-                self.wfile.write(body)
+                self._write(body, route.rate)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (size limit, timeout): that is what some tests want
+
+    def _write(self, body: bytes, rate: float) -> None:
+        if not rate:
+            self.wfile.write(body)
+            return
+        step = max(1, int(rate / 10))  # ten small writes a second
+        for start in range(0, len(body), step):
+            if self.server.closing:
+                return
+            self.wfile.write(body[start:start + step])
+            self.wfile.flush()
+            time.sleep(step / rate)
 
     def log_message(self, format: str, *args) -> None:  # keep test output quiet
         pass
@@ -78,6 +91,7 @@ class TestServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.routes: dict[str, Handler] = {}
         self.requests: list[Request] = []
+        self.closing = False  # set at teardown, so that a trickling handler stops
 
     def handle_error(self, request, client_address) -> None:
         pass  # a client that hung up (size limit, timeout) is what some tests want
@@ -101,5 +115,6 @@ def server():
     try:
         yield srv
     finally:
+        srv.closing = True
         srv.shutdown()
         srv.server_close()

@@ -155,3 +155,22 @@ def test_offline_index_is_a_clear_error(argos_home):
     with pytest.raises(PackageError, match=r"Could not download the Argos package index .*offline"):
         install_from_index("en", "es")
     assert list_installed() == []
+
+
+def test_a_top_folder_dot_is_refused(argos_home, tmp_path):
+    bad = _zip(tmp_path / "dot.argosmodel", {"./metadata.json": GOOD_METADATA, "./model/x": b"x"})
+    with pytest.raises(PackageError, match=r"one named top-level folder, not at the archive's root"):
+        install_from_file(bad)
+
+
+def test_an_archive_that_unpacks_past_the_limit_is_refused(tmp_path):
+    from polypost.translate.argos_packages import validate_package_file
+
+    bomb = tmp_path / "bomb.argosmodel"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("pkg/metadata.json", GOOD_METADATA)
+        archive.writestr("pkg/model/model.bin", b"\0" * 5_000_000)  # 5 MB of zeros: a few KB packed
+    assert bomb.stat().st_size < 50_000
+    with pytest.raises(PackageError, match="unpacks to 5,000,"):
+        validate_package_file(bomb, max_unpacked_bytes=1_000_000)
+    assert validate_package_file(bomb)["from_code"] == "en"  # the default limit is far above a real model

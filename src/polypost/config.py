@@ -49,6 +49,9 @@ class Config:
     mt_note: str | None = None
     # [sources]
     sources: list[str] = field(default_factory=list)
+    max_bytes: int = 20 * 1024 * 1024  # a source file or fetched page bigger than this is refused
+    sanitize_own: bool = False  # own files and WordPress exports through the untrusted-markup allowlist
+    follow_symlinks: bool = False  # read symlinks that lead out of a source folder
     # [translate]
     engine: str = "auto"
     glossaries: list[str] = field(default_factory=list)  # empty: the shipped *.<src>-<tgt>.tsv
@@ -76,6 +79,11 @@ class Config:
         found = sorted(Path("glossaries").glob(f"*.{self.source_lang}-{self.target_lang}.tsv"))
         return found or shipped_glossary_paths(self.source_lang, self.target_lang)
 
+    def ingest_settings(self) -> dict[str, Any]:
+        """The [sources] limits and trust settings, as `ingest` takes them."""
+        return {"max_bytes": self.max_bytes, "sanitize_own": self.sanitize_own,
+                "follow_symlinks": self.follow_symlinks}
+
     def data_dir(self) -> Path:
         return Path(self.db_path).resolve().parent
 
@@ -94,7 +102,8 @@ SECTIONS: dict[str, dict[str, str]] = {
         "templates_dir": "templates_dir",
         "mt_note": "mt_note",
     },
-    "sources": {"paths": "sources"},
+    "sources": {"paths": "sources", "max_bytes": "max_bytes", "sanitize_own": "sanitize_own",
+                "follow_symlinks": "follow_symlinks"},
     "translate": {
         "engine": "engine",
         "glossaries": "glossaries",

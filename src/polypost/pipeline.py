@@ -137,8 +137,7 @@ def publish_stage(store: Store, config: Config, run_id: int | None = None) -> di
 
 def ingest_stage(store: Store, config: Config, sources: Sequence[str], options: IngestOptions,
                  run_id: int | None = None) -> IngestReport:
-    if not options.candidates or tuple(options.candidates) == ("en", "es"):
-        options.candidates = (config.source_lang, config.target_lang)
+    options = replace(options, candidates=(config.source_lang, config.target_lang), **config.ingest_settings())
     return ingest(store, sources, options, run_id=run_id)
 
 

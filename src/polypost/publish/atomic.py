@@ -10,9 +10,12 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
+
+log = logging.getLogger(__name__)
 
 MANIFEST_NAME = ".polypost-manifest.json"
 MANIFEST_VERSION = 1
@@ -68,10 +71,21 @@ def _remove_leftover_temporaries(path: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def _check_relative(relpath: str) -> None:
+def _is_relative(relpath: str) -> bool:
     pure = PurePosixPath(relpath)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts or relpath != pure.as_posix():
+    return not (pure.is_absolute() or ".." in pure.parts or not pure.parts or relpath != pure.as_posix()
+                or "\\" in relpath or (len(relpath) > 1 and relpath[1] == ":"))
+
+
+def _check_relative(relpath: str) -> None:
+    if not _is_relative(relpath):
         raise ValueError(f"refusing to write outside the output folder: {relpath!r}")
+
+
+def _inside(out_dir: Path, path: Path) -> bool:
+    """Whether `path`, its symlinks resolved, is inside `out_dir` (a folder linked elsewhere is not)."""
+    root = out_dir.resolve()
+    return root in path.resolve().parents
 
 
 class OutputWriter:
@@ -95,8 +109,10 @@ class OutputWriter:
         if relpath in self.files:
             raise ValueError(f"{relpath}: two pages of this publish want the same path")
         payload = data.encode("utf-8") if isinstance(data, str) else data
-        self.files[relpath] = content_hash(payload)
         path = self.out_dir / relpath
+        if not _inside(self.out_dir, path):
+            raise ValueError(f"refusing to write outside the output folder: {relpath!r} leads to {path.resolve()}")
+        self.files[relpath] = content_hash(payload)
         _remove_leftover_temporaries(path)
         if path.is_file() and path.read_bytes() == payload:
             self.unchanged.append(relpath)
@@ -109,7 +125,15 @@ class OutputWriter:
         """Remove stale files, save the manifest, and return what was removed."""
         removed = []
         for relpath in sorted(set(self.previous) - set(self.files)):
+            # The manifest is a file in the output folder that anyone may have edited: an entry
+            # "../../x" or "/etc/x" (or one through a symlink) must never delete anything.
+            if not _is_relative(relpath):
+                log.warning("%s: manifest entry %r is outside the output folder; ignored", self.out_dir, relpath)
+                continue
             path = self.out_dir / relpath
+            if not _inside(self.out_dir, path):
+                log.warning("%s: manifest entry %r leads outside the output folder; ignored", self.out_dir, relpath)
+                continue
             if not path.is_file():
                 continue
             # A file someone edited after we wrote it is theirs now: leave it.

@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
+from polypost.sources.sanitize import sanitize_html
 from polypost.sources.web import fetch_page_post, slug_from_url
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES_OR_URLS, ReadSettings, SourceKind
@@ -66,12 +67,18 @@ def _one_feed(source: str, fetcher: Fetcher | None, fetch_full: bool) -> Iterato
             yield SourceProblem(origin=source, error=str(err))
             return
         headers = {}
-    yield from parse_feed(data, source, headers=headers, fetcher=fetcher, fetch_full=fetch_full)
+    # links in a feed fetched from the web are chosen by its author; those in a file, by the user
+    yield from parse_feed(data, source, headers=headers, fetcher=fetcher, fetch_full=fetch_full,
+                          fetched=is_http_url(source))
 
 
 def parse_feed(data: bytes, origin: str, headers: dict[str, str] | None = None, fetcher: Fetcher | None = None,
-               fetch_full: bool = False) -> Iterator[SourcePost | SourceProblem | Unchanged]:
-    """One feed document -> its posts, then a SourceProblem if it was not well-formed."""
+               fetch_full: bool = False, fetched: bool = True) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+    """One feed document -> its posts, then a SourceProblem if it was not well-formed.
+
+    `fetched`: the document came from the web, so the pages it links to are fetched as URLs
+    found in content (kept off private addresses), not as URLs the user named.
+    """
     parsed = feedparser.parse(data, response_headers=headers or {})
     if not parsed.entries and not parsed.get("version"):
         yield SourceProblem(origin=origin, error=f"not an RSS or Atom feed{_bozo_reason(parsed)}")
@@ -80,7 +87,8 @@ def parse_feed(data: bytes, origin: str, headers: dict[str, str] | None = None, 
     for number, entry in enumerate(parsed.entries, start=1):
         entry_origin = f"{origin}#item-{number}"
         try:
-            yield from _entry_post(entry, entry_origin, feed_lang, fetcher, fetch_full)
+            yield from _entry_post(entry, entry_origin, feed_lang, fetcher, fetch_full,
+                                   origin if fetched else None)
         except Exception as err:  # one odd entry must not lose the rest of the feed
             yield SourceProblem(origin=entry_origin, error=f"cannot read entry: {err}")
     if parsed.get("bozo"):
@@ -89,7 +97,7 @@ def parse_feed(data: bytes, origin: str, headers: dict[str, str] | None = None, 
 
 
 def _entry_post(entry: Any, origin: str, feed_lang: str | None, fetcher: Fetcher | None,
-                fetch_full: bool) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+                fetch_full: bool, found_in: str | None) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     body, full, content_lang = _body(entry)
     link = entry.get("link") or None
     guid = entry.get("id") or ""
@@ -97,7 +105,7 @@ def _entry_post(entry: Any, origin: str, feed_lang: str | None, fetcher: Fetcher
     title = _text(entry.get("title_detail") or {}, entry.get("title", ""))
     summary = entry.get("summary", "")
     if fetch_full and not full and url and is_http_url(url) and fetcher is not None:
-        page = fetch_page_post(url, fetcher, source="feed")
+        page = fetch_page_post(url, fetcher, source="feed", found_in=found_in)
         if isinstance(page, SourcePost):
             page.title = title or page.title
             page.published = page.published or _date(entry)
@@ -111,7 +119,7 @@ def _entry_post(entry: Any, origin: str, feed_lang: str | None, fetcher: Fetcher
     yield SourcePost(
         origin=origin,
         title=title or _first_words(body),
-        html=body,
+        html=sanitize_html(body),  # a feed is someone else's markup, whatever feedparser kept
         source="feed",
         url=url,
         slug=slug_from_url(url) if url else None,

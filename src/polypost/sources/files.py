@@ -20,6 +20,7 @@ from polypost.sources.page.extract import ExtractError, decode_html, extract_pag
 from polypost.records import SourcePost, SourceProblem
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES, ReadSettings, SourceKind
+from polypost.sources.sanitize import sanitize_html
 
 __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file_posts", "read_file_post"]
 
@@ -29,34 +30,63 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 JEKYLL_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
-def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None,
-                    max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourcePost | SourceProblem]:
+def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                    sanitize: bool = False, follow_symlinks: bool = False) -> Iterator[SourcePost | SourceProblem]:
     """Every post under `paths` (files, or folders walked recursively in sorted order).
 
     Hidden files and folders (.git, .DS_Store) are passed over. A file that cannot be read yields a
     SourceProblem and the walk goes on; `limit` counts the posts yielded, not the problems.
+    A symbolic link that leads out of the folder given is reported and skipped (a link to
+    /etc/passwd would publish it) unless `follow_symlinks`. `sanitize` passes bodies through the
+    untrusted-markup allowlist (off by default: the user's own files are trusted).
     """
     posts = 0
-    for path in _walk(paths):
+    for path in _walk(paths, follow_symlinks):
+        if isinstance(path, SourceProblem):
+            yield path
+            continue
         if limit is not None and posts >= limit:
             return
         item = read_file_post(path, max_bytes=max_bytes)
+        if sanitize and isinstance(item, SourcePost):
+            item.html = sanitize_html(item.html)
         if isinstance(item, SourcePost):
             posts += 1
         yield item
 
 
-def _walk(paths: Sequence[str | Path]) -> Iterator[str]:
+def _walk(paths: Sequence[str | Path], follow_symlinks: bool = False) -> Iterator[str | SourceProblem]:
     for given in paths:
         given = str(given)
         if os.path.isdir(given):
-            for folder, dirs, files in os.walk(given):
+            root = os.path.realpath(given)
+            for folder, dirs, files in os.walk(given, followlinks=follow_symlinks):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in dirs:
+                    path = os.path.join(folder, name)
+                    if not follow_symlinks and os.path.islink(path) and _outside(path, root):
+                        yield _link_problem(path, given)
                 for name in sorted(files):
-                    if not name.startswith("."):
-                        yield os.path.join(folder, name)
+                    if name.startswith("."):
+                        continue
+                    path = os.path.join(folder, name)
+                    if not follow_symlinks and os.path.islink(path) and _outside(path, root):
+                        yield _link_problem(path, given)
+                    else:
+                        yield path
         else:
             yield given  # a missing file becomes a SourceProblem in read_file_post
+
+
+def _outside(path: str, root: str) -> bool:
+    target = os.path.realpath(path)
+    return target != root and not target.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _link_problem(path: str, root: str) -> SourceProblem:
+    return SourceProblem(origin=path, skipped=True,
+                         error=f"symbolic link to {os.path.realpath(path)}, outside {root}; skipped "
+                               "([sources] follow_symlinks = true reads it)")
 
 
 def read_file_post(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourcePost | SourceProblem:
@@ -69,7 +99,7 @@ def read_file_post(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourcePost 
         size = os.path.getsize(path)
         if size > max_bytes:
             return SourceProblem(origin=path, error=f"file is {size:,} bytes, over the limit of {max_bytes:,} "
-                                                    "(raise max_bytes to read it)")
+                                                    "(raise [sources] max_bytes to read it)")
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as err:
@@ -201,6 +231,8 @@ def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
     kind = _FENCES[fence]
     try:
         meta = _parse_yaml(raw) if kind == "yaml" else _parse_toml(raw)
+    except FrontMatterError as err:
+        raise FrontMatterError(f"{path}: {err}") from None
     except Exception as err:  # each parser has its own error types; all mean the same thing here
         raise FrontMatterError(f"{path}: malformed {kind.upper()} front matter{_error_line(err)}: "
                                f"{_first_line(err)}") from None
@@ -212,10 +244,50 @@ def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
     return meta, body
 
 
+MAX_YAML_NODES = 10_000  # front matter is a few keys; an alias bomb expands to billions of nodes
+
+
 def _parse_yaml(raw: str) -> Any:
+    """safe_load, with the document's size *after* alias expansion checked before it is built.
+
+    A 412-byte file of nested aliases (`b: [*a, *a, ...]`) expands to billions of values; PyYAML
+    shares them, but everything that walks the values (tags, titles) does not.
+    """
     import yaml
 
-    return yaml.safe_load(raw)
+    loader = yaml.SafeLoader(raw)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, {}, set()) > MAX_YAML_NODES:
+            raise FrontMatterError(f"front matter expands to more than {MAX_YAML_NODES:,} values through "
+                                   "aliases (*name); refused")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: Any, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """How many nodes `node` stands for with every alias expanded, counted without expanding."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_nodes:
+        return MAX_YAML_NODES + 1  # an alias inside itself expands forever
+    open_nodes.add(key)
+    children: list[Any] = []
+    if isinstance(node.value, list):
+        for child in node.value:
+            children.extend(child if isinstance(child, tuple) else (child,))
+    total = 1
+    for child in children:
+        total += _expanded_size(child, sizes, open_nodes)
+        if total > MAX_YAML_NODES:
+            break
+    open_nodes.discard(key)
+    sizes[key] = total
+    return total
 
 
 def _parse_toml(raw: str) -> Any:
@@ -325,7 +397,9 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
-    return iter_file_posts(sources, limit=settings.limit)
+    return iter_file_posts(sources, limit=settings.limit, sanitize=settings.sanitize_own,
+                           follow_symlinks=settings.follow_symlinks,
+                           **({"max_bytes": settings.max_bytes} if settings.max_bytes else {}))
 
 
 @hookimpl

@@ -3,26 +3,24 @@
 Polite: a User-Agent naming polypost and its version, robots.txt obeyed (and its Crawl-delay,
 bounded), one request at a time per host with a delay between them, retries with backoff on
 429/5xx and network errors (Retry-After honoured, bounded). Safe: timeouts, a size limit that
-aborts the download, a bounded number of redirects (a loop is an error), http(s) only.
+aborts the download, a wall-clock deadline per fetch that holds across chunks, retries and
+redirects, a bounded number of redirects (a loop is an error), http(s) only, and an address
+guard (`sources.guard`) that keeps URLs found in fetched content off the user's own network.
 Incremental: with a database, ETag/Last-Modified are kept per URL in the `http_cache` table and
 sent back, so a nightly run downloads only what changed (a 304 comes back as `not_modified`).
 
 urllib3 rather than requests/httpx: it is already installed as trafilatura's dependency (no new
 package), and it gives exactly the control needed here — streamed reads (to stop at the size
-limit), redirects handled by hand (each hop checked against robots.txt and counted), separate
-connect/read timeouts, keep-alive pools — without a session layer that would hide them.
+limit and the deadline), redirects handled by hand (each hop checked against robots.txt and the
+guard, and counted), separate connect/read timeouts, keep-alive pools, connection classes that
+can be replaced (the guard checks the resolved address where the socket is opened).
 """
 
 from __future__ import annotations
 
-import codecs
-import email.utils
 import hashlib
 import logging
-import re
 import time
-import urllib.robotparser
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -30,9 +28,14 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import urllib3
 
 from polypost import __version__
-from polypost.sources.page.extract import ExtractError, decode_html
+from polypost.sources.charset import decode_body, header_charset
+from polypost.sources.guard import AddressGuard, AddressRefused, GuardedPoolManager, Resolver
+from polypost.sources.responses import (LIMIT_HINT, FetchError, FetchResult, Unchanged, network_reason,
+                                        reason_phrase, retry_after_seconds)
+from polypost.sources.robots import RobotsRules
 
-__all__ = ["FetchError", "FetchResult", "Fetcher", "Unchanged", "decode_body", "is_http_url", "user_agent"]
+__all__ = ["FetchError", "FetchResult", "Fetcher", "Unchanged", "decode_body", "header_charset", "is_http_url",
+           "user_agent"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is not worth a nightly run's hours
 CHUNK = 64 * 1024
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def user_agent() -> str:
@@ -50,49 +54,30 @@ def is_http_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
 
-class FetchError(Exception):
-    """A URL that could not be fetched; the message names the URL and says why."""
+class _Deadline:
+    """The wall-clock end of one fetch; polypost's own politeness waits push it back."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None):
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.status = status
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
 
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
 
-@dataclass
-class Unchanged:
-    """A source item the server says has not changed since the last run (HTTP 304).
+    def extend(self, seconds: float) -> None:
+        self.at += seconds
 
-    Sources yield it instead of a post; ingest counts it as unchanged and stores nothing.
-    `origin` is the URL; posts stored from it have that origin or `origin#...`.
-    """
-
-    origin: str
-
-
-@dataclass
-class FetchResult:
-    url: str  # the final URL, after redirects
-    status: int
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
-    requested_url: str = ""
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "")
-
-    def text(self) -> str:
-        return decode_body(self.body, self.content_type, self.url)
+    def error(self, url: str) -> FetchError:
+        return FetchError(url, f"not done within the deadline of {self.seconds:g} s; aborted", final=True)
 
 
 class Fetcher:
-    """Fetches URLs politely; one instance per run (it holds robots.txt and per-host timing)."""
+    """Fetches URLs politely; one instance per run (it holds robots.txt and per-host timing).
+
+    `deadline` bounds one `fetch` in wall-clock seconds, whatever the server does (a trickle of
+    bytes, retries, redirects); `timeout` bounds each connect and each read. `resolver` replaces
+    name resolution (a getaddrinfo-like function) for the address guard.
+    """
 
     def __init__(
         self,
@@ -100,18 +85,21 @@ class Fetcher:
         *,
         delay: float = 1.0,
         timeout: float = 20.0,
+        deadline: float = 60.0,
         retries: int = 3,
         backoff: float = 1.0,
         max_retry_after: float = 120.0,
-        max_bytes: int = 10 * 1024 * 1024,
+        max_bytes: int = DEFAULT_MAX_BYTES,
         max_redirects: int = 5,
         obey_robots: bool = True,
         agent: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        resolver: Resolver | None = None,
     ):
         self.cache = cache
         self.delay = delay
         self.timeout = timeout
+        self.deadline = deadline
         self.retries = retries
         self.backoff = backoff
         self.max_retry_after = max_retry_after
@@ -120,29 +108,38 @@ class Fetcher:
         self.obey_robots = obey_robots
         self.agent = agent or user_agent()
         self._sleep = sleep
-        self._pool = urllib3.PoolManager(retries=False, headers={"User-Agent": self.agent})
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self.guard = AddressGuard(resolver)
+        self._pool = GuardedPoolManager(self.guard, retries=False, headers={"User-Agent": self.agent})
+        self._robots: dict[str, RobotsRules] = {}
         self._last_request: dict[str, float] = {}
         self.requests = 0  # every request sent, robots.txt included: what tests and reports count
         self.conditional_requests = 0
 
     # ------------------------------------------------------------ public
-    def fetch(self, url: str, *, conditional: bool = False) -> FetchResult:
+    def fetch(self, url: str, *, conditional: bool = False, found_in: str | None = None) -> FetchResult:
         """GET `url` (following redirects); raise FetchError with the reason when it fails.
 
+        `found_in` is the document a URL was found in (a feed, a sitemap): such a URL was chosen
+        by whoever wrote that document, so it may not reach a private address unless its host is
+        one the user named. A URL without `found_in` is one the user named.
         With `conditional` and a database, the validators stored for `url` are sent and a 304
         comes back as a result whose `not_modified` is true; a 200 stores the new validators.
         """
         if not is_http_url(url):
-            raise FetchError(url, "not an http(s) URL")
+            where = f" (found in {found_in})" if found_in else ""
+            raise FetchError(url, f"not an http(s) URL{where}; only web addresses are fetched", final=True)
         url = _strip_fragment(url)
+        if found_in is None:
+            parts = urlsplit(url)
+            self.guard.name_host(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        deadline = _Deadline(self.deadline)
         cached = self._cached(url) if conditional else None
         current = url
         seen = {current}
         for _hop in range(self.max_redirects + 1):
             self._check_robots(current)
             headers = _validators(cached) if cached and current == url else {}
-            result = self._get_with_retries(current, headers)
+            result = self._get_with_retries(current, headers, deadline)
             if result.status in REDIRECT_STATUSES:
                 target = result.headers.get("location")
                 if not target:
@@ -162,7 +159,7 @@ class Fetcher:
                     raise FetchError(url, "HTTP 304 Not Modified to a request that was not conditional", 304)
                 return result
             if result.status >= 400:
-                raise FetchError(current, f"HTTP {result.status}{_reason(result.status)}", result.status)
+                raise FetchError(current, f"HTTP {result.status}{reason_phrase(result.status)}", result.status)
             if conditional:
                 self._remember(url, result)
             return result
@@ -184,31 +181,30 @@ class Fetcher:
     def allowed(self, url: str) -> bool:
         if not self.obey_robots:
             return True
-        rules = self._robots_for(url)
-        return rules is None or rules.can_fetch(self.agent, url)
+        return self._robots_for(url).allows(url, self.agent)
 
     def _check_robots(self, url: str) -> None:
         if not self.allowed(url):
             raise FetchError(url, "disallowed by robots.txt (polypost obeys it)")
 
-    def _robots_for(self, url: str) -> urllib.robotparser.RobotFileParser | None:
-        parts = urlsplit(url)
-        site = f"{parts.scheme}://{parts.netloc}"
+    def _robots_for(self, url: str) -> RobotsRules:
+        site = _site(url)
         if site in self._robots:
             return self._robots[site]
-        rules = urllib.robotparser.RobotFileParser(site + "/robots.txt")
         try:
-            result = self._get_with_retries(site + "/robots.txt", {}, retries=1)
+            result = self._get_with_retries(site + "/robots.txt", {}, _Deadline(self.deadline), retries=1)
             status = result.status
         except FetchError as err:
+            if err.refused:
+                raise FetchError(url, err.reason, refused=True) from None  # the page's own refusal
             status, result = None, None
             log.warning("robots.txt: %s; fetching nothing from %s", err, site)
         if status == 200 and result is not None:
-            rules.parse(result.body.decode("utf-8", "replace").splitlines())
+            rules = RobotsRules(result.body.decode("utf-8", "replace"))
         elif status is not None and 400 <= status < 500:
-            rules.allow_all = True  # RFC 9309: no robots.txt (4xx) means no restrictions
+            rules = RobotsRules.everything_allowed()  # RFC 9309: no robots.txt (4xx) means no restrictions
         else:
-            rules.disallow_all = True  # RFC 9309: unreachable (5xx, network) means assume complete disallow
+            rules = RobotsRules.nothing_allowed()  # RFC 9309: unreachable (5xx, network) means complete disallow
         self._robots[site] = rules
         return rules
 
@@ -218,46 +214,56 @@ class Fetcher:
         return max(self.delay, min(float(crawl_delay or 0), MAX_CRAWL_DELAY))
 
     # ------------------------------------------------------------ one request
-    def _get_with_retries(self, url: str, headers: dict[str, str], retries: int | None = None) -> FetchResult:
+    def _get_with_retries(self, url: str, headers: dict[str, str], deadline: _Deadline,
+                          retries: int | None = None) -> FetchResult:
         retries = self.retries if retries is None else retries
         attempt = 0
         while True:
             try:
-                result = self._get_once(url, headers)
+                result = self._get_once(url, headers, deadline)
             except FetchError as err:
-                if err.status is not None or attempt >= retries:  # size limit etc.: retrying cannot help
+                # size limit, deadline, refused address: retrying cannot help
+                if err.status is not None or err.final or attempt >= retries:
                     raise
-                wait = self.backoff * 2 ** attempt
+                wait, why = self.backoff * 2 ** attempt, err.reason
                 log.info("%s; retrying in %.1f s", err, wait)
             else:
                 if result.status not in RETRY_STATUSES:
                     return result
                 if attempt >= retries:
-                    raise FetchError(url, f"HTTP {result.status}{_reason(result.status)}, still after "
+                    raise FetchError(url, f"HTTP {result.status}{reason_phrase(result.status)}, still after "
                                           f"{retries + 1} attempts", result.status)
-                wait = self._retry_wait(result, attempt)
+                wait, why = self._retry_wait(result, attempt), f"HTTP {result.status}{reason_phrase(result.status)}"
                 log.info("%s: HTTP %s; retrying in %.1f s", url, result.status, wait)
+            if wait >= deadline.remaining():
+                raise FetchError(url, f"{why}; no retry: the deadline of {deadline.seconds:g} s would pass",
+                                 final=True)
             attempt += 1
             self._sleep(wait)
 
     def _retry_wait(self, result: FetchResult, attempt: int) -> float:
-        after = _retry_after_seconds(result.headers.get("retry-after"))
+        after = retry_after_seconds(result.headers.get("retry-after"))
         wait = after if after is not None else self.backoff * 2 ** attempt
         return max(0.0, min(wait, self.max_retry_after))
 
-    def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
-        self._wait_for_host(url)
+    def _get_once(self, url: str, headers: dict[str, str], deadline: _Deadline) -> FetchResult:
+        deadline.extend(self._wait_for_host(url))  # our own politeness is not the server's time
+        remaining = deadline.remaining()
+        if remaining <= 0:
+            raise deadline.error(url)
         self.requests += 1
         if headers:
             self.conditional_requests += 1
-        timeout = urllib3.Timeout(connect=self.timeout, read=self.timeout)
-        deadline = time.monotonic() + self.timeout * 3  # a trickle of bytes must not hold a run forever
+        per_read = min(self.timeout, remaining)
+        timeout = urllib3.Timeout(connect=per_read, read=per_read)
         try:
-            response = self._pool.request("GET", url, headers={"User-Agent": self.agent, "Accept-Encoding": "gzip, deflate",
-                                                            **headers},
+            response = self._pool.request("GET", url, headers={"User-Agent": self.agent,
+                                                               "Accept-Encoding": "gzip, deflate", **headers},
                                           redirect=False, preload_content=False, timeout=timeout)
+        except AddressRefused as err:
+            raise FetchError(url, str(err), refused=True) from None
         except urllib3.exceptions.HTTPError as err:
-            raise FetchError(url, _network_reason(err, self.timeout)) from None
+            raise self._network_error(url, err, deadline) from None
         complete = False
         try:
             response_headers = {k.lower(): v for k, v in response.headers.items()}
@@ -266,31 +272,54 @@ class Fetcher:
             declared = response_headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
                 raise FetchError(url, f"response is {int(declared):,} bytes, over the limit of "
-                                      f"{self.max_bytes:,}", response.status)
-            body = bytearray()
-            for chunk in response.stream(CHUNK, decode_content=True):
-                body += chunk
-                if len(body) > self.max_bytes:
-                    raise FetchError(url, f"response passed the limit of {self.max_bytes:,} bytes; "
-                                          "download aborted", response.status)
-                if time.monotonic() > deadline:
-                    raise FetchError(url, f"download took longer than {self.timeout * 3:.0f} s; aborted")
+                                      f"{self.max_bytes:,} ({LIMIT_HINT})", response.status)
+            body = self._read_body(url, response, deadline)
             complete = True
-            return FetchResult(url=url, status=response.status, body=bytes(body), headers=response_headers)
+            return FetchResult(url=url, status=response.status, body=body, headers=response_headers)
         except urllib3.exceptions.HTTPError as err:
-            raise FetchError(url, _network_reason(err, self.timeout)) from None
+            raise self._network_error(url, err, deadline) from None
         finally:
             # only a fully read connection may go back to the pool; any other is closed
             response.release_conn() if complete else response.close()
             self._last_request[_site(url)] = time.monotonic()
 
-    def _wait_for_host(self, url: str) -> None:
+    def _read_body(self, url: str, response: Any, deadline: _Deadline) -> bytes:
+        """The body, read as it arrives: every read waits at most until the deadline.
+
+        read1 returns what one receive brought (a buffered read of 64 KiB would wait for all of
+        it), and the socket's timeout is cut to the time left before each read, so a server that
+        trickles bytes is stopped at the deadline, not at the next full chunk.
+        """
+        sock = getattr(getattr(response, "connection", None), "sock", None)
+        body = bytearray()
+        while True:
+            remaining = deadline.remaining()
+            if remaining <= 0:
+                raise deadline.error(url)
+            if sock is not None:
+                sock.settimeout(min(self.timeout, remaining))
+            chunk = response.read1(CHUNK, decode_content=True)
+            if not chunk:
+                return bytes(body)
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise FetchError(url, f"response passed the limit of {self.max_bytes:,} bytes; "
+                                      f"download aborted ({LIMIT_HINT})", response.status)
+
+    def _network_error(self, url: str, err: Exception, deadline: _Deadline) -> FetchError:
+        if deadline.remaining() <= 0.05:  # the timeout was the deadline's, cut short
+            return deadline.error(url)
+        return FetchError(url, network_reason(err, self.timeout))
+
+    def _wait_for_host(self, url: str) -> float:
         last = self._last_request.get(_site(url))
         if last is None:
-            return
+            return 0.0
         wait = last + self._host_delay(url) - time.monotonic()
         if wait > 0:
             self._sleep(wait)
+            return wait
+        return 0.0
 
     # ------------------------------------------------------------ http_cache
     def _cached(self, url: str) -> dict[str, Any] | None:
@@ -300,50 +329,6 @@ class Fetcher:
         if self.cache is not None:
             self.cache.put(url, result.headers.get("etag"), result.headers.get("last-modified"), result.status,
                            hashlib.sha256(result.body).hexdigest())
-
-
-# ---------------------------------------------------------------- decoding
-
-_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
-
-
-def header_charset(content_type: str) -> str | None:
-    match = _CHARSET_RE.search(content_type or "")
-    if not match:
-        return None
-    try:
-        return codecs.lookup(match.group(1)).name
-    except LookupError:
-        return None
-
-
-def decode_body(data: bytes, content_type: str, origin: str) -> str:
-    """An HTML response's text: BOM, then the header's charset, then <meta charset>, then detection."""
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode_html(data, origin)
-    declared = header_charset(content_type)
-    if declared:
-        try:
-            return data.decode(declared)
-        except UnicodeDecodeError:
-            log.warning("%s: declared charset %s does not fit the bytes; trying the page's own", origin, declared)
-    try:
-        return decode_html(data, origin)
-    except ExtractError:
-        pass
-    try:
-        # Undeclared and not UTF-8: the HTML standard's fallback for English-locale pages.
-        text = data.decode("windows-1252")
-        log.warning("%s: no charset declared and not UTF-8; read as windows-1252", origin)
-        return text
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes  # only for pages that say nothing true about themselves
-
-        best = from_bytes(data).best()
-        if best is None:
-            raise ExtractError(f"{origin}: cannot tell the page's charset (not UTF-8, none declared)") from None
-        log.warning("%s: charset detected as %s", origin, best.encoding)
-        return str(best)
 
 
 # ---------------------------------------------------------------- small helpers
@@ -365,40 +350,3 @@ def _validators(cached: dict[str, Any]) -> dict[str, str]:
     if cached.get("last_modified"):
         headers["If-Modified-Since"] = cached["last_modified"]
     return headers
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds: either a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-
-
-def _reason(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return f" {HTTPStatus(status).phrase}"
-    except ValueError:
-        return ""
-
-
-def _network_reason(err: Exception, timeout: float) -> str:
-    if isinstance(err, (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ConnectTimeoutError)):
-        return f"timed out after {timeout:g} s"
-    if isinstance(err, urllib3.exceptions.MaxRetryError) and err.reason is not None:
-        err = err.reason
-        if isinstance(err, (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ConnectTimeoutError)):
-            return f"timed out after {timeout:g} s"
-    if isinstance(err, urllib3.exceptions.NewConnectionError):
-        return f"cannot connect ({str(err).split(': ', 1)[-1]})"
-    return f"network error: {err}"

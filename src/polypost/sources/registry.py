@@ -26,6 +26,9 @@ class ReadSettings:
     exclude: Sequence[str] = ()  # sitemap: URL patterns to leave out
     fetch_full: bool = False  # feed: fetch the linked page when an entry has only a summary
     fetcher: Any = None  # a sources.http.Fetcher, for kinds that fetch
+    max_bytes: int | None = None  # files: bigger ones are refused; None: the reader's default
+    sanitize_own: bool = False  # own files and WXR through the untrusted-markup allowlist too
+    follow_symlinks: bool = False  # files: read symlinks that lead out of the source folder
 
 
 @dataclass(frozen=True)

@@ -86,27 +86,34 @@ def iter_sitemap_posts(sources: Sequence[str], fetcher: Fetcher, limit: int | No
     """The posts of every page the sitemaps list, in sitemap order, each page fetched once."""
     posts = 0
     seen_pages: set[str] = set()
-    for page_url in _page_urls(sources, fetcher):
-        if isinstance(page_url, SourceProblem):
-            yield page_url
+    for found in _page_urls(sources, fetcher):
+        if isinstance(found, SourceProblem):
+            yield found
             continue
+        page_url, found_in = found
         if page_url in seen_pages or not matches(page_url, include, exclude):
             continue
         if limit is not None and posts >= limit:
             return
         seen_pages.add(page_url)
-        item = fetch_page_post(page_url, fetcher, source="sitemap")
+        item = fetch_page_post(page_url, fetcher, source="sitemap", found_in=found_in)
         if isinstance(item, SourcePost):
             posts += 1
         yield item
 
 
-def _page_urls(sources: Sequence[str], fetcher: Fetcher) -> Iterator[str | SourceProblem]:
-    """Depth-first through indexes, lazily: the first pages are fetched before the last sitemap."""
-    pending = list(reversed(sources))
+def _page_urls(sources: Sequence[str], fetcher: Fetcher) -> Iterator[tuple[str, str | None] | SourceProblem]:
+    """(page URL, the fetched sitemap that listed it or None), depth-first through indexes, lazily:
+    the first pages are fetched before the last sitemap.
+
+    What a sitemap from the web lists was chosen by its author: only http(s) URLs, fetched as
+    found in content (never a local path, never a private address). A local sitemap file is the
+    user's own, and what it lists counts as named by the user.
+    """
+    pending: list[tuple[str, str | None]] = [(s, None) for s in reversed(sources)]
     visited: set[str] = set()
     while pending:
-        sitemap = pending.pop()
+        sitemap, parent = pending.pop()
         if sitemap in visited:
             continue
         if len(visited) >= MAX_SITEMAPS:
@@ -114,18 +121,19 @@ def _page_urls(sources: Sequence[str], fetcher: Fetcher) -> Iterator[str | Sourc
             return
         visited.add(sitemap)
         try:
-            entries = parse_sitemap(_read(sitemap, fetcher), sitemap)
+            entries = parse_sitemap(_read(sitemap, fetcher, parent), sitemap)
         except (FetchError, SitemapError, OSError) as err:
             yield SourceProblem(origin=sitemap, error=_message(err, sitemap))
             continue
-        pending.extend(reversed(entries.sitemaps))
-        yield from entries.pages
+        found_in = sitemap if is_http_url(sitemap) else parent
+        pending.extend((child, found_in) for child in reversed(entries.sitemaps))
+        yield from ((page, found_in) for page in entries.pages)
 
 
-def _read(source: str, fetcher: Fetcher) -> bytes:
-    if is_http_url(source):
+def _read(source: str, fetcher: Fetcher, found_in: str | None) -> bytes:
+    if is_http_url(source) or found_in is not None:
         # Never conditional: a sitemap that did not change still lists pages that may have.
-        return fetcher.fetch(source).body
+        return fetcher.fetch(source, found_in=found_in).body
     path = Path(source)
     if path.stat().st_size > fetcher.max_bytes:
         raise SitemapError(f"{source}: file passes the limit of {fetcher.max_bytes:,} bytes")

@@ -41,6 +41,9 @@ class IngestOptions:
     exclude: Sequence[str] = ()  # sitemap: URL patterns to leave out
     fetch_full: bool = False  # feed: fetch the linked page when an entry has only a summary
     fetcher: Any = None  # a sources.http.Fetcher; ingest makes one over the store when None
+    max_bytes: int | None = None  # files and fetched pages: bigger ones are refused ([sources] max_bytes)
+    sanitize_own: bool = False  # own files and WXR through the untrusted-markup allowlist too
+    follow_symlinks: bool = False  # files: read symlinks that lead out of the source folder
 
 
 @dataclass
@@ -119,9 +122,11 @@ def ingest(store: Store, sources: Sequence[str], options: IngestOptions | None =
     fetcher = options.fetcher
     own_fetcher = fetcher is None and any(_kind(kind).fetches for kind in groups)
     if own_fetcher:
-        fetcher = Fetcher(store.http_cache())
+        fetcher = Fetcher(store.http_cache(), **({"max_bytes": options.max_bytes} if options.max_bytes else {}))
     settings = ReadSettings(limit=options.limit, status=tuple(options.status), include=tuple(options.include),
-                            exclude=tuple(options.exclude), fetch_full=options.fetch_full, fetcher=fetcher)
+                            exclude=tuple(options.exclude), fetch_full=options.fetch_full, fetcher=fetcher,
+                            max_bytes=options.max_bytes, sanitize_own=options.sanitize_own,
+                            follow_symlinks=options.follow_symlinks)
     report = IngestReport()
     known = store.content_hashes()
     try:

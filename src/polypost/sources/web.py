@@ -11,6 +11,7 @@ from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import URLS, ReadSettings, SourceKind
+from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
 
 __all__ = ["fetch_page_post", "iter_url_posts"]
 
@@ -30,10 +31,15 @@ def iter_url_posts(urls: Sequence[str], fetcher: Fetcher, limit: int | None = No
         yield item
 
 
-def fetch_page_post(url: str, fetcher: Fetcher, source: str) -> SourcePost | SourceProblem | Unchanged:
-    """Fetch one page (conditionally) and extract its post; every failure names the URL."""
+def fetch_page_post(url: str, fetcher: Fetcher, source: str, found_in: str | None = None,
+                    embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> SourcePost | SourceProblem | Unchanged:
+    """Fetch one page (conditionally) and extract its post; every failure names the URL.
+
+    `found_in`: the fetched document that linked to this page (see `Fetcher.fetch`). The body is
+    someone else's markup: it passes the sanitiser (embeds only from `embed_hosts`).
+    """
     try:
-        result = fetcher.fetch(url, conditional=True)
+        result = fetcher.fetch(url, conditional=True, found_in=found_in)
     except FetchError as err:
         return SourceProblem(origin=url, error=err.reason if err.url == url else str(err))
     if result.not_modified:
@@ -49,6 +55,7 @@ def fetch_page_post(url: str, fetcher: Fetcher, source: str) -> SourcePost | Sou
         fetcher.forget(url)
         return SourceProblem(origin=url, error=str(err))
     post.source = source
+    post.html = sanitize_html(post.html, embed_hosts)
     post.url = post.url or result.url
     post.slug = post.slug or slug_from_url(post.url)
     if not post.title:

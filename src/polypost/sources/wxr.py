@@ -13,15 +13,20 @@ are not comments). The body is `post_content` as WordPress stores it:
   translate="no">`, which the segmenter restores verbatim; the words between an opening and a
   closing token (a caption) stay translatable. The token text itself is never changed.
 - Relative URLs are resolved against the post's permalink (else the site's base URL).
-The XML is read with lxml, entity expansion, DTDs and the network off. A file that is not
-well-formed is read again in recovery mode: what can be read is yielded, and a SourceProblem
-names the file, the line and what was wrong.
+The XML is read with lxml, entity expansion, DTDs and the network off. WordPress writes HTML
+named entities (`Caf&eacute;`) that XML does not define: they are read as the characters they
+stand for. Any other undefined entity is kept as text (`&foo;`) and reported per item. Entities
+declared in the file's own DTD are never expanded (a "billion laughs" file declares a few that
+expand to gigabytes): the file is reported, their references are kept as text, and the posts are
+read. A file that is not well-formed is read again in recovery mode: what can be read is
+yielded, and a SourceProblem names the file, the line and what was wrong.
 """
 
 from __future__ import annotations
 
 import email.utils
 import re
+from html.entities import html5
 from pathlib import Path
 from typing import Iterator, Sequence
 from urllib.parse import urljoin
@@ -31,6 +36,7 @@ from bs4.element import PreformattedString
 from lxml import etree
 
 from polypost.records import Comment, SourcePost, SourceProblem
+from polypost.sources.sanitize import sanitize_html
 from polypost.sources.sitemap import safe_xml_parser
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES, ReadSettings, SourceKind
@@ -62,11 +68,46 @@ class WxrError(ValueError):
     pass
 
 
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE\s[^\[>]*(\[.*?\]\s*)?>", re.S)
+_ENTITY_DECL_RE = re.compile(rb"<!ENTITY\s+(?:%\s+)?([A-Za-z_][\w.-]*)")
+_ENTITY_REF_RE = re.compile(rb"&([A-Za-z_][\w.-]*);")
+XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+
+
+def replace_entities(data: bytes) -> tuple[bytes, str | None, set[str]]:
+    """(the file with HTML entities as character references, a note on a refused DTD, the
+    names of entities left undefined, each now kept as literal text `&name;`)."""
+    note = None
+    doctype = _DOCTYPE_RE.search(data, 0, 1024 * 1024)
+    if doctype and doctype.group(1) and b"<!ENTITY" in doctype.group(1):
+        names = [n.decode("ascii", "replace") for n in _ENTITY_DECL_RE.findall(doctype.group(1))]
+        note = (f"its DTD declares {len(names)} entities ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}); "
+                "not expanded (an entity bomb would exhaust memory), their references kept as text")
+        data = data[:doctype.start()] + data[doctype.end():]
+    undefined: set[str] = set()
+
+    def one(match: re.Match[bytes]) -> bytes:
+        name = match.group(1)
+        if name in XML_ENTITIES:
+            return match.group(0)
+        text = html5.get(name.decode("ascii", "replace") + ";")
+        if text is not None:
+            return "".join(f"&#{ord(ch)};" for ch in text).encode("ascii")
+        undefined.add(name.decode("ascii", "replace"))
+        return b"&amp;" + name + b";"
+
+    return _ENTITY_REF_RE.sub(one, data), note, undefined
+
+
 def iter_wxr_posts(paths: Sequence[str | Path], limit: int | None = None,
-                   status: Sequence[str] = DEFAULT_STATUS) -> Iterator[SourcePost | SourceProblem]:
+                   status: Sequence[str] = DEFAULT_STATUS, sanitize: bool = False) -> Iterator[SourcePost | SourceProblem]:
+    """`sanitize`: pass bodies through the untrusted-markup allowlist (an export of a site whose
+    authors the user does not trust); off by default, an export is the user's own."""
     posts = 0
     for path in paths:
         for item in read_wxr(str(path), status=status):
+            if sanitize and isinstance(item, SourcePost):
+                item.html = sanitize_html(item.html, keep_comments=True)
             if isinstance(item, SourcePost):
                 if limit is not None and posts >= limit:
                     return
@@ -85,6 +126,9 @@ def read_wxr(path: str, status: Sequence[str] = DEFAULT_STATUS) -> Iterator[Sour
     except OSError as err:
         yield SourceProblem(origin=path, error=f"cannot read: {err.strerror or err}")
         return
+    data, dtd_note, undefined = replace_entities(data)
+    if dtd_note:
+        yield SourceProblem(origin=path, error=dtd_note)
     damage = None
     try:
         root = etree.fromstring(data, parser=safe_xml_parser())
@@ -116,6 +160,13 @@ def read_wxr(path: str, status: Sequence[str] = DEFAULT_STATUS) -> Iterator[Sour
         if post is not None:
             count += isinstance(post, SourcePost)
             yield post
+            if undefined and isinstance(post, SourcePost):
+                found = sorted(n for n in undefined if f"&{n};" in post.title or f"&amp;{n};" in post.html
+                               or f"&{n};" in post.html)
+                if found:
+                    yield SourceProblem(origin=origin, skipped=True,
+                                        error=f"undefined entit{'y' if len(found) == 1 else 'ies'} "
+                                              f"{', '.join('&' + n + ';' for n in found)} kept as text")
     if damage:
         yield SourceProblem(origin=path, error=f"{damage}; read as far as possible ({count} posts)")
 
@@ -180,7 +231,7 @@ def _comments(item: etree._Element, base: str | None) -> list[Comment]:
 
 def _excerpt(item: etree._Element) -> str:
     for child in item:
-        if _local(child) == "encoded" and (etree.QName(child).namespace or "").endswith("/excerpt/"):
+        if _local(child) == "encoded" and _namespace(child).endswith("/excerpt/"):
             return " ".join(BeautifulSoup(child.text or "", "html.parser").get_text(" ").split())
     return ""
 
@@ -306,13 +357,23 @@ def _channel(root: etree._Element | None) -> etree._Element | None:
 def _local(node: etree._Element | None) -> str:
     if node is None or not isinstance(node.tag, str):
         return ""
-    return etree.QName(node).localname
+    try:
+        return etree.QName(node).localname
+    except ValueError:  # recovery mode keeps an undeclared prefix in the name: "wp:post_type"
+        return node.tag.rsplit(":", 1)[-1]
+
+
+def _namespace(node: etree._Element) -> str:
+    try:
+        return etree.QName(node).namespace or ""
+    except ValueError:
+        return ""
 
 
 def _is_wp(node: etree._Element) -> bool:
     if not isinstance(node.tag, str):
         return False
-    namespace = etree.QName(node).namespace or ""
+    namespace = _namespace(node)
     return namespace.startswith(WP_NS_PREFIXES) and not namespace.endswith("/excerpt/")
 
 
@@ -339,7 +400,7 @@ def _child_text(node: etree._Element, name: str) -> str:
 
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
-    return iter_wxr_posts(sources, limit=settings.limit, status=settings.status)
+    return iter_wxr_posts(sources, limit=settings.limit, status=settings.status, sanitize=settings.sanitize_own)
 
 
 @hookimpl

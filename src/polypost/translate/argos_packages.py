@@ -111,9 +111,12 @@ def list_installed() -> list[dict[str, str]]:
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# The en->es model unpacks to about 200 MB; a zip bomb (2 MB that unpack to 2 GB) must not fill the disk.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 
 
-def validate_package_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+def validate_package_file(path: str | os.PathLike[str],
+                          max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> dict[str, Any]:
     """Check an .argosmodel before anything is extracted; return its metadata.
 
     argostranslate extracts members without checking their paths, so this is the only guard
@@ -131,6 +134,13 @@ def validate_package_file(path: str | os.PathLike[str]) -> dict[str, Any]:
             for member in members:
                 _check_member(path, member)
                 top_levels.add(member.filename.replace("\\", "/").split("/")[0])
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > max_unpacked_bytes:
+                raise PackageError(f"{path}: unpacks to {unpacked:,} bytes, over the limit of "
+                                   f"{max_unpacked_bytes:,}; not installed")
+            if top_levels & {".", ""}:
+                raise PackageError(f"{path}: members must sit in one named top-level folder, not at the "
+                                   "archive's root ('.')")
             if len(top_levels) != 1:
                 listed = ", ".join(sorted(top_levels)) or "nothing"
                 raise PackageError(

@@ -1,0 +1,45 @@
+"""A manifest someone edited must never make publish delete or write outside the output folder."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from polypost.publish.atomic import MANIFEST_NAME, OutputWriter, content_hash
+
+
+def test_manifest_entries_outside_the_output_folder_are_never_deleted(tmp_path):
+    out = tmp_path / "site" / "out"
+    out.mkdir(parents=True)
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    absolute = tmp_path / "absolute.txt"
+    absolute.write_bytes(b"precious")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "f.txt").write_bytes(b"precious")
+    os.symlink(outside, out / "linked")
+    digest = content_hash(b"precious")
+    (out / MANIFEST_NAME).write_text(json.dumps({"version": 1, "files": {
+        "../../victim.txt": digest, str(absolute): digest, "linked/f.txt": digest, "a/../../../victim.txt": digest,
+    }}))
+    writer = OutputWriter(out)
+    writer.write("index.html", "<p>home</p>")
+    assert writer.finish() == []
+    assert victim.read_bytes() == absolute.read_bytes() == (outside / "f.txt").read_bytes() == b"precious"
+
+
+def test_a_write_through_a_symlinked_folder_is_refused(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, out / "es")
+    writer = OutputWriter(out)
+    with pytest.raises(ValueError, match="outside the output folder"):
+        writer.write("es/index.html", "x")
+    with pytest.raises(ValueError, match="outside the output folder"):
+        writer.write("../x.html", "x")
+    assert list(elsewhere.iterdir()) == []
