@@ -10,6 +10,8 @@ import codecs
 import logging
 import re
 
+from charset_normalizer import from_bytes
+
 from polypost.sources.page.extract import ExtractError, decode_html
 
 __all__ = ["decode_body", "header_charset"]
@@ -49,8 +51,6 @@ def decode_body(data: bytes, content_type: str, origin: str) -> str:
         log.warning("%s: no charset declared and not UTF-8; read as windows-1252", origin)
         return text
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes  # only for pages that say nothing true about themselves
-
         best = from_bytes(data).best()
         if best is None:
             raise ExtractError(f"{origin}: cannot tell the page's charset (not UTF-8, none declared)") from None

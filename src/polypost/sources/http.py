@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 

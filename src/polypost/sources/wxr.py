@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import email.utils
 import re
-from html.entities import html5
 from pathlib import Path
 from typing import Iterator, Sequence
 from urllib.parse import urljoin
@@ -38,6 +37,7 @@ from lxml import etree
 from polypost.records import Comment, SourcePost, SourceProblem
 from polypost.sources.sanitize import sanitize_html
 from polypost.sources.sitemap import safe_xml_parser
+from polypost.sources.wxr_entities import replace_entities
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES, ReadSettings, SourceKind
 
@@ -66,37 +66,6 @@ _BLOCK_START_RE = re.compile(
 
 class WxrError(ValueError):
     pass
-
-
-_DOCTYPE_RE = re.compile(rb"<!DOCTYPE\s[^\[>]*(\[.*?\]\s*)?>", re.S)
-_ENTITY_DECL_RE = re.compile(rb"<!ENTITY\s+(?:%\s+)?([A-Za-z_][\w.-]*)")
-_ENTITY_REF_RE = re.compile(rb"&([A-Za-z_][\w.-]*);")
-XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
-
-
-def replace_entities(data: bytes) -> tuple[bytes, str | None, set[str]]:
-    """(the file with HTML entities as character references, a note on a refused DTD, the
-    names of entities left undefined, each now kept as literal text `&name;`)."""
-    note = None
-    doctype = _DOCTYPE_RE.search(data, 0, 1024 * 1024)
-    if doctype and doctype.group(1) and b"<!ENTITY" in doctype.group(1):
-        names = [n.decode("ascii", "replace") for n in _ENTITY_DECL_RE.findall(doctype.group(1))]
-        note = (f"its DTD declares {len(names)} entities ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}); "
-                "not expanded (an entity bomb would exhaust memory), their references kept as text")
-        data = data[:doctype.start()] + data[doctype.end():]
-    undefined: set[str] = set()
-
-    def one(match: re.Match[bytes]) -> bytes:
-        name = match.group(1)
-        if name in XML_ENTITIES:
-            return match.group(0)
-        text = html5.get(name.decode("ascii", "replace") + ";")
-        if text is not None:
-            return "".join(f"&#{ord(ch)};" for ch in text).encode("ascii")
-        undefined.add(name.decode("ascii", "replace"))
-        return b"&amp;" + name + b";"
-
-    return _ENTITY_REF_RE.sub(one, data), note, undefined
 
 
 def iter_wxr_posts(paths: Sequence[str | Path], limit: int | None = None,

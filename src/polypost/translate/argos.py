@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from polypost.hookspecs import hookimpl
+from polypost.segment.sentences import split_sentences
+from polypost.translate.argos_packages import find_installed
 from polypost.translate.base import EngineError, EngineUnavailable
 
 # Newlines and tabs inside a sentence break the model's context; spaces do not.
@@ -64,10 +66,9 @@ class ArgosEngine:
         compute_type: str | None = None,
         max_decoding_length: int = 256,
     ) -> None:
+        # CTranslate2 and SentencePiece load native libraries: only a run that uses Argos pays for them.
         import ctranslate2
         import sentencepiece
-
-        from polypost.translate.argos_packages import find_installed
 
         self.source_lang, self.target_lang = source_lang, target_lang
         self.package = package or find_installed(source_lang, target_lang)
@@ -113,8 +114,6 @@ class ArgosEngine:
         self.timings = Timings()
 
     def translate(self, texts: list[str]) -> list[str]:
-        from polypost.segment.sentences import split_sentences
-
         t = time.perf_counter()
         # layout[i]: the pieces of text i, each (leading ws, index into `sentences` or None, trailing ws)
         layout: list[list[tuple[str, int | None, str]]] = []
@@ -178,7 +177,7 @@ class ArgosEngine:
 
     def _loaded_translator(self):
         if self.translator is None:
-            import ctranslate2
+            import ctranslate2  # lazily, as in __init__
 
             try:
                 self.translator = ctranslate2.Translator(str(self._model_dir), **self._translator_options)
@@ -228,8 +227,6 @@ def _sha256_file(handle: Any) -> str:
 
 
 def is_available(source_lang: str, target_lang: str) -> bool:
-    from polypost.translate.argos_packages import find_installed
-
     return find_installed(source_lang, target_lang) is not None
 
 

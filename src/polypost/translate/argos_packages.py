@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from polypost.errors import UsageError
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
@@ -28,6 +30,8 @@ class PackageError(UsageError):
 
 def _argos_package() -> ModuleType:
     """`argostranslate.package`, with its settings re-read from the current environment."""
+    # Imported here, not at the top: argostranslate reads its settings from the environment when
+    # first imported, and the Apertium path never needs it.
     from argostranslate import package, settings
 
     home = Path.home()
@@ -55,7 +59,7 @@ def _argos_package() -> ModuleType:
 
 def packages_dir() -> Path:
     """Where Argos packages are installed."""
-    from argostranslate import settings
+    from argostranslate import settings  # lazily: see _argos_package
 
     _argos_package()
     return Path(settings.package_data_dir)
@@ -64,7 +68,7 @@ def packages_dir() -> Path:
 def installed_packages() -> list[Any]:
     """Installed argostranslate Package objects; a broken folder is skipped, not fatal."""
     package = _argos_package()
-    from argostranslate import settings
+    from argostranslate import settings  # lazily: see _argos_package
 
     found = []
     for directory in settings.package_dirs:
@@ -81,8 +85,6 @@ def installed_packages() -> list[Any]:
 
 def find_installed(from_code: str = "en", to_code: str = "es") -> Any | None:
     """The newest installed translate package for this pair, or None."""
-    from packaging.version import InvalidVersion, Version
-
     def version_key(pkg: Any) -> tuple[int, Any]:
         try:
             return (1, Version(pkg.package_version or "0"))
@@ -198,7 +200,7 @@ def install_from_file(path: str | os.PathLike[str]) -> str:
 def install_from_index(from_code: str = "en", to_code: str = "es") -> str:
     """Download the pair's package from the Argos index and install it; return its folder."""
     package = _argos_package()
-    from argostranslate import settings
+    from argostranslate import settings  # lazily: see _argos_package
 
     index_path = Path(settings.local_package_index)
     before = index_path.stat().st_mtime_ns if index_path.exists() else None
