@@ -142,7 +142,7 @@ def test_cli_ingests_a_feed_file(corpus, tmp_path):
 
 
 def test_a_feed_in_an_undeclared_encoding_is_read_right(corpus):
-    # KOI8-R bytes with no encoding declared: character detection (chardet) reads the Russian title.
+    # KOI8-R bytes with no encoding declared: character detection reads the Russian title.
     posts, problems = read(corpus / "feeds" / "feedparser__illformed__chardet__koi8r.xml")
     assert [p.title for p in posts] == ["Как пережить новогоднюю ночь"]
     assert problems  # and it is still reported as malformed

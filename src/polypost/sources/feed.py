@@ -21,6 +21,7 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from polypost.records import SourcePost, SourceProblem
+from polypost.sources.charset import undeclared_xml_charset
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
 from polypost.sources.sanitize import sanitize_html
 from polypost.sources.web import fetch_page_post, slug_from_url
@@ -79,7 +80,13 @@ def parse_feed(data: bytes, origin: str, headers: dict[str, str] | None = None, 
     `fetched`: the document came from the web, so the pages it links to are fetched as URLs
     found in content (kept off private addresses), not as URLs the user named.
     """
-    parsed = feedparser.parse(data, response_headers=headers or {})
+    headers = dict(headers or {})
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    detected = undeclared_xml_charset(data, content_type)
+    if detected:
+        headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        headers["content-type"] = f"application/xml; charset={detected}"
+    parsed = feedparser.parse(data, response_headers=headers)
     if not parsed.entries and not parsed.get("version"):
         yield SourceProblem(origin=origin, error=f"not an RSS or Atom feed{_bozo_reason(parsed)}")
         return
@@ -91,6 +98,10 @@ def parse_feed(data: bytes, origin: str, headers: dict[str, str] | None = None, 
                                    origin if fetched else None)
         except Exception as err:  # one odd entry must not lose the rest of the feed
             yield SourceProblem(origin=entry_origin, error=f"cannot read entry: {err}")
+    if detected:
+        yield SourceProblem(origin=origin, error=f"malformed feed (no encoding declared and the bytes "
+                                                 f"are not UTF-8): read as {detected}, which detection "
+                                                 f"chose; declare it in <?xml ... encoding=...?>")
     if parsed.get("bozo"):
         yield SourceProblem(origin=origin, error=f"malformed feed{_bozo_reason(parsed)}; read "
                                                  f"{len(parsed.entries)} entries as far as it could be parsed")
