@@ -1,9 +1,10 @@
 """The errors that are the user's to fix, as opposed to bugs.
 
 A `UsageError` (a bad setting, an unknown post, a missing engine, an unreadable file the user
-named) ends a command with exit code 2 and a one-line message. Any other exception escaping a
-command is a bug: exit code 70, a one-line message naming the command (and the stage), and the
-traceback under --verbose.
+named) ends a command with exit code 2 and a one-line message. A `StorageError` (the database is
+damaged, read-only, or its disk is full) ends it with exit code 74 and a line naming the file and
+what to do. Any other exception escaping a command is a bug: exit code 70, a one-line message
+naming the command (and the stage), and the traceback under --verbose.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ class UsageError(Exception):
 
 class NoSuchPost(UsageError, LookupError):
     """A post id or slug the store does not have, or a post that lacks what was asked of it."""
+
+
+class StorageError(Exception):
+    """The database cannot be read or written: corrupt, read-only, disk full. Names the file."""
+
+    def __init__(self, path: str, problem: str, advice: str):
+        super().__init__(f"database {path}: {problem}; {advice}")
+        self.path, self.problem, self.advice = path, problem, advice
 
 
 class InternalError(Exception):

@@ -14,11 +14,12 @@ from typing import Any, Callable
 import click
 
 from polypost.config import Config, load_config
-from polypost.errors import InternalError, UsageError
+from polypost.errors import InternalError, StorageError, UsageError
 from polypost.pipeline import LockedError
 from polypost.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_STORAGE = 74  # EX_IOERR in sysexits.h: the database is damaged, read-only or its disk full
 EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: an internal error, a bug
 
 log = logging.getLogger("polypost")
@@ -89,6 +90,8 @@ def handles_errors(fn: Callable) -> Callable:
             fail(str(exc), EXIT_LOCKED)
         except UsageError as exc:
             fail(str(exc), EXIT_USAGE)
+        except StorageError as exc:
+            fail(str(exc), EXIT_STORAGE)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug: say where, and how to see more
