@@ -108,8 +108,8 @@ def test_no_package_installed_says_how_to_get_one(argos_home):
 
 def test_timings_cover_each_step(engine):
     engine.translate(["One sentence. Two sentences."])
-    assert set(engine.timings.seconds) == {
-        "splitting", "tokenizing", "translating", "detokenizing", "reassembly"}
+    # Detokenizing is part of reassembly: the pieces' places in the text are worked out there.
+    assert set(engine.timings.seconds) == {"splitting", "tokenizing", "translating", "reassembly"}
 
 
 def test_unknown_characters_survive_without_byte_fallback(argos_home, tmp_path):

@@ -190,6 +190,7 @@ def test_names_the_config_checks_are_the_ones_the_parts_know():
     assert tuple(NETWORKS) == SHARE_NETWORKS
     qa_source = (SRC / "translate" / "qa.py").read_text(encoding="utf-8") + \
         (SRC / "translate" / "stage.py").read_text(encoding="utf-8") + \
-        (SRC / "segment" / "document.py").read_text(encoding="utf-8")
+        (SRC / "segment" / "document.py").read_text(encoding="utf-8") + \
+        (SRC / "translate" / "argos_transport.py").read_text(encoding="utf-8")
     for check in QA_CHECKS:
         assert f'"{check}"' in qa_source, check

@@ -23,7 +23,7 @@ else:  # pragma: no cover
 
 from polypost.errors import UsageError
 from polypost.publish.registry import publishers
-from polypost.records import QA_CHECKS, SHARE_NETWORKS
+from polypost.records import DEFAULT_HOLD_BACK, QA_CHECKS, SHARE_NETWORKS
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 # An editable install or a checkout keeps the shipped glossaries beside src/.
@@ -64,7 +64,7 @@ class Config:
     share_campaign: str | None = None  # utm_campaign; "{slug}" becomes the post's slug
     share_networks: list[str] = field(default_factory=list)  # empty: every network polypost knows
     # [qa]
-    hold_back: list[str] = field(default_factory=list)  # QA checks that keep a post unpublished
+    hold_back: list[str] = field(default_factory=lambda: list(DEFAULT_HOLD_BACK))  # QA checks that keep a post unpublished
     min_length_ratio: float = 0.0  # 0: learned from the memory (or the default)
     max_length_ratio: float = 0.0
     # where things are
@@ -288,8 +288,10 @@ beam_size = 2
 
 [qa]
 # QA checks that hold a post back from publishing (it stays "flagged" for review):
-# placeholders, numbers, repetition, untranslated, empty, length, truncated, second-look.
-hold_back = []
+# placeholders (markup that found no place), markup (placed by a loose fallback), cut-off (a
+# sentence stopped at the model's decoding limit), numbers, repetition, untranslated, empty,
+# length, truncated (fewer sentences), second-look, glossary.
+hold_back = ["placeholders", "cut-off"]
 # Bounds of target/source length; 0 learns them from your translations.
 min_length_ratio = 0
 max_length_ratio = 0

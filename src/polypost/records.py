@@ -33,8 +33,11 @@ ORIGINAL = "original"
 SHARE_NETWORKS = ("x", "linkedin", "facebook", "whatsapp", "telegram")
 
 # QA checks a translated segment can fail (polypost.translate.qa); `[qa] hold_back` names them.
-QA_CHECKS = ("placeholders", "numbers", "repetition", "untranslated", "empty", "length", "truncated",
-             "second-look", "glossary")
+QA_CHECKS = ("placeholders", "markup", "cut-off", "numbers", "repetition", "untranslated", "empty", "length",
+             "truncated", "second-look", "glossary")
+# Held back unless the settings say otherwise: markup that found no place, a sentence the model
+# stopped translating at its decoding limit. Both would publish a visibly broken page.
+DEFAULT_HOLD_BACK = ("placeholders", "cut-off")
 
 
 @dataclass

@@ -15,6 +15,11 @@ Strategies (measured in benchmarks/glossary_compliance.py; pick per engine):
   terms without gender) use placeholder-fix. Surrogates are words of Apertium's English
   dictionary whose Spanish forms are unambiguous; if the surrogate does not come back (an
   engine that does not know it), the English surrogate is looked for too.
+- ``aligned``: the term stays in the sentence as written, between ``⟦Tn⟧`` and ``⟦/Tn⟧``; an
+  engine that carries markup by alignment (Argos, see translate/argos_alignment.py) sends the
+  model the plain sentence and puts the pair around the words the term became, which are then
+  replaced by the target form. The model sees the real sentence, so it builds agreement and
+  word order around a real noun; `fix_agreement` then corrects what the forced form changes.
 """
 
 from __future__ import annotations
@@ -25,9 +30,9 @@ from dataclasses import dataclass, field
 from polypost.glossary.agreement import fix_agreement
 from polypost.glossary.match import Match
 
-STRATEGIES = ("inline", "placeholder", "placeholder-fix", "surrogate")
+STRATEGIES = ("inline", "placeholder", "placeholder-fix", "surrogate", "aligned")
 # Best measured strategy per engine (see the benchmark); others get the safe default.
-ENGINE_STRATEGY = {"apertium": "surrogate", "argos": "placeholder-fix"}
+ENGINE_STRATEGY = {"apertium": "surrogate", "argos": "aligned"}
 DEFAULT_STRATEGY = "placeholder-fix"
 
 # gender -> (english sg, english pl, spanish sg, spanish pl); checked with apertium-eng-spa 0.8.1.
@@ -46,6 +51,8 @@ SURROGATES = {
 _TOKEN = "⟦T{}⟧"
 # Engines sometimes space or re-case a token: accept "⟦ t3 ⟧" too.
 _TOKEN_RE = re.compile(r"⟦\s*[Tt]\s*(\d+)\s*⟧")
+_WRAPPED_RE = re.compile(r"⟦\s*[Tt]\s*(\d+)\s*⟧(.*?)⟦\s*/\s*[Tt]\s*(\d+)\s*⟧", re.S)
+_ANY_TERM_TOKEN_RE = re.compile(r"⟦\s*/?\s*[Tt]\s*\d+\s*⟧")
 
 
 def strategy_for(engine_name: str | None) -> str:
@@ -96,6 +103,8 @@ def _surrogate_pool(text: str) -> dict[str, list[tuple[str, str, str, str]]]:
 def _hide(index: int, match: Match, strategy: str, pool: dict) -> Slot:
     if strategy == "inline":
         return Slot(index, match, "inline", match.target_form)
+    if strategy == "aligned":
+        return Slot(index, match, "aligned", f"⟦T{index}⟧{match.surface}⟦/T{index}⟧")
     term = match.term
     if strategy == "surrogate" and term.gender and term.pos in (None, "noun") and pool.get(term.gender):
         surrogate = pool[term.gender].pop(0)
@@ -112,6 +121,12 @@ def restore(protected: Protected, translated: str) -> str:
         return translated
     by_index = {s.index: s for s in protected.slots}
     found: list[tuple[re.Match, Slot]] = []
+    if any(slot.kind == "aligned" for slot in protected.slots):
+        translated = _unwrap_lost(translated, by_index)
+        for m in _WRAPPED_RE.finditer(translated):
+            slot = by_index.get(int(m.group(1)))
+            if slot is not None and slot.kind == "aligned" and m.group(1) == m.group(3):
+                found.append((m, slot))
     for m in _TOKEN_RE.finditer(translated):
         slot = by_index.get(int(m.group(1)))
         if slot is not None and slot.kind == "placeholder":
@@ -135,6 +150,10 @@ def restore(protected: Protected, translated: str) -> str:
         if not slot.match.term.case_sensitive:
             if slot.kind == "placeholder":
                 form = _cased(form, _at_sentence_start(translated, m.start()))
+            elif slot.kind == "aligned":
+                inner = m.group(2).strip()
+                form = _cased(form, _at_sentence_start(translated, m.start()) or
+                              (inner[:1].isupper() and not slot.match.surface[:1].isupper()))
             elif m.group()[:1].isupper():
                 form = _cased(form, True)
         start = sum(len(p) for p in out)
@@ -143,7 +162,7 @@ def restore(protected: Protected, translated: str) -> str:
         last = m.end()
     out.append(translated[last:])
     text = "".join(out)
-    placeholders = [(a, b, s) for a, b, s in spans if s.kind == "placeholder"]
+    placeholders = [(a, b, s) for a, b, s in spans if s.kind in ("placeholder", "aligned")]
     text = _uncapitalise_after_terms(text, placeholders, protected)
     if protected.strategy in ("placeholder-fix", "surrogate"):
         # The engine did the agreement around surrogates; placeholders need our fix.
@@ -152,7 +171,24 @@ def restore(protected: Protected, translated: str) -> str:
         fixed = {(a, b) for a, b, *_ in fix}
         others = [(a, b) for a, b, _s in spans if (a, b) not in fixed]
         text = fix_agreement(text, fix, reorder=True, others=others)
-    return text
+    # A token the engine invented or duplicated never reaches a page.
+    return re.sub(r"  +", " ", _ANY_TERM_TOKEN_RE.sub("", text)) if _ANY_TERM_TOKEN_RE.search(text) else text
+
+
+def _unwrap_lost(translated: str, by_index: dict[int, Slot]) -> str:
+    """Drop term tokens that lost their partner: the words between stay (the engine's own
+    translation of the term), the glossary report counts the term as missed, and no token
+    reaches the page."""
+    pairs = [m.span() for m in _WRAPPED_RE.finditer(translated) if m.group(1) == m.group(3)]
+    out, last = [], 0
+    for m in _ANY_TERM_TOKEN_RE.finditer(translated):
+        slot = by_index.get(int(re.search(r"\d+", m.group()).group()))
+        if slot is None or slot.kind != "aligned" or any(a <= m.start() and m.end() <= b for a, b in pairs):
+            continue
+        out.append(translated[last:m.start()])
+        last = m.end()
+    out.append(translated[last:])
+    return "".join(out)
 
 
 def _find_surrogate(slot: Slot, text: str, taken: list[tuple[int, int]]) -> re.Match | None:

@@ -27,6 +27,10 @@ from polypost.segment.placeholders import (
 _LENIENT_RE = re.compile(r"⟦\s*(/?)\s*(\d+)\s*(/?)\s*⟧")
 
 # Mangled forms some engines produce ([1], [/1]); removed only when the source did not have them.
+_TERM_TOKEN_RE = re.compile(r"⟦/?T\d+⟧")
+# A placeholder's number glued to a bracket it kept ("de 1⟧NASA", "⟦/2 ").
+_LEFTOVER_NUMBER_RE = re.compile(r"(?<=\s)/?\d+/?(?=⟧)|(?<=⟦)/?\d+/?(?=\s|$)")
+
 _LOOKALIKE_RE = re.compile(r"[\[⟦]\s*/?\s*\d+\s*/?\s*[\]⟧]")
 
 
@@ -54,7 +58,28 @@ def decode(run: Run, translation: str) -> Decoded:
         pieces = _lex(_drop_lookalikes(translation, run.text))
         tree = _salvage(pieces, run, problems)
     core = _strip_edges(_flatten(tree, run.units))
+    core = _without_leftovers(core, run, problems)
     return Decoded(list(run.prefix) + core + list(run.suffix), problems)
+
+
+def _without_leftovers(core: list[Token], run: Run, problems: list[str]) -> list[Token]:
+    """No bracket of a placeholder reaches a page: an engine that mangled one into words
+    ("⟦Premio de 1⟧NASA") keeps its words, loses the brackets and any leftover number, and the
+    segment is flagged. Brackets the source text had itself stay."""
+    source_text = "".join(t.value for t in run.core if isinstance(t, Text))
+    if "⟦" in source_text or "⟧" in source_text:
+        return core
+    cleaned: list[Token] = []
+    for token in core:
+        # The glossary's own ⟦Tn⟧ tokens are its to replace (glossary.restore), not leftovers.
+        if isinstance(token, Text) and ("⟦" in _TERM_TOKEN_RE.sub("", token.value)
+                                        or "⟧" in _TERM_TOKEN_RE.sub("", token.value)):
+            value = _LEFTOVER_NUMBER_RE.sub(" ", token.value)
+            value = value.replace("⟦", "").replace("⟧", "")
+            problems.append(f"placeholder characters left in the translation: {token.value.strip()[:60]!r}")
+            token = Text(re.sub(r"  +", " ", value))
+        cleaned.append(token)
+    return cleaned
 
 
 def _strip_edges(core: list[Token]) -> list[Token]:

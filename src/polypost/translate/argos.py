@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,12 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from polypost.hookspecs import hookimpl
-from polypost.segment.sentences import split_sentences
 from polypost.translate.argos_packages import find_installed
-from polypost.translate.base import EngineError, EngineUnavailable
-
-# Newlines and tabs inside a sentence break the model's context; spaces do not.
-_INNER_WHITESPACE = re.compile(r"[\t\r\n\f\v]+")
+from polypost.translate.argos_probe import probe_tokenizer
+from polypost.translate.argos_transport import TRANSPORTS, Transport
+from polypost.translate.base import EngineError, EngineUnavailable, Translated
 
 
 @dataclass
@@ -65,6 +62,7 @@ class ArgosEngine:
         device: str | None = None,
         compute_type: str | None = None,
         max_decoding_length: int = 256,
+        transport: str = "auto",
     ) -> None:
         # CTranslate2 and SentencePiece load native libraries: only a run that uses Argos pays for them.
         import ctranslate2
@@ -110,46 +108,23 @@ class ArgosEngine:
         self.translator = None
         self.tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
         self.target_prefix = getattr(self.package, "target_prefix", "") or ""
-        self.version = package_version_string(self.package)
+        self.probe = probe_tokenizer(self.tokenizer)
+        if transport not in ("auto", *TRANSPORTS):
+            raise EngineUnavailable(f"unknown Argos transport {transport!r}; known: auto, {', '.join(TRANSPORTS)}")
         self.timings = Timings()
+        self.transport = Transport(self.tokenizer, self._run_model, source_lang, max_decoding_length,
+                                   self.probe.transport if transport == "auto" else transport, self.timings)
+        # The transport changes the output: translations made another way are not reused.
+        self.version = f"{package_version_string(self.package)}+{self.transport.kind}"
 
-    def translate(self, texts: list[str]) -> list[str]:
-        t = time.perf_counter()
-        # layout[i]: the pieces of text i, each (leading ws, index into `sentences` or None, trailing ws)
-        layout: list[list[tuple[str, int | None, str]]] = []
-        sentences: list[str] = []
-        for text in texts:
-            parts: list[tuple[str, int | None, str]] = []
-            for piece in split_sentences(text, self.source_lang) if text.strip() else [text]:
-                core = piece.strip()
-                if not core:
-                    parts.append((piece, None, ""))
-                    continue
-                start = piece.index(core)
-                sentences.append(_INNER_WHITESPACE.sub(" ", core))
-                parts.append((piece[:start], len(sentences) - 1, piece[start + len(core):]))
-            layout.append(parts)
-        t = self.timings.add("splitting", t)
+    def translate(self, texts: list[str]) -> list[Translated]:
+        return self.transport.translate(texts)
 
-        tokens = [self.tokenizer.encode(s, out_type=str) for s in sentences]
-        t = self.timings.add("tokenizing", t)
-
-        translated = self._translate_tokens(tokens)
-        t = self.timings.add("translating", t)
-
-        decoded = [self.tokenizer.decode_pieces(pieces) for pieces in translated]
-        t = self.timings.add("detokenizing", t)
-
-        out = [
-            "".join(lead + ("" if i is None else decoded[i]) + trail for lead, i, trail in parts)
-            for parts in layout
-        ]
-        self.timings.add("reassembly", t)
-        return out
-
-    def _translate_tokens(self, tokens: list[list[str]]) -> list[list[str]]:
+    def _run_model(self, tokens: list[list[str]], attention: bool) -> list[tuple[list[str], list | None]]:
+        """Pieces of each sentence -> (target pieces, attention rows when asked), one batch."""
         if not tokens:
             return []
+        started = time.perf_counter()
         prefix = [[self.target_prefix] for _ in tokens] if self.target_prefix else None
         try:
             results = self._loaded_translator().translate_batch(
@@ -161,6 +136,7 @@ class ArgosEngine:
                 max_decoding_length=self.options["max_decoding_length"],
                 replace_unknowns=True,  # an unknown source token (a rare symbol) is copied
                 length_penalty=0.2,  # as argostranslate does
+                return_attention=attention,
             )
         except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError and others
             raise EngineError(
@@ -169,10 +145,13 @@ class ArgosEngine:
             ) from exc
         out = []
         for result in results:
-            hypothesis = result.hypotheses[0]
+            hypothesis = list(result.hypotheses[0])
+            rows = list(result.attention[0]) if attention else None
             if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
                 hypothesis = hypothesis[1:]
-            out.append(hypothesis)
+                rows = rows[1:] if rows is not None else None
+            out.append((hypothesis, rows))
+        self.timings.add("translating", started)
         return out
 
     def _loaded_translator(self):

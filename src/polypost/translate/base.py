@@ -26,6 +26,22 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+class Translated(str):
+    """An engine's text, with what the engine itself saw go wrong as QA flags (markup it could
+    not place, a sentence cut at the decoding limit); a plain str is a Translated with none."""
+
+    flags: tuple[dict, ...] = ()
+
+    def __new__(cls, text: str, flags: Any = ()) -> Translated:
+        made = super().__new__(cls, text)
+        made.flags = tuple(flags)
+        return made
+
+
+def engine_flags(text: str) -> list[dict]:
+    return list(getattr(text, "flags", ()))
+
+
 class EngineUnavailable(UsageError):
     """No engine can run here; the message says how to get one."""
 

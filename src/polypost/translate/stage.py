@@ -21,7 +21,7 @@ from polypost.records import FLAGGED, HELD, MACHINE, REVIEWED, MemoryEntry, Memo
 from polypost.segment.document import Document
 from polypost.slugs import unique_slug
 from polypost.store import Memory, Store, now
-from polypost.translate.base import Engine
+from polypost.translate.base import Engine, Translated, engine_flags
 from polypost.translate.keys import glossary_fingerprint, is_kept, job_fingerprint, memory_key, post_documents
 from polypost.translate.qa import Thresholds, check_segment, learned_thresholds
 
@@ -179,7 +179,8 @@ def _run_chunk(run: _Run, jobs: list[_Job]) -> None:
             key=key,
             source_text=missing[key][0],
             target_text=value,
-            qa_flags=check_segment(missing[key][0], value, key.source_lang, key.target_lang, run.thresholds),
+            qa_flags=check_segment(missing[key][0], value, key.source_lang, key.target_lang, run.thresholds)
+            + engine_flags(value),
         )
         for key, value in fresh.items()
         if not isinstance(value, Exception)
@@ -216,7 +217,10 @@ def _call_engine(engine, glossary, missing: dict[MemoryKey, tuple[str, Any]]) ->
                 outputs.append(one_exc)
     result: dict[MemoryKey, Any] = {}
     for key, output in zip(keys, outputs):
-        result[key] = output if isinstance(output, Exception) else glossary.restore(missing[key][1], output)
+        if isinstance(output, Exception):
+            result[key] = output
+        else:  # what the engine noticed itself stays with the text the glossary gives back
+            result[key] = Translated(glossary.restore(missing[key][1], output), engine_flags(output))
     return result
 
 
