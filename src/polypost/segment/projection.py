@@ -62,8 +62,21 @@ def project(spans: list[Span], aligned: Aligned, standalone: dict[str, str] | No
 def _place_wrap(span: Span, aligned: Aligned, allowed: tuple[int, int], occupied: list[tuple[int, int]],
                 standalone: dict[str, str] | None, result: Projection) -> tuple[int, int]:
     targets = _aligned_targets(span, aligned)
-    if targets and targets == list(range(targets[0], targets[-1] + 1)):
-        direct = _fit(_snap(aligned, targets[0], targets[-1]), aligned.target, allowed, occupied)
+    if targets and _contiguous(targets, aligned):
+        start, end = _snap(aligned, targets[0], targets[-1])
+        # An element that starts or ends inside a word ("⟦3⟧D⟦/3⟧⟦4⟧ata⟦/4⟧") keeps that cut
+        # where the model wrote the word's piece as it was.
+        source = aligned.source
+        cut_start, cut_end = _inside_piece(span.start, aligned), _inside_piece(span.end, aligned)
+        if cut_start is not None:
+            start = cut_start
+        elif 0 < span.start < len(source) and source[span.start - 1].isalnum() and source[span.start].isalnum():
+            start = aligned.target_pieces[targets[0]][0]
+        if cut_end is not None:
+            end = cut_end
+        elif 0 < span.end < len(source) and source[span.end - 1].isalnum() and source[span.end].isalnum():
+            end = aligned.target_pieces[targets[-1]][1]
+        direct = _fit((start, end), aligned.target, allowed, occupied)
         if direct:
             return direct
     if standalone is None:
@@ -95,12 +108,16 @@ def _place_wrap(span: Span, aligned: Aligned, allowed: tuple[int, int], occupied
 
 def _place_atom(span: Span, aligned: Aligned, allowed: tuple[int, int], occupied: list[tuple[int, int]],
                 result: Projection) -> tuple[int, int]:
-    left = [i for i, (a, b) in enumerate(aligned.source_pieces) if b <= span.start]
-    right = [i for i, (a, b) in enumerate(aligned.source_pieces) if b > span.start]
+    # Neighbours are words: a lone "▁" piece is only the space between them.
+    words = [i for i, (a, b) in enumerate(aligned.source_pieces) if aligned.source[a:b].strip()]
+    left = [i for i in words if aligned.source_pieces[i][1] <= span.start]
+    right = [i for i in words if aligned.source_pieces[i][1] > span.start]
     left_targets = [j for j, i in enumerate(aligned.alignment) if left and i == left[-1]]
     right_targets = [j for j, i in enumerate(aligned.alignment) if right and i == right[0]]
-    position: int | None = None
-    if span.glue_right and right_targets:
+    position: int | None = _inside_piece(span.start, aligned)
+    if position is not None:
+        pass
+    elif span.glue_right and right_targets:
         position = _snap(aligned, right_targets[0], right_targets[0])[0]
     elif left_targets:
         position = _snap(aligned, left_targets[-1], left_targets[-1])[1]
@@ -113,6 +130,31 @@ def _place_atom(span: Span, aligned: Aligned, allowed: tuple[int, int], occupied
         if a < position < b:
             position = b
     return position, position
+
+
+def _contiguous(targets: list[int], aligned: Aligned) -> bool:
+    """No piece from outside the element between its first and last: a lone "▁" between two
+    words is a space, not a word, and does not break it."""
+    inside = set(targets)
+    for j in range(targets[0], targets[-1] + 1):
+        start, end = aligned.target_pieces[j]
+        if j not in inside and aligned.target[start:end].strip():
+            return False
+    return True
+
+
+def _inside_piece(at: int, aligned: Aligned) -> int | None:
+    """An atom that sat inside one source piece (`"⟦1/⟧"` where `""` is one piece) goes to the
+    same place inside the target piece, when the model wrote that piece as it was."""
+    for i, (a, b) in enumerate(aligned.source_pieces):
+        content = a + len(aligned.source[a:b]) - len(aligned.source[a:b].lstrip(" "))
+        if content < at < b:
+            for j, source_index in enumerate(aligned.alignment):
+                start, end = aligned.target_pieces[j]
+                if source_index == i and aligned.target[start:end] == aligned.source[content:b]:
+                    return start + at - content
+            return None
+    return None
 
 
 def _aligned_targets(span: Span, aligned: Aligned) -> list[int]:
@@ -168,10 +210,14 @@ def _fit(rng: tuple[int, int], text: str, allowed: tuple[int, int],
 def _find(needle: str | None, text: str, allowed: tuple[int, int], occupied: list[tuple[int, int]],
           near: int) -> tuple[int, int] | None:
     """The occurrence of `needle` (whole words, any case) nearest to `near` that fits."""
-    needle = (needle or "").strip().rstrip(".!?;:,")
+    needle = (needle or "").strip()
     if not needle or not any(ch.isalnum() for ch in needle):
         return None
-    pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", re.IGNORECASE)
-    fits = [(m.start(), m.end()) for m in pattern.finditer(text, allowed[0], allowed[1])]
-    fits = [rng for rng in fits if _fit(rng, text, allowed, occupied)]
-    return min(fits, key=lambda rng: abs(rng[0] - near)) if fits else None
+    # As it is first, then without its closing punctuation (the sentence may have moved it).
+    for form in dict.fromkeys((needle, needle.rstrip(".!?;:,"))):
+        pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
+        fits = [(m.start(), m.end()) for m in pattern.finditer(text, allowed[0], allowed[1])]
+        fits = [rng for rng in fits if _fit(rng, text, allowed, occupied)]
+        if fits:
+            return min(fits, key=lambda rng: abs(rng[0] - near))
+    return None

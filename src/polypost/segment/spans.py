@@ -98,6 +98,8 @@ def render(plain: str, spans: list[Span], placed: dict[str, tuple[int, int]]) ->
             if not span.glue_right and start < len(plain) and not plain[start].isspace():
                 token = token + " "
             inserts.append((start, *_atom_order(span, start, by_label, placed, depth), token))
+        elif start == end:  # an element with no place of its own: kept whole, empty
+            inserts.append((start, *_atom_order(span, start, by_label, placed, depth), f"⟦{span.label}⟧⟦/{span.label}⟧"))
         else:
             inserts.append((end, 0, -depth[span.label], f"⟦/{span.label}⟧"))
             inserts.append((start, 2, depth[span.label], f"⟦{span.label}⟧"))

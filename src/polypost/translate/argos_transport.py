@@ -32,7 +32,7 @@ _INNER_WHITESPACE = str.maketrans({ch: " " for ch in "\t\r\n\f\v"})
 _PUNCTUATION = re.compile(r"^[^\w\s]+$")
 _BYTE_PIECE = re.compile(r"<0x[0-9A-F]{2}>")
 _SPLITS_AT = re.compile(r"[,;:]\s|\s[-–—]\s|\s")
-_MAX_SPLITS = 3  # halves of halves of halves: 8 parts of one over-long sentence at most
+_MAX_SPLITS = 6  # 64 parts of one over-long sentence at most
 
 # (pieces of each sentence, want attention) -> per sentence: (target pieces, attention rows or None)
 RunModel = Callable[[list[list[str]], bool], list[tuple[list[str], list[list[float]] | None]]]
@@ -238,7 +238,7 @@ def _detokenize(pieces: list[str]) -> tuple[str, list[tuple[int, int]], list[boo
             ranges.append((length + lead, length + len(surface)))
         out.append(surface)
         length += len(surface)
-        previous_punctuation = punctuation
+        previous_punctuation = punctuation or not surface.strip()
         index += count
     return "".join(out), ranges, starts
 
@@ -249,7 +249,8 @@ def _halves(chunk: _Chunk) -> tuple[_Chunk, _Chunk] | None:
     cuts = [m for m in _SPLITS_AT.finditer(chunk.text) if 0 < m.start() < len(chunk.text) - 1]
     if not cuts:
         return None
-    clause = [m for m in cuts if not m.group().isspace()]
+    # A clause boundary only when it is near the middle: halving must shrink both halves.
+    clause = [m for m in cuts if not m.group().isspace() and abs(m.end() - middle) < len(chunk.text) // 4]
     best = min(clause or cuts, key=lambda m: abs(m.end() - middle))
     left = chunk.text[:best.end()].rstrip()
     right_start = best.end()

@@ -1,0 +1,135 @@
+"""Markup and glossary terms through an Argos model whose tokenizer has no byte fallback.
+
+Real OPUS-trained packages turn ⟦ and ⟧ into <unk>; these tests build such a package at test
+time and send the 21 corpus pages and the bundled samples through it. The right answer is
+known exactly: the model copies, so every element must come back around the same words, in
+the same order, and nothing but the source's own text may appear.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from argos_fixture import build_argos_package
+from polypost.records import SourcePost
+from polypost.segment.document import segment_html
+from polypost.segment.placeholders import normalise_space
+from polypost.segment.spans import to_plain
+from polypost.sources.files import iter_file_posts
+from polypost.translate.argos import ArgosEngine
+from polypost.translate.argos_packages import install_from_file, find_installed
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+PAGES = sorted((Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pages" / "readability").glob("*/expected.html"))
+_ANY_PLACEHOLDER = re.compile(r"⟦[^⟧]*⟧")
+
+
+@pytest.fixture(scope="module")
+def plain_engine(tmp_path_factory):
+    """An engine over a copy model behind a tokenizer without byte fallback."""
+    home = tmp_path_factory.mktemp("argos-home")
+    with pytest.MonkeyPatch.context() as patch:
+        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+            (home / var).mkdir()
+            patch.setenv(var, str(home / var))
+        patch.setenv("ARGOS_PACKAGES_DIR", str(home / "packages"))
+        install_from_file(build_argos_package(tmp_path_factory.mktemp("build"), version="5.0", byte_fallback=False))
+        engine = ArgosEngine(package=find_installed("en", "es"))
+        yield engine
+        engine.close()
+
+
+def _segments(html_bodies: list[str]) -> list[str]:
+    return [segment.text for body in html_bodies for segment in segment_html(body).segments
+            if segment.kind == "block"]
+
+
+def _sample_bodies() -> list[str]:
+    return [post.html for post in iter_file_posts([SAMPLES]) if isinstance(post, SourcePost)]
+
+
+def _elements(text: str) -> list[tuple[str, str, str]]:
+    """(label, kind, the words inside) of every element of a placeholder text, in order."""
+    plain, spans = to_plain(text)
+    return [(s.label, s.kind, normalise_space(plain[s.start:s.end]).strip()) for s in spans]
+
+
+def test_the_probe_sends_plain_text_to_a_model_without_byte_fallback(plain_engine):
+    assert plain_engine.probe.placeholders_survive is False
+    assert "⟦" in plain_engine.probe.unknown
+    assert plain_engine.transport.kind == "alignment"
+    assert plain_engine.version.endswith("+alignment")
+
+
+def _check(engine: ArgosEngine, texts: list[str]) -> tuple[int, int, list[str]]:
+    outputs = engine.translate(texts)
+    elements = right = 0
+    wrong: list[str] = []
+    for source, target in zip(texts, outputs):
+        want, got = _elements(source), _elements(target)
+        elements += len(want)
+        if want == got:
+            right += len(want)
+        else:
+            got_by_label = {label: (kind, words) for label, kind, words in got}
+            right += sum(got_by_label.get(label) == (kind, words) for label, kind, words in want)
+            wrong.append(f"{source!r} -> {target!r}")
+        # Nothing the source did not say: the copy model's characters are the source's.
+        assert _letters(target) == _letters(source), (source, target)
+        assert not engine_flags_of(target, "placeholders"), (source, target)
+    return elements, right, wrong
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\s+", "", _ANY_PLACEHOLDER.sub("", text))
+
+
+def engine_flags_of(text: str, check: str) -> list[dict]:
+    return [flag for flag in getattr(text, "flags", ()) if flag["check"] == check]
+
+
+def test_every_element_of_the_samples_lands_on_its_words(plain_engine):
+    texts = _segments(_sample_bodies())
+    elements, right, wrong = _check(plain_engine, texts)
+    assert elements > 50
+    assert right == elements, wrong[:5]
+
+
+@pytest.mark.skipif(not PAGES, reason="the shared corpus is not beside this checkout")
+def test_every_element_of_the_corpus_pages_lands_on_its_words(plain_engine):
+    texts = _segments([page.read_text(encoding="utf-8") for page in PAGES])
+    elements, right, wrong = _check(plain_engine, texts)
+    assert elements > 500
+    assert right / elements >= 0.99, (right, elements, wrong[:5])
+
+
+def test_atoms_and_nested_elements_keep_their_places(plain_engine):
+    texts = [
+        "Read ⟦1⟧the ⟦2⟧full⟦/2⟧ guide⟦/1⟧ and see ⟦3/⟧ below, then ⟦4⟧click⟦/4⟧.",
+        "Follow⟦1/⟧ us at ⟦2/⟧ for ⟦3⟧news⟦/3⟧!",
+        "⟦1⟧One.⟦/1⟧ Two ⟦2⟧three four⟦/2⟧. Five.",
+    ]
+    assert plain_engine.translate(texts) == texts
+
+
+def test_glossary_terms_come_back_marked_around_their_words(plain_engine):
+    texts = ["Our ⟦T1⟧landing page⟦/T1⟧ brings ⟦1⟧new ⟦T2⟧leads⟦/T2⟧⟦/1⟧ every day."]
+    assert plain_engine.translate(texts) == texts
+
+
+def test_a_sentence_past_the_decoding_limit_is_split_and_translated_whole(tmp_path, plain_engine):
+    engine = ArgosEngine(package=plain_engine.package, max_decoding_length=24)
+    try:
+        text = ("Today I want to write a clean post with Ana, and every quiet model needs a guide that can "
+                "check it; the story from Paris looked tiny, and the garden felt fresh")
+        out = engine.translate([text])[0]
+        assert normalise_space(out) == normalise_space(text)
+        assert not engine_flags_of(out, "cut-off")
+        one_word = "a" * 200  # no place to split: flagged, never silently cut
+        cut = engine.translate([one_word])[0]
+        assert engine_flags_of(cut, "cut-off")
+    finally:
+        engine.close()
