@@ -16,11 +16,11 @@ import random
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
+from argos_models import SIZES, VARIANTS, ModelSize, build_copy_model, expected_translation  # noqa: F401
 
 # -- generated English text --------------------------------------------------------------------
 _VOCAB = {
@@ -76,113 +76,6 @@ def train_tokenizer(work: Path, vocab_size: int = 800, byte_fallback: bool = Tru
         minloglevel=2, num_threads=2,
     )
     return work / "spm.model"
-
-
-# -- the copy Transformer -------------------------------------------------------------------
-@dataclass(frozen=True)
-class ModelSize:
-    layers: int
-    d_model: int
-    heads: int
-    ffn: int
-    vocab: int | None  # pad the vocabulary to this size (realistic output projection)
-    quantization: str
-    noise: float  # distinct tiny weights per layer, so CTranslate2 cannot share identical layers
-
-
-SIZES = {
-    "tiny": ModelSize(1, 128, 2, 64, None, "float32", 0.0),
-    "base": ModelSize(6, 512, 8, 2048, 32000, "int8", 1e-4),
-}
-
-
-def _unit_vectors(rng: np.random.Generator, count: int, dim: int) -> np.ndarray:
-    vectors = rng.standard_normal((count, dim)).astype(np.float32)
-    vectors -= vectors.mean(axis=1, keepdims=True)  # zero mean: LayerNorm only rescales them
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-
-def build_copy_model(out_dir: Path, tokens: list[str], size: ModelSize, max_positions: int = 1024) -> None:
-    from ctranslate2.specs import transformer_spec
-
-    rng = np.random.default_rng(11)
-    d, head_dim, vocab = size.d_model, size.d_model // size.heads, len(tokens)
-
-    def filler(*shape: int) -> np.ndarray:
-        if size.noise:
-            return (rng.standard_normal(shape) * size.noise).astype(np.float32)
-        return np.zeros(shape, np.float32)
-
-    # Three sub-spaces of the hidden state: token identity, position, copied token.
-    token_dim = min(head_dim, 64, (d - 16) // 3)
-    pos_dim = min(head_dim, d - 2 * token_dim)
-    tok = slice(0, token_dim)
-    pos = slice(token_dim, token_dim + pos_dim)
-    copied = slice(token_dim + pos_dim, 2 * token_dim + pos_dim)
-    token_vectors = _unit_vectors(rng, vocab, token_dim)
-    position_vectors = _unit_vectors(rng, max_positions, pos_dim)
-
-    spec = transformer_spec.TransformerSpec.from_config(size.layers, size.heads)
-    spec.config.add_source_eos = True
-
-    def norm(layer_norm) -> None:
-        layer_norm.gamma = np.ones(d, np.float32)
-        layer_norm.beta = np.zeros(d, np.float32)
-
-    def dense(linear, rows: int, cols: int, weight: np.ndarray | None = None) -> None:
-        linear.weight = filler(rows, cols) if weight is None else weight
-        linear.bias = np.zeros(rows, np.float32)
-
-    embeddings = np.zeros((vocab, d), np.float32)
-    embeddings[:, tok] = token_vectors
-    positions = np.zeros((max_positions, d), np.float32)
-    positions[:, pos] = position_vectors
-    for stack in (spec.encoder, spec.decoder):
-        stack.scale_embeddings = False
-        stack.position_encodings.encodings = positions
-        norm(stack.layer_norm)
-    spec.encoder.embeddings[0].weight = embeddings
-    spec.decoder.embeddings.weight = embeddings + filler(vocab, d)
-
-    for layer in list(spec.encoder.layer) + list(spec.decoder.layer):
-        norm(layer.self_attention.layer_norm)
-        norm(layer.ffn.layer_norm)
-        dense(layer.self_attention.linear[0], 3 * d, d)
-        dense(layer.self_attention.linear[1], d, d)
-        dense(layer.ffn.linear_0, size.ffn, d)
-        dense(layer.ffn.linear_1, d, size.ffn)
-
-    # A pre-norm LayerNorm maps two orthogonal unit vectors to length sqrt(d/2) each.
-    scale = np.sqrt(d / 2.0)
-    for index, layer in enumerate(spec.decoder.layer):
-        norm(layer.attention.layer_norm)
-        query, key_value, output = filler(d, d), filler(2 * d, d), filler(d, d)
-        if index == len(spec.decoder.layer) - 1:  # the last layer does the copying
-            query, key_value, output = (np.zeros_like(a) for a in (query, key_value, output))
-            gain = 60.0 * np.sqrt(head_dim) / (scale * scale)  # matching positions: logit ~60
-            for head in range(size.heads):
-                rows = head * head_dim + np.arange(pos_dim)
-                query[rows, np.arange(pos.start, pos.stop)] = gain
-                key_value[rows, np.arange(pos.start, pos.stop)] = 1.0
-            key_value[d + np.arange(token_dim), np.arange(tok.start, tok.stop)] = 1.0
-            output[np.arange(copied.start, copied.stop), np.arange(token_dim)] = 1.0
-        dense(layer.attention.linear[0], d, d, query)
-        dense(layer.attention.linear[1], 2 * d, d, key_value)
-        dense(layer.attention.linear[2], d, d, output)
-
-    # After the final LayerNorm the copied vector has length scale * sqrt(d / (2 + scale^2)).
-    copied_length = scale * np.sqrt(d / (2 + scale * scale))
-    projection = np.zeros((vocab, d), np.float32)
-    projection[:, copied] = token_vectors * (30.0 / copied_length)  # the right token: logit ~30
-    spec.decoder.projection.weight = projection
-    spec.decoder.projection.bias = np.zeros(vocab, np.float32)
-
-    spec.register_source_vocabulary(tokens)
-    spec.register_target_vocabulary(tokens)
-    spec.validate()
-    spec.optimize(quantization=size.quantization)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    spec.save(str(out_dir))
 
 
 # -- a rule-based MiniSBD splitter (only for argostranslate's own translate(), in benchmarks) --
