@@ -227,6 +227,7 @@ def train_tokenizer(
         model_type="unigram", hard_vocab_limit=False, byte_fallback=byte_fallback,
         minloglevel=2, num_threads=1, **options,  # one thread: the same pieces every run
     )
+    Path(work).mkdir(parents=True, exist_ok=True)
     (work / "spm.model").write_bytes(model.getvalue())
     return work / "spm.model"
 
