@@ -155,7 +155,8 @@ class Layout:
         self.dec_pos, self.dec_alt = slice(0, frame), slice(frame, 2 * frame)
         base = 2 * frame
         self.dec_p, self.dec_p_flag = slice(base, base + t), slice(base + t, base + t + 2)
-        self.dec_q, self.dec_q_flag = slice(base + t + 2, base + 2 * t + 2), slice(base + 2 * t + 2, base + 2 * t + 4)
+        q = base + t + 2
+        self.dec_q, self.dec_q_flag = slice(q, q + t), slice(q + t, q + t + 2)
         # LayerNorm scales: encoder rows have norm 2 (token+flag, pos, next), decoder inputs sqrt(2).
         self.enc_scale = np.sqrt(self.d) / 2.0
         self.dec_scale = np.sqrt(self.d / 2.0)
