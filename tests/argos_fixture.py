@@ -1,26 +1,30 @@
-"""Real Argos packages, built at test time: SentencePiece + a CTranslate2 "copy" Transformer.
+"""Real Argos packages, built at test time: SentencePiece + a hand-set CTranslate2 Transformer.
 
-The model's weights are set by hand so that it returns its input token by token: the decoder at
-step t attends to source position t (position vectors in their own sub-space of the hidden
-state) and writes that position's token vector into a third sub-space, which the output
-projection reads. `add_source_eos` makes it emit </s> right after the last source token. So a
-test can check exact output through the real CTranslate2 and SentencePiece code paths.
+The models (tests/argos_models.py) have exactly known output and alignment: "copy" returns its
+input token by token, "drop" turns unknown tokens into "▁", "shift" copies but its alignment
+head looks one token ahead, "reorder" swaps neighbouring tokens. `expected_translation` states
+the right answer, so tests check exact output through the real CTranslate2 and SentencePiece code.
+Two tokenizers: the default one (byte fallback, identity normalisation) decodes to exactly the
+input; `realistic=True` is trained like OPUS-based packages (no byte fallback: "⟦" is <unk>).
 
-Use `build_argos_package(out_dir, size)` (cached per session) or the fixtures below.
+Use `build_argos_package(out_dir, size, **options)` (cached per session) or the fixtures below.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import random
+import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
+from argos_models import SIZES, VARIANTS, ModelSize, build_copy_model, expected_translation  # noqa: F401
 
 # -- generated English text --------------------------------------------------------------------
 _VOCAB = {
@@ -61,128 +65,171 @@ def generated_paragraphs(count: int, seed: int = 7, sentences: tuple[int, int] =
     ]
 
 
+# -- plain English and Spanish, for a tokenizer trained like a real one ------------------------
+_PLAIN = """\
+The weather turned cold overnight, so we lit the stove and stayed in with a book.
+My grandmother kept every letter she received in a wooden box under her bed.
+Before you install the new version, make a backup of your settings and your photos.
+The train was forty minutes late, and nobody on the platform seemed surprised.
+She said the recipe needs three eggs, a cup of flour and a pinch of salt.
+We walked along the river until the path disappeared into the reeds.
+If the page does not load, try again later or check your connection.
+Our small team answers every message within two working days.
+He painted the kitchen yellow because it was the only colour left in the shop.
+Reading a map is easier when you know which way is north.
+The museum opens at ten o'clock and closes early on Sundays.
+I have never understood why printers run out of ink exactly when you need them.
+Thousands of people gathered in the square to watch the fireworks.
+Please write your name clearly at the top of each sheet.
+The children built a castle of sand and watched the tide wash it away.
+Good software explains its errors in words that people actually understand.
+Last summer we rented a house near the coast for two weeks.
+It is hard to concentrate when the neighbours are drilling through the wall.
+The conference will take place in October, and registration is already open.
+Honestly, the second season was better than the first one.
+El tiempo cambió durante la noche, así que encendimos la estufa y nos quedamos leyendo.
+Mi abuela guardaba todas las cartas que recibía en una caja de madera debajo de la cama.
+Antes de instalar la nueva versión, haz una copia de seguridad de tus ajustes y tus fotos.
+El tren llegó con cuarenta minutos de retraso y nadie en el andén pareció sorprendido.
+Ella dijo que la receta lleva tres huevos, una taza de harina y una pizca de sal.
+Caminamos junto al río hasta que el sendero desapareció entre los juncos.
+Si la página no carga, inténtalo más tarde o revisa tu conexión.
+Nuestro pequeño equipo responde a cada mensaje en dos días hábiles.
+Pintó la cocina de amarillo porque era el único color que quedaba en la tienda.
+Leer un mapa es más fácil cuando sabes dónde está el norte.
+El museo abre a las diez y cierra temprano los domingos.
+Nunca he entendido por qué las impresoras se quedan sin tinta justo cuando más las necesitas.
+Miles de personas se reunieron en la plaza para ver los fuegos artificiales.
+Por favor, escribe tu nombre con claridad en la parte superior de cada hoja.
+Los niños construyeron un castillo de arena y vieron cómo la marea se lo llevaba.
+El buen software explica sus errores con palabras que la gente entiende de verdad.
+El verano pasado alquilamos una casa cerca de la costa durante dos semanas.
+Es difícil concentrarse cuando los vecinos están taladrando la pared.
+La conferencia tendrá lugar en octubre y la inscripción ya está abierta.
+Sinceramente, la segunda temporada fue mejor que la primera.
+¿Dónde está la estación más cercana? ¡Qué día tan largo!
+Según el informe, el número de lectores creció un 12 % en el último año.
+"""
+_WORDS = {  # slot -> (English words, Spanish words): enough variety for a few thousand pieces
+    "adj": ("quiet modern tiny huge rapid gentle useful famous fresh ancient private remote secure "
+            "simple difficult bright dark cheap expensive strange careful honest lazy proud brave "
+            "narrow wide heavy empty crowded silent noisy elegant clumsy polite generous curious "
+            "sudden patient ordinary wonderful terrible delicious broken hidden foreign local "
+            "wooden golden frozen tired hungry thirsty lucky wealthy humble serious friendly",
+            "tranquilo moderno pequeño enorme rápido útil famoso fresco antiguo privado lejano "
+            "seguro sencillo difícil brillante oscuro barato caro extraño cuidadoso honesto "
+            "perezoso orgulloso valiente estrecho ancho pesado vacío ruidoso silencioso elegante "
+            "torpe educado generoso curioso repentino paciente corriente maravilloso terrible "
+            "delicioso roto escondido extranjero cercano dorado helado cansado hambriento "
+            "afortunado rico humilde serio amable último próximo increíble"),
+    "noun": ("blog server model translation language sentence paragraph reader writer story recipe "
+             "garden kitchen city journey guide camera photo laptop phone script release library "
+             "package project team evening holiday hill lake coast novel bridge market village "
+             "window mountain river forest desert island harbour station airport hospital school "
+             "teacher student doctor neighbour friend brother sister daughter uncle painter "
+             "musician farmer baker engineer lawyer bicycle umbrella blanket newspaper keyboard "
+             "printer invoice meeting contract budget festival concert stadium museum",
+             "artículo servidor modelo traductor idioma párrafo lector autor cuento jardín viaje "
+             "cámara teléfono proyecto equipo verano lago pueblo puente mercado mercado ventana "
+             "río bosque desierto puerto aeropuerto hospital colegio profesor estudiante médico "
+             "vecino amigo hermano abuelo pintor músico granjero panadero ingeniero abogado "
+             "paraguas periódico teclado presupuesto contrato festival concierto estadio museo "
+             "camión ordenador edificio castillo barco coche tren libro cuaderno sombrero zapato "
+             "pájaro caballo perro gato árbol"),
+    "verb": ("write read translate build check ship share bake visit explore install upgrade fetch "
+             "review compare polish explain debate enjoy publish weigh paint repair borrow carry "
+             "choose describe discover forget imagine measure organise prepare protect remember "
+             "replace rescue sell teach understand wash watch whisper collect deliver design",
+             "escribir leer traducir revisar compartir visitar explorar instalar publicar comparar "
+             "explicar disfrutar mejorar descargar pintar reparar prestar llevar elegir describir "
+             "descubrir olvidar imaginar medir organizar preparar proteger recordar sustituir "
+             "rescatar vender enseñar entender lavar mirar susurrar recoger entregar diseñar "
+             "conducir construir"),
+    "name": ("Ana Ben Chloe Diego Emma Seville Paris Rust Debian Argos Chile Peru London Oxford "
+             "Margaret Thomas Oliver Harriet Glasgow Dublin Toronto Sydney Boston Denver",
+             "Lucía Martín Sofía Andrés Sevilla Madrid Bogotá México Valencia Córdoba Málaga "
+             "Cádiz Zaragoza Bilbao Quito Lima Ramón Inés Álvaro Begoña Íñigo Asunción"),
+}
+_ENGLISH_PATTERNS = _PATTERNS[:-1] + (
+    "My {noun} is {adj}, but your {noun} is even more {adj}.",
+    "Why would anyone {verb} a {noun} before breakfast?",
+    "After {num} years, {name} decided to {verb} the old {noun}.",
+    "Nobody told me that the {noun} near {name} was so {adj}.",
+    "Could you {verb} the {noun} and then {verb} the {noun}, please?",
+)
+_SPANISH_PATTERNS = (
+    "Hoy quiero {verb} un {noun} {adj} con {name}.",
+    "¿De verdad {name} quería {verb} el {noun}?",
+    "El {noun} de {name} parecía {adj}, pero el {noun} no.",
+    "Tardamos {num} minutos en {verb} mi {noun} {adj}.",
+    "¡Por fin podemos {verb} el {noun} desde {name}!",
+    "Según {name}, cada {noun} necesita un {noun} {adj}.",
+    "Después de {num} años, {name} decidió {verb} el viejo {noun}.",
+    "Nadie me dijo que el {noun} de {name} era tan {adj}.",
+    "¿Podrías {verb} el {noun} y luego {verb} el {noun}, por favor?",
+)
+
+
+def _words(language: int) -> dict[str, list[str]]:
+    return {slot: pair[language].split() for slot, pair in _WORDS.items()}
+
+
+def _fill(pattern: str, vocab: dict[str, list[str]], rng: random.Random) -> str:
+    text = pattern
+    while "{" in text:
+        for slot, words in vocab.items():
+            text = text.replace("{" + slot + "}", rng.choice(words), 1)
+        text = text.replace("{num}", str(rng.randint(2, 500)), 1)
+    return text
+
+
+def _sample_text() -> list[str]:
+    """The project's sample posts as plain lines: markup, front matter, code and URLs stripped."""
+    lines = []
+    for file in sorted(Path(__file__).resolve().parent.parent.glob("data/samples/**/*")):
+        if file.suffix not in (".md", ".html"):
+            continue
+        text = file.read_text(encoding="utf-8")
+        text = re.sub(r"(?s)<(script|style)\b.*?</\1>|<[^>]+>|^---\n.*?\n---\n|```.*?```", " ", text)
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)|https?://\S+|[#*_`>|]", r" \1 ", html.unescape(text))
+        lines += [" ".join(line.split()) for line in text.splitlines() if len(line.split()) > 2]
+    return lines
+
+
+def realistic_corpus() -> list[str]:
+    rng = random.Random(5)
+    english, spanish = _words(0), _words(1)
+    lines = [_fill(rng.choice(_ENGLISH_PATTERNS), english, rng) for _ in range(3000)]
+    lines += [_fill(rng.choice(_SPANISH_PATTERNS), spanish, rng) for _ in range(3000)]
+    return _PLAIN.splitlines() * 3 + _sample_text() + lines
+
+
 # -- SentencePiece ---------------------------------------------------------------------------
-def train_tokenizer(work: Path, vocab_size: int = 800, byte_fallback: bool = True) -> Path:
+def train_tokenizer(
+    work: Path, vocab_size: int = 800, byte_fallback: bool = True, realistic: bool = False,
+) -> Path:
+    """The test tokenizer copies any text exactly; `realistic` trains one like OPUS-based packages."""
     import sentencepiece
 
-    rng = random.Random(3)
-    corpus = work / "corpus.txt"
-    corpus.write_text("\n".join(generated_sentence(rng) for _ in range(600)) + "\n", encoding="utf-8")
+    if realistic:
+        lines = realistic_corpus()
+        # Real packages: unigram, NFKC, default whitespace handling, unknown characters -> <unk>.
+        options = {"normalization_rule_name": "nmt_nfkc", "character_coverage": 0.9995}
+    else:
+        rng = random.Random(3)
+        lines = [generated_sentence(rng) for _ in range(600)]
+        # identity + kept whitespace: the model's output decodes to exactly the input
+        options = {"normalization_rule_name": "identity", "remove_extra_whitespaces": False,
+                   "character_coverage": 1.0}
+    model = io.BytesIO()  # no file paths end up in the model: the same bytes every run
     sentencepiece.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(work / "spm"), vocab_size=vocab_size,
-        model_type="unigram", character_coverage=1.0, hard_vocab_limit=False,
-        byte_fallback=byte_fallback,  # any character (placeholders, "_", emoji) -> byte pieces
-        normalization_rule_name="identity", remove_extra_whitespaces=False,  # copy exactly
-        minloglevel=2, num_threads=2,
+        sentence_iterator=iter(lines), model_writer=model, vocab_size=vocab_size,
+        model_type="unigram", hard_vocab_limit=False, byte_fallback=byte_fallback,
+        minloglevel=2, num_threads=1, **options,  # one thread: the same pieces every run
     )
+    Path(work).mkdir(parents=True, exist_ok=True)
+    (work / "spm.model").write_bytes(model.getvalue())
     return work / "spm.model"
-
-
-# -- the copy Transformer -------------------------------------------------------------------
-@dataclass(frozen=True)
-class ModelSize:
-    layers: int
-    d_model: int
-    heads: int
-    ffn: int
-    vocab: int | None  # pad the vocabulary to this size (realistic output projection)
-    quantization: str
-    noise: float  # distinct tiny weights per layer, so CTranslate2 cannot share identical layers
-
-
-SIZES = {
-    "tiny": ModelSize(1, 128, 2, 64, None, "float32", 0.0),
-    "base": ModelSize(6, 512, 8, 2048, 32000, "int8", 1e-4),
-}
-
-
-def _unit_vectors(rng: np.random.Generator, count: int, dim: int) -> np.ndarray:
-    vectors = rng.standard_normal((count, dim)).astype(np.float32)
-    vectors -= vectors.mean(axis=1, keepdims=True)  # zero mean: LayerNorm only rescales them
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-
-def build_copy_model(out_dir: Path, tokens: list[str], size: ModelSize, max_positions: int = 1024) -> None:
-    from ctranslate2.specs import transformer_spec
-
-    rng = np.random.default_rng(11)
-    d, head_dim, vocab = size.d_model, size.d_model // size.heads, len(tokens)
-
-    def filler(*shape: int) -> np.ndarray:
-        if size.noise:
-            return (rng.standard_normal(shape) * size.noise).astype(np.float32)
-        return np.zeros(shape, np.float32)
-
-    # Three sub-spaces of the hidden state: token identity, position, copied token.
-    token_dim = min(head_dim, 64, (d - 16) // 3)
-    pos_dim = min(head_dim, d - 2 * token_dim)
-    tok = slice(0, token_dim)
-    pos = slice(token_dim, token_dim + pos_dim)
-    copied = slice(token_dim + pos_dim, 2 * token_dim + pos_dim)
-    token_vectors = _unit_vectors(rng, vocab, token_dim)
-    position_vectors = _unit_vectors(rng, max_positions, pos_dim)
-
-    spec = transformer_spec.TransformerSpec.from_config(size.layers, size.heads)
-    spec.config.add_source_eos = True
-
-    def norm(layer_norm) -> None:
-        layer_norm.gamma = np.ones(d, np.float32)
-        layer_norm.beta = np.zeros(d, np.float32)
-
-    def dense(linear, rows: int, cols: int, weight: np.ndarray | None = None) -> None:
-        linear.weight = filler(rows, cols) if weight is None else weight
-        linear.bias = np.zeros(rows, np.float32)
-
-    embeddings = np.zeros((vocab, d), np.float32)
-    embeddings[:, tok] = token_vectors
-    positions = np.zeros((max_positions, d), np.float32)
-    positions[:, pos] = position_vectors
-    for stack in (spec.encoder, spec.decoder):
-        stack.scale_embeddings = False
-        stack.position_encodings.encodings = positions
-        norm(stack.layer_norm)
-    spec.encoder.embeddings[0].weight = embeddings
-    spec.decoder.embeddings.weight = embeddings + filler(vocab, d)
-
-    for layer in list(spec.encoder.layer) + list(spec.decoder.layer):
-        norm(layer.self_attention.layer_norm)
-        norm(layer.ffn.layer_norm)
-        dense(layer.self_attention.linear[0], 3 * d, d)
-        dense(layer.self_attention.linear[1], d, d)
-        dense(layer.ffn.linear_0, size.ffn, d)
-        dense(layer.ffn.linear_1, d, size.ffn)
-
-    # A pre-norm LayerNorm maps two orthogonal unit vectors to length sqrt(d/2) each.
-    scale = np.sqrt(d / 2.0)
-    for index, layer in enumerate(spec.decoder.layer):
-        norm(layer.attention.layer_norm)
-        query, key_value, output = filler(d, d), filler(2 * d, d), filler(d, d)
-        if index == len(spec.decoder.layer) - 1:  # the last layer does the copying
-            query, key_value, output = (np.zeros_like(a) for a in (query, key_value, output))
-            gain = 60.0 * np.sqrt(head_dim) / (scale * scale)  # matching positions: logit ~60
-            for head in range(size.heads):
-                rows = head * head_dim + np.arange(pos_dim)
-                query[rows, np.arange(pos.start, pos.stop)] = gain
-                key_value[rows, np.arange(pos.start, pos.stop)] = 1.0
-            key_value[d + np.arange(token_dim), np.arange(tok.start, tok.stop)] = 1.0
-            output[np.arange(copied.start, copied.stop), np.arange(token_dim)] = 1.0
-        dense(layer.attention.linear[0], d, d, query)
-        dense(layer.attention.linear[1], 2 * d, d, key_value)
-        dense(layer.attention.linear[2], d, d, output)
-
-    # After the final LayerNorm the copied vector has length scale * sqrt(d / (2 + scale^2)).
-    copied_length = scale * np.sqrt(d / (2 + scale * scale))
-    projection = np.zeros((vocab, d), np.float32)
-    projection[:, copied] = token_vectors * (30.0 / copied_length)  # the right token: logit ~30
-    spec.decoder.projection.weight = projection
-    spec.decoder.projection.bias = np.zeros(vocab, np.float32)
-
-    spec.register_source_vocabulary(tokens)
-    spec.register_target_vocabulary(tokens)
-    spec.validate()
-    spec.optimize(quantization=size.quantization)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    spec.save(str(out_dir))
 
 
 # -- a rule-based MiniSBD splitter (only for argostranslate's own translate(), in benchmarks) --
@@ -243,8 +290,11 @@ def write_rule_splitter(path: Path, lang: str = "en") -> None:
 def assemble_package(
     out_dir: Path, size: str = "tiny", splitter: bool = False, version: str = "1.0",
     target_prefix: str | None = None, from_code: str = "en", to_code: str = "es",
-    byte_fallback: bool = True,
+    byte_fallback: bool | None = None, variant: str = "copy", realistic_tokenizer: bool = False,
 ) -> Path:
+    """byte_fallback defaults to on for the test tokenizer, off for the realistic one (as real)."""
+    if byte_fallback is None:
+        byte_fallback = not realistic_tokenizer
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     folder_name = f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
@@ -252,7 +302,8 @@ def assemble_package(
         work = Path(tmp)
         root = work / folder_name
         root.mkdir()
-        sp_model = train_tokenizer(work, byte_fallback=byte_fallback)
+        sp_model = train_tokenizer(work, vocab_size=4000 if realistic_tokenizer else 800,
+                                   byte_fallback=byte_fallback, realistic=realistic_tokenizer)
         shutil.copy(sp_model, root / "sentencepiece.model")
         import sentencepiece
 
@@ -263,7 +314,7 @@ def assemble_package(
             tokens.append(target_prefix)  # a language token the decoder is forced to start with
         if spec.vocab and spec.vocab > len(tokens):
             tokens += [f"<pad_{i}>" for i in range(spec.vocab - len(tokens))]
-        build_copy_model(root / "model", tokens, spec)
+        build_copy_model(root / "model", tokens, spec, variant=variant)
         if splitter:
             (root / "minisbd").mkdir()
             write_rule_splitter(root / "minisbd" / f"{from_code}.onnx", from_code)
@@ -275,7 +326,9 @@ def assemble_package(
         if target_prefix:
             metadata["target_prefix"] = target_prefix
         (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-        package = out_dir / f"{folder_name}-{size}.argosmodel"
+        kind = "" if variant == "copy" else f"-{variant}"
+        kind += "-realistic" if realistic_tokenizer else ""
+        package = out_dir / f"{folder_name}-{size}{kind}.argosmodel"
         with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
             for file in sorted(root.rglob("*")):
                 archive.write(file, file.relative_to(work).as_posix())
@@ -286,7 +339,11 @@ _built: dict[tuple, Path] = {}  # owned by build_argos_package: one build per se
 
 
 def build_argos_package(out_dir: Path, size: str = "tiny", **options) -> Path:
-    """A .argosmodel for en->es (a copy model), built once per session for these options."""
+    """A .argosmodel for en->es, built once per session for these options (see assemble_package).
+
+    variant="copy" | "drop" | "shift" | "reorder" (argos_models), realistic_tokenizer=True for a
+    tokenizer trained like a real package's (no byte fallback, nmt_nfkc).
+    """
     key = (size, tuple(sorted(options.items())))
     if key not in _built or not _built[key].exists():
         _built[key] = assemble_package(Path(out_dir), size=size, **options)
