@@ -9,6 +9,7 @@ the same order, and nothing but the source's own text may appear.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,72 @@ def test_a_sentence_past_the_decoding_limit_is_split_and_translated_whole(tmp_pa
         assert engine_flags_of(cut, "cut-off")
     finally:
         engine.close()
+
+
+# -- the four model variants, behind a realistic tokenizer ------------------------------------
+# copy: writes the source; drop: writes nothing for an unknown piece; shift: copies while its
+# attention looks one piece ahead; reorder: swaps neighbouring pieces, attention following.
+# For copy, shift and drop the right answer is the source's own words around each element.
+@pytest.fixture(scope="module", params=["copy", "drop", "shift"])
+def variant_engine(request, tmp_path_factory):
+    home = tmp_path_factory.mktemp(f"argos-{request.param}")
+    with pytest.MonkeyPatch.context() as patch:
+        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+            (home / var).mkdir()
+            patch.setenv(var, str(home / var))
+        patch.setenv("ARGOS_PACKAGES_DIR", str(home / "packages"))
+        install_from_file(build_argos_package(tmp_path_factory.mktemp("build"), version="6.0",
+                                              variant=request.param, realistic_tokenizer=True))
+        engine = ArgosEngine(package=find_installed("en", "es"))
+        yield request.param, engine
+        engine.close()
+
+
+def _unknown_characters(engine: ArgosEngine):
+    unk, cache = engine.tokenizer.unk_id(), {}
+
+    def unknown(ch: str) -> bool:
+        if ch not in cache:
+            cache[ch] = not ch.isspace() and unk in engine.tokenizer.encode(ch)
+        return cache[ch]
+    return unknown
+
+
+def _variant_score(variant: str, engine: ArgosEngine, texts: list[str]) -> tuple[int, int, list[str]]:
+    unknown = _unknown_characters(engine)
+
+    def key(words: str) -> str:
+        words = unicodedata.normalize("NFKC", words)
+        if variant == "drop":
+            words = "".join(ch for ch in words if not unknown(ch))
+        return re.sub(r"\s+", "", words)
+
+    elements = right = 0
+    wrong = []
+    for source, target in zip(texts, engine.translate(texts)):
+        assert not re.search(r"[⟦⟧]", _ANY_PLACEHOLDER.sub("", target)), target  # no leftovers
+        if variant == "drop":
+            assert key(_letters(target)) == key(_letters(source)), (source, target)  # nothing added
+        want = [(label, kind, key(words)) for label, kind, words in _elements(source)]
+        got = {label: (kind, key(words)) for label, kind, words in _elements(target)}
+        elements += len(want)
+        hits = sum(got.get(label) == (kind, words) for label, kind, words in want)
+        right += hits
+        if hits < len(want):
+            wrong.append(f"{source!r} -> {target!r}")
+    return elements, right, wrong
+
+
+def test_variants_put_every_element_of_the_samples_on_its_words(variant_engine):
+    variant, engine = variant_engine
+    elements, right, wrong = _variant_score(variant, engine, _segments(_sample_bodies()))
+    assert right / elements >= 0.99, (variant, right, elements, wrong[:3])
+
+
+@pytest.mark.skipif(not PAGES, reason="the shared corpus is not beside this checkout")
+def test_variants_put_the_corpus_pages_elements_on_their_words(variant_engine):
+    variant, engine = variant_engine
+    texts = _segments([page.read_text(encoding="utf-8") for page in PAGES])
+    elements, right, wrong = _variant_score(variant, engine, texts)
+    print(f"{variant}: {right}/{elements} elements on their words")
+    assert right / elements >= 0.99, (variant, right, elements, wrong[:3])

@@ -134,7 +134,9 @@ class ArgosEngine:
                 max_batch_size=self.options["max_batch_size"],
                 beam_size=self.options["beam_size"],
                 max_decoding_length=self.options["max_decoding_length"],
-                replace_unknowns=True,  # an unknown source token (a rare symbol) is copied
+                # An unknown source token (a rare symbol) is copied back: by CTranslate2 from its
+                # attention, or, when the transport aligns, from the corrected alignment.
+                replace_unknowns=not attention,
                 length_penalty=0.2,  # as argostranslate does
                 return_attention=attention,
             )

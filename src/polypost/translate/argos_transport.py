@@ -143,8 +143,13 @@ class Transport:
                 retry.append((index, *halves))
                 out.append(None)
                 continue
+            alignment = _anchored(_argmax(rows, len(chunk.pieces)), chunk.pieces, pieces) if rows \
+                else [None] * len(pieces)
+            if rows:  # unknown pieces copied by the corrected alignment, not the raw attention
+                pieces = [chunk.pieces[i] if piece == "<unk>" and i is not None else piece
+                          for piece, i in zip(pieces, alignment)]
             out.append(_Hypothesis([(a + chunk.offset, b + chunk.offset) for a, b in chunk.ranges], pieces,
-                                   _argmax(rows, len(chunk.pieces)) if rows else [None] * len(pieces), cut_off))
+                                   alignment, cut_off))
         if retry:
             again = self._hypotheses([c for _i, left, right in retry for c in (left, right)], attention, depth + 1)
             for n, (index, _left, _right) in enumerate(retry):
@@ -206,6 +211,42 @@ def _argmax(rows: list[list[float]], source_length: int) -> list[int | None]:
         best = max(range(len(row)), key=row.__getitem__) if row else source_length
         out.append(best if best < source_length else None)
     return out
+
+
+def _anchored(alignment: list[int | None], source: list[str], target: list[str]) -> list[int | None]:
+    """Attention corrected by the pieces a model copies (names, numbers, punctuation).
+
+    A target piece that occurs once in the target and once in the source is aligned to that
+    source piece, whatever the attention says; when most such anchors disagree with the
+    attention by the same offset (real attention heads often look one piece ahead or
+    behind), every other piece is moved by that offset too.
+    """
+    source_count: dict[str, int] = {}
+    for piece in source:
+        source_count[piece] = source_count.get(piece, 0) + 1
+    target_count: dict[str, int] = {}
+    for piece in target:
+        target_count[piece] = target_count.get(piece, 0) + 1
+    where = {piece: i for i, piece in enumerate(source) if source_count[piece] == 1}
+    anchors = {j: where[piece] for j, piece in enumerate(target)
+               if piece.strip("▁") and target_count[piece] == 1 and piece in where}
+    offsets = [alignment[j] - i for j, i in anchors.items() if alignment[j] is not None]
+    shift = 0
+    if len(offsets) >= 2:
+        common = max(set(offsets), key=offsets.count)
+        if offsets.count(common) * 5 >= len(offsets) * 3:  # three anchors in five agree
+            shift = common
+    corrected: list[int | None] = []
+    for j, i in enumerate(alignment):
+        if j in anchors:
+            corrected.append(anchors[j])
+        elif i is None:
+            corrected.append(None)
+        elif shift and j and alignment[j - 1] == i and corrected[-1] == i - shift:
+            corrected.append(i)  # attention that looks ahead stops at the last piece: this is it
+        else:
+            corrected.append(min(max(i - shift, 0), len(source) - 1))
+    return corrected
 
 
 def _detokenize(pieces: list[str]) -> tuple[str, list[tuple[int, int]], list[bool]]:
