@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from polypost.errors import UsageError
+from polypost.errors import LockedError, UsageError
 from polypost.config import Config
 from polypost.glossary import Glossary
 from polypost.publish.stage import publish_store
@@ -32,10 +32,6 @@ from polypost.translate.qa import learned_thresholds
 from polypost.translate.stage import TranslateOptions, TranslateReport, translate_posts
 
 log = logging.getLogger(__name__)
-
-
-class LockedError(UsageError):
-    """Another polypost process holds this data folder (exit code 3)."""
 
 
 @contextlib.contextmanager

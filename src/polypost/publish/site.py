@@ -27,7 +27,7 @@ def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishS
     result = PublishResult()
     entries = plan_entries(items, settings, publisher, result.failed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    writer = OutputWriter(out_dir)
+    writer = OutputWriter(out_dir, site={"base_url": settings.base_url})
     publisher.write(entries, writer, settings)
     result.removed = writer.finish()
     result.written = writer.written
