@@ -195,16 +195,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_an_output_folder_that_cannot_be_made_is_named_before_any_work(tmp_path):
+def test_an_output_folder_that_cannot_be_made_is_named(tmp_path):
+    """The run's translations are kept (the next run publishes them); the failure names the folder."""
     (tmp_path / "file").write_text("x")
     out = tmp_path / "file" / "site"
     posts = tmp_path / "posts"
     posts.mkdir()
     (posts / "a.md").write_text(POST)
-    result = invoke("--db", str(tmp_path / "p.db"), "run", str(posts), "--out", str(out), "--json")
-    assert result.exit_code == 2 and str(tmp_path / "file") in result.stderr, result.output
-    assert json.loads(result.stdout)["error"]["kind"] == "usage"
-    assert not (tmp_path / "p.db").exists()
+    result = invoke("--db", str(tmp_path / "p.db"), "publish", "--out", str(out), "--json")
+    assert result.exit_code == 1, result.output
+    (failure,) = json.loads(result.stdout)["failed"]
+    assert failure["stage"] == "publish" and str(out) in failure["error"]
 
 
 def test_a_read_only_output_folder_is_named(tmp_path, monkeypatch):
@@ -296,3 +297,27 @@ def test_a_store_opened_by_a_stage_is_a_real_sqlite_file(tmp_path):
     store = Store.open(tmp_path / "p.db")
     assert store.counts("en", "es")["languages"] == {"en": 1}
     store.close()
+
+
+APERTIUM = __import__("shutil").which("apertium") and Path("/usr/share/apertium/modes/eng-spa.mode").exists()
+
+
+@pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed (.ci/setup installs it)")
+def test_summaries_read_as_sentences_and_progress_goes_to_stderr(tmp_path):
+    posts, db, out = tmp_path / "posts", str(tmp_path / "p.db"), str(tmp_path / "site")
+    posts.mkdir()
+    (posts / "2024-03-05-a.md").write_text(POST)
+    first = invoke("--db", db, "-v", "run", str(posts), "--out", out, "--engine", "apertium")
+    assert first.exit_code == 0, first.output
+    assert "ingested 1 (1 new, 0 updated), 0 unchanged, 0 skipped" in first.stdout
+    assert "segments: 0 from memory, " in first.stdout and "{" not in first.stdout
+    assert "engine apertium: " in first.stderr and " segments in " in first.stderr and "words/s" in first.stderr
+    assert "publishing: 2 of 2 pages in " in first.stderr
+    assert "ingesting (files): 1 posts in " in first.stderr
+    again = invoke("--db", db, "run", str(posts), "--out", out, "--engine", "apertium")
+    ingest = invoke("--db", db, "ingest", str(posts))
+    assert "ingested 0 (0 new, 0 updated), 1 unchanged, 0 skipped" in again.stdout
+    assert "ingested 0 (0 new, 0 updated), 1 unchanged, 0 skipped" in ingest.stdout
+    assert again.stderr == "" and "{" not in again.stdout
+    translate = invoke("--db", db, "translate", "--engine", "apertium")
+    assert "translated 0 with apertium" in translate.stdout and ", 1 unchanged" in translate.stdout

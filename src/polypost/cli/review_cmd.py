@@ -16,7 +16,7 @@ from polypost.review.files import FORMATS
 from polypost.review.formatting import format_review
 from polypost.review.stage import export_review_file, review_list
 from polypost.cli.app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
-from polypost.cli.session import check_output_folder, open_store, settings, warn_if_base_url_moved
+from polypost.cli.session import open_store, settings, warn_if_base_url_moved
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 
@@ -85,7 +85,6 @@ def import_cmd(app: App, file: str, engine, glossaries, no_glossary, out_dir, ba
     config = settings(app, engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
                         out_dir=out_dir, base_url=base_url, format=fmt)
     warn_if_base_url_moved(config)
-    check_output_folder(config)
     store = open_store(app, config)
     data = pipeline.recorded_stage(store, config, "import", lambda run_id: pipeline.import_review(
         store, config, Path(file), run_id=run_id).to_dict())

@@ -13,7 +13,6 @@ import click
 
 from polypost.cli.app import App
 from polypost.config import Config, load_config
-from polypost.doctor import writable_problem
 from polypost.errors import UsageError
 from polypost.publish.atomic import MANIFEST_NAME, published_base_url
 from polypost.store import Store
@@ -60,10 +59,3 @@ def warn_if_base_url_moved(config: Config) -> None:
         log.warning("base URL %s (%s) differs from %s, which %s was published under (%s)", config.base_url,
                     config.origin("base_url")[1], recorded, config.out_dir, Path(config.out_dir) / MANIFEST_NAME)
 
-
-def check_output_folder(config: Config) -> None:
-    """A site folder that cannot be written is said before any work, not after translating."""
-    problem = writable_problem(Path(config.out_dir), "folder")
-    if problem:
-        kind, where = config.origin("out_dir")
-        raise UsageError(f"output folder {config.out_dir} ({'default' if kind == 'default' else where}): {problem}")

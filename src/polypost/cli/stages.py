@@ -14,7 +14,7 @@ from polypost.errors import UsageError
 from polypost.sources.stage import IngestOptions
 from polypost.status import collect_status, format_status
 from polypost.cli.app import EXIT_FAILED, App, emit, handles_errors, main_group
-from polypost.cli.session import check_output_folder, open_store, settings, warn_if_base_url_moved
+from polypost.cli.session import open_store, settings, warn_if_base_url_moved
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 
@@ -45,6 +45,22 @@ def _exit_for(failed: list) -> None:
         sys.exit(EXIT_FAILED)
 
 
+def ingest_counts(d: dict[str, Any]) -> str:
+    """The ingest counts in the words `ingest` and `run` both use."""
+    return (f"ingested {d['ingested']} ({d['new']} new, {d['updated']} updated), {d['unchanged']} unchanged, "
+            f"{d['skipped']} skipped")
+
+
+def translate_counts(d: dict[str, Any]) -> str:
+    segments = d.get("segments") or {}
+    glossary = d.get("glossary") or {"met": 0, "expected": 0}
+    return (f"translated {d['translated']}" + (f" with {d['engine']}" if d.get("engine") else "")
+            + (f", {d['unchanged']} unchanged" if "unchanged" in d and "new" not in d else "")
+            + f", flagged {d.get('flagged', 0)}, held back {d['held_back']}; "
+            f"segments: {segments.get('from_memory', 0)} from memory, {segments.get('from_engine', 0)} from the engine; "
+            f"glossary terms: {glossary['met']} of {glossary['expected']} met")
+
+
 def _failures(data: dict[str, Any]) -> str:
     return "".join(f"\n  failed [{f['stage']}] {f['post']}: {f['error']}" for f in data.get("failed", []))
 
@@ -73,8 +89,8 @@ def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None,
     data = pipeline.recorded_stage(store, config, "ingest", lambda run_id: pipeline.ingest_stage(
         store, config, sources, options, run_id=run_id).to_dict())
     emit(data, as_json, lambda d: (
-        f"ingested {d['ingested']} ({d['new']} new, {d['updated']} updated), {d['unchanged']} unchanged, "
-        f"{d['skipped']} skipped, {len(d['failed'])} failed; languages: {d['languages']}" + _failures(d)
+        f"{ingest_counts(d)}, {len(d['failed'])} failed; languages: "
+        + (", ".join(f"{lang} {count}" for lang, count in sorted(d["languages"].items())) or "none") + _failures(d)
         + "".join(f"\n  skipped {s['origin']}: {s['reason']}" for s in d["skipped_inputs"])))
     _exit_for(data["failed"])
 
@@ -96,10 +112,7 @@ def translate_cmd(app: App, engine, glossaries, no_glossary, glossary_strict, po
     store = open_store(app, config)
     data = pipeline.recorded_stage(store, config, "translate", lambda run_id: pipeline.translate_stage(
         store, config, run_id=run_id, post_ids=list(post_ids) or None).to_dict())
-    emit(data, as_json, lambda d: (
-        f"engine {d['engine']}: translated {d['translated']}, unchanged {d['unchanged']}, "
-        f"flagged {d['flagged']}, held back {d['held_back']}; segments {d['segments']}; "
-        f"glossary {d['glossary']['met']}/{d['glossary']['expected']} met" + _failures(d)))
+    emit(data, as_json, lambda d: translate_counts(d) + _failures(d))
     _exit_for(data["failed"])
 
 
@@ -116,7 +129,6 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
     """Write the bilingual site: page pairs, indexes, sitemap, feeds."""
     config = settings(app, out_dir=out_dir, base_url=base_url, format=fmt)
     warn_if_base_url_moved(config)
-    check_output_folder(config)
     store = open_store(app, config)
     data = pipeline.recorded_stage(store, config, "publish",
                                    lambda run_id: pipeline.publish_stage(store, config, run_id=run_id))
@@ -155,18 +167,15 @@ def run_cmd(app: App, sources, out_dir, base_url, engine, glossaries, no_glossar
         raise UsageError("nothing to run: give SOURCE... (files, folders, URLs), or a polypost.toml with "
                          "[sources] paths (`polypost init` writes one)")
     warn_if_base_url_moved(config)
-    check_output_folder(config)
     store = open_store(app, config)
     options = pipeline.RunOptions(sources=sources, dry_run=dry_run, since=since.date().isoformat() if since else None,
                                   ingest=ingest_options(kind, limit, statuses, include, exclude, fetch_full))
     with pipeline.data_lock(config.data_dir()):
         summary = pipeline.run(store, config, options)
     emit(summary, as_json, lambda d: (
-        ("dry run: " if d["dry_run"] else "")
-        + f"ingested {d['ingested']}, skipped {d['skipped']}, translated {d['translated']} with {d.get('engine')}, "
-        f"published {d['published']} pages" + (f" to {d['out']}" if d.get("out") else "")
-        + f", held back {d['held_back']}, flagged {d.get('flagged', 0)}; segments {d.get('segments')}; "
-        f"glossary {d['glossary']['met']}/{d['glossary']['expected']} met; {d['seconds']} s" + _failures(d)))
+        ("dry run: " if d["dry_run"] else "") + ingest_counts(d) + "\n" + translate_counts(d) + "\n"
+        + (f"published {d['published']} pages" + (f" to {d['out']}" if d.get("out") else "") + "; " if not d["dry_run"] else "")
+        + f"{len(d['failed'])} failed; {d['seconds']} s" + _failures(d)))
     _exit_for(summary["failed"])
 
 
