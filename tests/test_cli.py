@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from polypost.cli import cli
 from polypost.pipeline import data_lock
+from polypost.store import Store
 
 APERTIUM = shutil.which("apertium") and Path("/usr/share/apertium/modes/eng-spa.mode").exists()
 needs_apertium = pytest.mark.skipif(not APERTIUM, reason="apertium-eng-spa is not installed (.ci/setup installs it)")
@@ -125,7 +126,14 @@ def test_init_writes_a_config_that_loads(tmp_path):
     assert result.exit_code == 0
     config = tmp_path / "site" / "polypost.toml"
     assert config.exists() and (tmp_path / "site" / "data").is_dir()
-    assert invoke("--config", str(config), "--db", str(tmp_path / "p.db"), "status").exit_code == 0
+    # status only reads: on a database not made yet it says so and makes nothing
+    status = invoke("--config", str(config), "--db", str(tmp_path / "p.db"), "status")
+    assert status.exit_code == 2 and str(tmp_path / "p.db") in status.stderr
+    assert not (tmp_path / "p.db").exists()
+    doctor = invoke("--config", str(config), "--db", str(tmp_path / "p.db"), "doctor", "--json")
+    assert doctor.exit_code in (0, 1), doctor.output
+    assert json.loads(doctor.stdout)["settings"]["site_title"] == {
+        "value": "My blog", "from": "config file", "where": f"{config}:7: site.title"}
 
 
 def test_a_held_lock_exits_3(tmp_path, blog):
@@ -191,7 +199,7 @@ def test_run_with_apertium_publishes_pairs_and_reruns_from_memory(tmp_path, blog
 @needs_apertium
 def test_dry_run_says_what_would_be_done_and_changes_nothing(tmp_path, blog):
     db, out = tmp_path / "p.db", tmp_path / "site"
-    invoke("--db", str(db), "status")  # an empty, migrated database
+    Store.open(db).close()  # an empty, migrated database
     before = dump(db)
     result = invoke("--db", str(db), "run", str(blog), "--out", str(out), "--engine", "apertium",
                     "--dry-run", "--json")

@@ -7,13 +7,15 @@ from pathlib import Path
 import click
 import pytest
 
-from polypost.cli import cli
+from polypost.cli import all_commands, cli
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    # The top group imports its commands when used: all_commands() imports them all.
+    commands = all_commands() if group is cli else group.commands
+    for name, command in sorted(commands.items()):
         yield prefix + (name,), command
         if isinstance(command, click.Group):
             yield from _commands(command, prefix + (name,))

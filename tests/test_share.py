@@ -379,7 +379,7 @@ def test_one_post_by_slug_and_a_campaign(published):
 
 def test_unknown_post_and_post_with_new_are_usage_errors(published):
     result = published.share("--base-url", "/blog/")
-    assert result.exit_code == 2 and "base_url = '/blog/'" in result.stderr
+    assert result.exit_code == 2 and "--base-url: base URL '/blog/' needs an http:// or https:// scheme" in result.stderr
     local = invoke("--db", published.db, "share", "--format", "csv")
     assert local.exit_code == 0 and "http://localhost:8000/" in local.stderr and "base_url" in local.stderr
     result = published.share("no-such-post")

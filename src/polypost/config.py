@@ -21,17 +21,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from polypost.errors import UsageError
+from polypost.config_checks import ANCHORED_DEFAULTS, OPTION_NAMES, ConfigError, anchor_paths, check_config
+from polypost.publish.atomic import MANIFEST_NAME, published_base_url
 from polypost.publish.registry import publishers
 from polypost.records import DEFAULT_HOLD_BACK, QA_CHECKS, SHARE_NETWORKS
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 # An editable install or a checkout keeps the shipped glossaries beside src/.
 CHECKOUT_GLOSSARIES = PACKAGE_ROOT.parent.parent / "glossaries"
-
-
-class ConfigError(UsageError):
-    """A setting that cannot be used; the message names where it came from."""
 
 
 @dataclass
@@ -70,19 +67,28 @@ class Config:
     # where things are
     db_path: str = "data/polypost.db"
     config_path: str | None = None
+    # field -> (default | config file | environment | option | published site, where exactly)
+    origins: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def glossary_paths(self) -> list[Path]:
         if not self.use_glossary:
             return []
         if self.glossaries:
             return [Path(p) for p in self.glossaries]
-        found = sorted(Path("glossaries").glob(f"*.{self.source_lang}-{self.target_lang}.tsv"))
+        found = sorted((self.project_dir() / "glossaries").glob(f"*.{self.source_lang}-{self.target_lang}.tsv"))
         return found or shipped_glossary_paths(self.source_lang, self.target_lang)
 
     def ingest_settings(self) -> dict[str, Any]:
         """The [sources] limits and trust settings, as `ingest` takes them."""
         return {"max_bytes": self.max_bytes, "sanitize_own": self.sanitize_own,
                 "follow_symlinks": self.follow_symlinks}
+
+    def project_dir(self) -> Path:
+        """The config file's folder (relative paths in it are read from there), else the current one."""
+        return Path(self.config_path).parent if self.config_path else Path(".")
+
+    def origin(self, name: str) -> tuple[str, str]:
+        return self.origins.get(name, ("default", "default"))
 
     def data_dir(self) -> Path:
         return Path(self.db_path).resolve().parent
@@ -175,6 +181,11 @@ def _check_type(name: str, value: Any) -> str | None:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """Parse and validate a polypost.toml; return the Config fields it sets."""
+    return _read_config_file(path)[0]
+
+
+def _read_config_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The Config fields a polypost.toml sets, and where each is set ("FILE:LINE: section.key")."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -186,6 +197,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     settings: dict[str, Any] = {}
+    where: dict[str, str] = {}
     for section, values in data.items():
         if section not in SECTIONS or not isinstance(values, dict):
             line = _line_of(text, section, "") or next(
@@ -203,7 +215,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
             if problem:
                 raise ConfigError(f"{path}:{line}: {section}.{key}: {problem}")
             settings[name] = value
-    return settings
+            where[name] = f"{path}:{line}: {section}.{key}"
+    return settings, where
 
 
 def load_config(
@@ -211,25 +224,37 @@ def load_config(
     environ: dict[str, str] | None = None,
     **overrides: Any,
 ) -> Config:
-    """Build the settings; `overrides` are command-line options (None means not given)."""
+    """Build the settings; `overrides` are command-line options (None means not given).
+
+    Relative paths in a config file are read from the file's folder, so `--config
+    /srv/blog/polypost.toml` means the same from any folder. Every setting is checked here,
+    once, before any work; `Config.origins` says where each came from."""
     environ = dict(os.environ if environ is None else environ)
     config_path = config_path or environ.get("POLYPOST_CONFIG")
     settings: dict[str, Any] = {}
+    origins: dict[str, tuple[str, str]] = {}
+    if not config_path and Path("polypost.toml").exists():
+        config_path = "polypost.toml"
     if config_path:
         path = Path(config_path)
         if not path.exists():
             raise ConfigError(f"{path}: config file not found")
-        settings.update(read_config_file(path))
+        if path.is_dir():
+            raise ConfigError(f"{path}: is a folder, not a config file")
+        from_file, where = _read_config_file(path)
+        settings.update(anchor_paths(from_file, path.parent))
+        origins.update({name: ("config file", where[name]) for name in from_file})
         settings["config_path"] = str(path)
-    elif Path("polypost.toml").exists():
-        settings.update(read_config_file(Path("polypost.toml")))
-        settings["config_path"] = "polypost.toml"
+        for name in ANCHORED_DEFAULTS:  # the project's folder is the config's folder
+            settings.setdefault(name, str(path.parent / getattr(Config, name)) if path.parent != Path(".")
+                                else getattr(Config, name))
     for variable, name in ENVIRONMENT.items():
         if environ.get(variable):
             problem = _check_type(name, environ[variable])
             if problem:
                 raise ConfigError(f"environment variable {variable}: {problem}")
             settings[name] = environ[variable]
+            origins[name] = ("environment", f"environment variable {variable}")
     for name, value in overrides.items():
         if value is None or value == () or value == []:
             continue
@@ -238,7 +263,15 @@ def load_config(
         if name in CHOICES and value not in CHOICES[name]():
             raise ConfigError(f"--{name.replace('_', '-')}: must be one of {', '.join(CHOICES[name]())}, got {value!r}")
         settings[name] = list(value) if isinstance(value, tuple) else value
+        origins[name] = ("option", OPTION_NAMES.get(name, f"--{name.replace('_', '-')}"))
     config = replace(Config(), **settings)
+    config.origins = origins
+    if "base_url" not in origins:
+        recorded = published_base_url(Path(config.out_dir))
+        if recorded:
+            config.base_url = recorded
+            origins["base_url"] = ("published site", f"{Path(config.out_dir) / MANIFEST_NAME}")
+    check_config(config)
     if not config.base_url.endswith("/"):
         config.base_url += "/"
     return config

@@ -13,6 +13,14 @@ from __future__ import annotations
 class UsageError(Exception):
     """Something the user can fix; the message says what and where."""
 
+    kind = "usage"  # the `kind` of the JSON error object that `--json` prints
+
+
+class LockedError(UsageError):
+    """Another polypost process holds this data folder (exit code 3)."""
+
+    kind = "lock"
+
 
 class NoSuchPost(UsageError, LookupError):
     """A post id or slug the store does not have, or a post that lacks what was asked of it."""
@@ -21,6 +29,8 @@ class NoSuchPost(UsageError, LookupError):
 class StorageError(Exception):
     """The database cannot be read or written: corrupt, read-only, disk full. Names the file."""
 
+    kind = "storage"
+
     def __init__(self, path: str, problem: str, advice: str):
         super().__init__(f"database {path}: {problem}; {advice}")
         self.path, self.problem, self.advice = path, problem, advice
@@ -28,6 +38,8 @@ class StorageError(Exception):
 
 class InternalError(Exception):
     """An unexpected exception in a stage: a bug, named by stage (and post, when known)."""
+
+    kind = "internal"
 
     def __init__(self, stage: str, error: BaseException, post: str | None = None):
         where = f"{stage} of post {post}" if post else stage

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from polypost.errors import UsageError
+from polypost.errors import LockedError, UsageError
 from polypost.config import Config
 from polypost.glossary import Glossary
 from polypost.publish.stage import publish_store
@@ -32,10 +32,6 @@ from polypost.translate.qa import learned_thresholds
 from polypost.translate.stage import TranslateOptions, TranslateReport, translate_posts
 
 log = logging.getLogger(__name__)
-
-
-class LockedError(UsageError):
-    """Another polypost process holds this data folder (exit code 3)."""
 
 
 @contextlib.contextmanager
@@ -206,12 +202,14 @@ def _scratch_copy(store: Store) -> Iterator[Store]:
 def _run_stages(store: Store, config: Config, options: RunOptions, started: float) -> dict[str, Any]:
     run_id = store.start_run("run")
     sources = list(options.sources) or list(config.sources)
-    summary: dict[str, Any] = {"ingested": 0, "skipped": 0, "translated": 0, "published": 0, "held_back": 0}
+    summary: dict[str, Any] = {"ingested": 0, "new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "translated": 0,
+                               "published": 0, "held_back": 0}
     failed: list[dict] = []
     if sources:
         ingested = ingest_stage(store, config, sources, options.ingest, run_id=run_id)
-        summary["ingested"] = ingested.ingested
-        summary["skipped"] = len(ingested.skipped) + ingested.unchanged
+        # the same counts, and the same words, as `polypost ingest`
+        summary.update(ingested=ingested.ingested, new=ingested.new, updated=ingested.updated,
+                       unchanged=ingested.unchanged, skipped=len(ingested.skipped))
         failed += ingested.failed
     post_ids = store.post_ids_since(options.since) if options.since else None
     translated = translate_stage(store, config, run_id=run_id, post_ids=post_ids, dry_run=options.dry_run)

@@ -10,6 +10,7 @@ import click
 from polypost.glossary import check_files
 from polypost.glossary.stage import format_reports, glossary_reports
 from polypost.cli.app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
+from polypost.cli.session import open_store, settings
 
 
 @main_group.group("glossary")
@@ -38,8 +39,8 @@ def check_cmd(files: tuple[str, ...], as_json: bool) -> None:
 @handles_errors
 def report_cmd(app: App, post: str | None, as_json: bool) -> None:
     """Each expected term occurrence, met or missed, per post."""
-    config = app.config()
-    store = app.store(config)
+    config = settings(app)
+    store = open_store(app, config, create=False)
     data = glossary_reports(store, config.target_lang, post)
     if post and not data["posts"]:
         fail(f"no translated post with id or slug {post!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from polypost.cli.app import App, emit, fail, handles_errors, main_group
+from polypost.cli.session import settings
 from polypost.translate import argos_packages
 
 
@@ -21,7 +22,7 @@ def models_group() -> None:
 @handles_errors
 def install_cmd(app: App, path: str | None, from_code: str | None, to_code: str | None) -> None:
     """Install the en->es package from the Argos index, or a local file."""
-    config = app.config()
+    config = settings(app)
     try:
         if path:
             installed = argos_packages.install_from_file(path)

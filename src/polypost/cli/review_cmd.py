@@ -16,6 +16,7 @@ from polypost.review.files import FORMATS
 from polypost.review.formatting import format_review
 from polypost.review.stage import export_review_file, review_list
 from polypost.cli.app import EXIT_FAILED, App, emit, fail, handles_errors, main_group
+from polypost.cli.session import open_store, settings, warn_if_base_url_moved
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 
@@ -37,8 +38,8 @@ def _exchange_errors(fn: Callable) -> Callable:
 @handles_errors
 def review_cmd(app: App, as_json: bool) -> None:
     """Flagged posts and segments: check, evidence, source and target."""
-    config = app.config()
-    emit(review_list(app.store(config), config, pipeline.load_glossary(config)), as_json,
+    config = settings(app)
+    emit(review_list(open_store(app, config, create=False), config, pipeline.load_glossary(config)), as_json,
          lambda d: format_review(d, config.source_lang, config.target_lang))
 
 
@@ -55,8 +56,8 @@ def export_cmd(app: App, fmt: str, post_id: str | None, flagged: bool, out: str,
     """Write translated segments for review in a translation tool."""
     if post_id and flagged:
         fail("--post and --flagged exclude each other")
-    config = app.config()
-    data = export_review_file(app.store(config), config, pipeline.load_glossary(config), fmt, Path(out),
+    config = settings(app)
+    data = export_review_file(open_store(app, config, create=False), config, pipeline.load_glossary(config), fmt, Path(out),
                               post_id=post_id, flagged=flagged)
     emit(data, as_json, lambda d: (
         f"wrote {d['units']} units of {d['posts']} posts to {d['file']} ({d['format']}); "
@@ -65,11 +66,13 @@ def export_cmd(app: App, fmt: str, post_id: str | None, flagged: bool, out: str,
 
 @main_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--engine", help="The engine later runs use (default: configured, auto); keys the human entries.")
+@click.option("--engine", envvar="POLYPOST_ENGINE", show_envvar=True, help="The engine later runs use (default: configured, auto); keys the human entries.")
 @click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True), help="Glossary TSV (repeatable).")
 @click.option("--no-glossary", is_flag=True, help="Use no glossary.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Site folder to republish (default: configured, site/).")
-@click.option("--base-url", help="Absolute URL of the site root.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), envvar="POLYPOST_OUT", show_envvar=True,
+              help="Site folder to republish (default: configured, site/).")
+@click.option("--base-url", envvar="POLYPOST_BASE_URL", show_envvar=True,
+              help="Absolute URL of the site root (default: configured, else the one the site was published under).")
 @click.option("--format", "fmt", help="Output format: html, hugo, or a plugin's (default: configured, html).")
 @json_option
 @click.pass_obj
@@ -79,9 +82,10 @@ def import_cmd(app: App, file: str, engine, glossaries, no_glossary, out_dir, ba
     """Reviewed XLIFF or PO targets into the memory as human translations; rebuild and republish.
 
     Exits 1 when some units were rejected or stale, or a post failed to rebuild or publish."""
-    config = app.config(engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
+    config = settings(app, engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
                         out_dir=out_dir, base_url=base_url, format=fmt)
-    store = app.store(config)
+    warn_if_base_url_moved(config)
+    store = open_store(app, config)
     data = pipeline.recorded_stage(store, config, "import", lambda run_id: pipeline.import_review(
         store, config, Path(file), run_id=run_id).to_dict())
     emit(data, as_json, _format_import)

@@ -12,6 +12,7 @@ from polypost.config import Config
 from polypost.share.formats import FORMATS, render_kits
 from polypost.share.stage import share_kits
 from polypost.cli.app import App, fail, handles_errors, main_group
+from polypost.cli.session import open_store, settings, warn_if_base_url_moved
 
 log = logging.getLogger(__name__)
 
@@ -21,25 +22,32 @@ log = logging.getLogger(__name__)
 @click.option("--new", "new_only", is_flag=True,
               help="Only posts not handed out by an earlier --new, and record these (for a nightly job).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
-              help="Markdown for people, JSON or CSV for a scheduler.")
+              help="Markdown for people or CSV for a scheduler (json: deprecated, use --json).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout (the kits).")
 @click.option("--campaign", help="utm_campaign; {slug} becomes the post's slug (default: the post's slug).")
-@click.option("--base-url", help="Absolute URL of the site root, as published (default: configured).")
+@click.option("--base-url", envvar="POLYPOST_BASE_URL", show_envvar=True,
+              help="Absolute URL of the site root (default: configured, else the one the site was published under).")
 @click.pass_obj
 @handles_errors
-def share_cmd(app: App, post: str | None, new_only: bool, fmt: str, campaign: str | None,
+def share_cmd(app: App, post: str | None, new_only: bool, fmt: str, as_json: bool, campaign: str | None,
               base_url: str | None) -> None:
-    """Ready-to-post texts for X, LinkedIn, Facebook, WhatsApp and Telegram, for every post
-    with a published Spanish page (or POST, an id or slug), in both languages."""
+    """Ready-to-post texts for X, LinkedIn, Facebook, WhatsApp and Telegram.
+
+    For every post with a published Spanish page (or POST, an id or slug), in both languages."""
     if post and new_only:
         fail("give POST or --new, not both")
-    config = app.config(base_url=base_url)
+    if fmt == "json" and not as_json:
+        # CLI.md: a name changes only with a deprecation period; the old form keeps working.
+        log.warning("--format json is deprecated and will be removed: use --json")
+    config = settings(app, base_url=base_url)
+    store = open_store(app, config, create=False)
     _warn_if_local(config)
-    store = app.store(config)
+    warn_if_base_url_moved(config)
     # --new writes what it handed out: not while a run is writing the same store.
     guard = pipeline.data_lock(config.data_dir()) if new_only else contextlib.nullcontext()
     with guard:
         kits = share_kits(store, config, post=post, new_only=new_only, campaign=campaign)
-    click.echo(render_kits(kits, fmt), nl=False)
+    click.echo(render_kits(kits, "json" if as_json else fmt), nl=False)
 
 
 def _warn_if_local(config: Config) -> None:

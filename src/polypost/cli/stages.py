@@ -10,9 +10,11 @@ import click
 
 from polypost import pipeline
 from polypost.config import write_config_template
+from polypost.errors import UsageError
 from polypost.sources.stage import IngestOptions
 from polypost.status import collect_status, format_status
 from polypost.cli.app import EXIT_FAILED, App, emit, handles_errors, main_group
+from polypost.cli.session import open_store, settings, warn_if_base_url_moved
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 
@@ -43,6 +45,22 @@ def _exit_for(failed: list) -> None:
         sys.exit(EXIT_FAILED)
 
 
+def ingest_counts(d: dict[str, Any]) -> str:
+    """The ingest counts in the words `ingest` and `run` both use."""
+    return (f"ingested {d['ingested']} ({d['new']} new, {d['updated']} updated), {d['unchanged']} unchanged, "
+            f"{d['skipped']} skipped")
+
+
+def translate_counts(d: dict[str, Any]) -> str:
+    segments = d.get("segments") or {}
+    glossary = d.get("glossary") or {"met": 0, "expected": 0}
+    return (f"translated {d['translated']}" + (f" with {d['engine']}" if d.get("engine") else "")
+            + (f", {d['unchanged']} unchanged" if "unchanged" in d and "new" not in d else "")
+            + f", flagged {d.get('flagged', 0)}, held back {d['held_back']}; "
+            f"segments: {segments.get('from_memory', 0)} from memory, {segments.get('from_engine', 0)} from the engine; "
+            f"glossary terms: {glossary['met']} of {glossary['expected']} met")
+
+
 def _failures(data: dict[str, Any]) -> str:
     return "".join(f"\n  failed [{f['stage']}] {f['post']}: {f['error']}" for f in data.get("failed", []))
 
@@ -65,20 +83,21 @@ def init_cmd(folder: str) -> None:
 def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None, statuses, include, exclude,
                fetch_full, as_json: bool) -> None:
     """Read posts (files, folders, pages, sitemaps, feeds, WordPress exports) into the store."""
-    config = app.config()
-    store = app.store(config)
+    config = settings(app)
+    store = open_store(app, config)
     options = ingest_options(kind, limit, statuses, include, exclude, fetch_full)
     data = pipeline.recorded_stage(store, config, "ingest", lambda run_id: pipeline.ingest_stage(
         store, config, sources, options, run_id=run_id).to_dict())
     emit(data, as_json, lambda d: (
-        f"ingested {d['ingested']} ({d['new']} new, {d['updated']} updated), {d['unchanged']} unchanged, "
-        f"{d['skipped']} skipped, {len(d['failed'])} failed; languages: {d['languages']}" + _failures(d)
+        f"{ingest_counts(d)}, {len(d['failed'])} failed; languages: "
+        + (", ".join(f"{lang} {count}" for lang, count in sorted(d["languages"].items())) or "none") + _failures(d)
         + "".join(f"\n  skipped {s['origin']}: {s['reason']}" for s in d["skipped_inputs"])))
     _exit_for(data["failed"])
 
 
 @main_group.command("translate")
-@click.option("--engine", help="auto, argos, apertium, or an engine a plugin adds (default: configured, auto).")
+@click.option("--engine", envvar="POLYPOST_ENGINE", show_envvar=True,
+              help="auto, argos, apertium, or an engine a plugin adds (default: configured, auto).")
 @click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True), help="Glossary TSV (repeatable).")
 @click.option("--no-glossary", is_flag=True, help="Use no glossary.")
 @click.option("--glossary-strict", is_flag=True, default=None, help="Hold back posts with a missed term.")
@@ -88,29 +107,29 @@ def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None,
 @handles_errors
 def translate_cmd(app: App, engine, glossaries, no_glossary, glossary_strict, post_ids, as_json) -> None:
     """Translate what needs it: the memory first, then one engine call."""
-    config = app.config(engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
+    config = settings(app, engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
                         glossary_strict=glossary_strict)
-    store = app.store(config)
+    store = open_store(app, config)
     data = pipeline.recorded_stage(store, config, "translate", lambda run_id: pipeline.translate_stage(
         store, config, run_id=run_id, post_ids=list(post_ids) or None).to_dict())
-    emit(data, as_json, lambda d: (
-        f"engine {d['engine']}: translated {d['translated']}, unchanged {d['unchanged']}, "
-        f"flagged {d['flagged']}, held back {d['held_back']}; segments {d['segments']}; "
-        f"glossary {d['glossary']['met']}/{d['glossary']['expected']} met" + _failures(d)))
+    emit(data, as_json, lambda d: translate_counts(d) + _failures(d))
     _exit_for(data["failed"])
 
 
 @main_group.command("publish")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: configured, site/).")
-@click.option("--base-url", help="Absolute URL of the site root.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), envvar="POLYPOST_OUT", show_envvar=True,
+              help="Output folder (default: configured, site/).")
+@click.option("--base-url", envvar="POLYPOST_BASE_URL", show_envvar=True,
+              help="Absolute URL of the site root (default: configured, else the one the site was published under).")
 @click.option("--format", "fmt", help="Output format: html, hugo, or a plugin's (default: configured, html).")
 @json_option
 @click.pass_obj
 @handles_errors
 def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
     """Write the bilingual site: page pairs, indexes, sitemap, feeds."""
-    config = app.config(out_dir=out_dir, base_url=base_url, format=fmt)
-    store = app.store(config)
+    config = settings(app, out_dir=out_dir, base_url=base_url, format=fmt)
+    warn_if_base_url_moved(config)
+    store = open_store(app, config)
     data = pipeline.recorded_stage(store, config, "publish",
                                    lambda run_id: pipeline.publish_stage(store, config, run_id=run_id))
     emit(data, as_json, lambda d: (
@@ -121,9 +140,12 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
 
 @main_group.command("run")
 @click.argument("sources", nargs=-1)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder the site is written to (default: site).")
-@click.option("--base-url", help="URL the site is published under, for canonical links, feeds and the sitemap.")
-@click.option("--engine", help="auto, argos, apertium, or a plugin's engine.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), envvar="POLYPOST_OUT", show_envvar=True,
+              help="Folder the site is written to (default: configured, site/).")
+@click.option("--base-url", envvar="POLYPOST_BASE_URL", show_envvar=True,
+              help="URL the site is published under, for canonical links, feeds and the sitemap "
+                   "(default: configured, else the one the site was last published under).")
+@click.option("--engine", envvar="POLYPOST_ENGINE", show_envvar=True, help="auto, argos, apertium, or a plugin's engine.")
 @click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="Glossary TSV (repeatable); default: the shipped glossaries.")
 @click.option("--no-glossary", is_flag=True, help="Translate without any glossary.")
@@ -138,20 +160,22 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
 def run_cmd(app: App, sources, out_dir, base_url, engine, glossaries, no_glossary, glossary_strict, fmt,
             kind, limit, statuses, include, exclude, fetch_full, dry_run, since, as_json) -> None:
     """Every stage: ingest, detect, translate, check, publish."""
-    config = app.config(out_dir=out_dir, base_url=base_url, engine=engine, glossaries=glossaries,
+    config = settings(app, out_dir=out_dir, base_url=base_url, engine=engine, glossaries=glossaries,
                         use_glossary=False if no_glossary else None, glossary_strict=glossary_strict,
                         format=fmt)
-    store = app.store(config)
+    if not sources and not config.sources and not config.config_path and not Path(config.db_path).is_file():
+        raise UsageError("nothing to run: give SOURCE... (files, folders, URLs), or a polypost.toml with "
+                         "[sources] paths (`polypost init` writes one)")
+    warn_if_base_url_moved(config)
+    store = open_store(app, config)
     options = pipeline.RunOptions(sources=sources, dry_run=dry_run, since=since.date().isoformat() if since else None,
                                   ingest=ingest_options(kind, limit, statuses, include, exclude, fetch_full))
     with pipeline.data_lock(config.data_dir()):
         summary = pipeline.run(store, config, options)
     emit(summary, as_json, lambda d: (
-        ("dry run: " if d["dry_run"] else "")
-        + f"ingested {d['ingested']}, skipped {d['skipped']}, translated {d['translated']} with {d.get('engine')}, "
-        f"published {d['published']} pages" + (f" to {d['out']}" if d.get("out") else "")
-        + f", held back {d['held_back']}, flagged {d.get('flagged', 0)}; segments {d.get('segments')}; "
-        f"glossary {d['glossary']['met']}/{d['glossary']['expected']} met; {d['seconds']} s" + _failures(d)))
+        ("dry run: " if d["dry_run"] else "") + ingest_counts(d) + "\n" + translate_counts(d) + "\n"
+        + (f"published {d['published']} pages" + (f" to {d['out']}" if d.get("out") else "") + "; " if not d["dry_run"] else "")
+        + f"{len(d['failed'])} failed; {d['seconds']} s" + _failures(d)))
     _exit_for(summary["failed"])
 
 
@@ -161,6 +185,6 @@ def run_cmd(app: App, sources, out_dir, base_url, engine, glossaries, no_glossar
 @handles_errors
 def status_cmd(app: App, as_json: bool) -> None:
     """Posts by language and state, the last run, its failures."""
-    config = app.config()
-    data = collect_status(app.store(config), config)
+    config = settings(app)
+    data = collect_status(open_store(app, config, create=False), config)
     emit(data, as_json, format_status)

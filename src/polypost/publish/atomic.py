@@ -63,6 +63,16 @@ def load_manifest(out_dir: Path) -> dict[str, str]:
     return {str(name): str(digest) for name, digest in files.items()}
 
 
+def published_base_url(out_dir: Path) -> str | None:
+    """The base URL the site in `out_dir` was last published under, as its manifest says."""
+    try:
+        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        url = data.get("site", {}).get("base_url")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return url if isinstance(url, str) and url else None
+
+
 def _remove_leftover_temporaries(path: Path) -> None:
     """A run killed inside atomic_write leaves its temporary file: the next write of the same
     path cleans it up. Only names atomic_write makes for this path are touched."""
@@ -96,8 +106,9 @@ class OutputWriter:
     quiet). `finish` removes what the previous run wrote and this one did not.
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, site: dict[str, str] | None = None) -> None:
         self.out_dir = out_dir
+        self.site = site or {}  # what the site was published under (base_url), kept in the manifest
         self.previous = load_manifest(out_dir)
         self.files: dict[str, str] = {}
         self.written: list[str] = []
@@ -155,7 +166,9 @@ class OutputWriter:
             folder = folder.parent
 
     def _save_manifest(self) -> None:
-        manifest = {"version": MANIFEST_VERSION, "files": dict(sorted(self.files.items()))}
+        manifest: dict = {"version": MANIFEST_VERSION, "files": dict(sorted(self.files.items()))}
+        if self.site:
+            manifest["site"] = self.site
         payload = (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
         path = self.out_dir / MANIFEST_NAME
         _remove_leftover_temporaries(path)

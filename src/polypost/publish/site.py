@@ -9,6 +9,8 @@ module with a `register_publishers` hook.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urljoin
@@ -18,7 +20,10 @@ from polypost.publish.dates import parse_datetime
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishItem, PublishResult, PublishSettings, with_slash
 from polypost.publish.registry import get_publisher
 from polypost.publish.urls import check_slug
+from polypost.progress import report_rate
 from polypost.records import HIDDEN_STATUSES, ORIGINAL, Post
+
+log = logging.getLogger(__name__)
 
 def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishSettings) -> PublishResult:
     """Write the whole site for `items` into `out_dir`; files of posts no longer listed go."""
@@ -27,9 +32,14 @@ def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishS
     result = PublishResult()
     entries = plan_entries(items, settings, publisher, result.failed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    writer = OutputWriter(out_dir)
+    writer = OutputWriter(out_dir, site={"base_url": settings.base_url})
+    started = time.monotonic()
     publisher.write(entries, writer, settings)
     result.removed = writer.finish()
+    pages = sum(len(entry.versions) for entry in entries)
+    report_rate("publishing", pages, pages, time.monotonic() - started, "pages")
+    log.info("publishing: %d files written, %d unchanged, %d removed", len(writer.written), len(writer.unchanged),
+             len(result.removed))
     result.written = writer.written
     result.unchanged = writer.unchanged
     for entry in entries:

@@ -53,7 +53,9 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
     try:
         result = publish_site(items, out, settings)
     except (OSError, ValueError) as exc:  # a full disk, a read-only folder, a foreign manifest: the stage fails, the data stays
-        error = f"cannot write the site to {out}: {getattr(exc, 'strerror', None) or exc}"
+        where = getattr(exc, "filename", None)
+        error = (f"cannot write the site to {out}: " + (f"{where}: " if where and str(where) != str(out) else "")
+                 + f"{getattr(exc, 'strerror', None) or exc}")
         log.error(error)
         store.record_failure(run_id, "(site)", "publish", error, origin=str(out))
         store.save_publish_state(str(out.resolve()), None, 0)

@@ -88,12 +88,15 @@ def reason_phrase(status: int) -> str:
 
 
 def network_reason(err: Exception, timeout: float) -> str:
-    if isinstance(err, (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ConnectTimeoutError)):
-        return f"timed out after {timeout:g} s"
     if isinstance(err, urllib3.exceptions.MaxRetryError) and err.reason is not None:
         err = err.reason
-        if isinstance(err, (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ConnectTimeoutError)):
-            return f"timed out after {timeout:g} s"
+    # NewConnectionError is a subclass of ConnectTimeoutError: it must be asked about first, or
+    # a refused connection (nothing listens on that port) reads as a timeout.
     if isinstance(err, urllib3.exceptions.NewConnectionError):
+        cause = err.__cause__ or err.__context__
+        if isinstance(cause, ConnectionRefusedError) or "refused" in str(err).lower():
+            return "connection refused (nothing listens at that address and port)"
         return f"cannot connect ({str(err).split(': ', 1)[-1]})"
+    if isinstance(err, (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ConnectTimeoutError)):
+        return f"timed out after {timeout:g} s"
     return f"network error: {err}"

@@ -132,7 +132,7 @@ def ingest(store: Store, sources: Sequence[str], options: IngestOptions | None =
     try:
         for group_kind, group in groups.items():
             items = _limited(iter_source(group_kind, group, settings), options.limit)
-            for item in progress(items, "ingesting"):
+            for item in progress(items, f"ingesting ({group_kind})", options.limit):
                 if isinstance(item, SourceProblem):
                     _record_problem(store, report, item, run_id, fetcher)
                 elif isinstance(item, SourcePost):

@@ -8,12 +8,15 @@ imported earlier in the same process.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import re
 import stat
 import zipfile
 from pathlib import Path
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -28,8 +31,9 @@ class PackageError(UsageError):
     """A package file or download is not usable; the message names it and says why."""
 
 
-def _argos_package() -> ModuleType:
-    """`argostranslate.package`, with its settings re-read from the current environment."""
+def _argos_package(create: bool = True) -> ModuleType:
+    """`argostranslate.package`, with its settings re-read from the current environment.
+    create=False (listing, doctor) leaves Argos's folders alone when they do not exist yet."""
     # Imported here, not at the top: argostranslate reads its settings from the environment when
     # first imported, and the Apertium path never needs it.
     from argostranslate import package, settings
@@ -41,7 +45,7 @@ def _argos_package() -> ModuleType:
     index_url = str(settings.get_setting("ARGOS_PACKAGE_INDEX", default=DEFAULT_INDEX))
     if not index_url.endswith((".json", "/")):
         index_url += "/"
-    for folder in (data_dir, cache_dir / "downloads", packages_dir):
+    for folder in (data_dir, cache_dir / "downloads", packages_dir) if create else ():
         folder.mkdir(parents=True, exist_ok=True)
 
     settings.data_dir = data_dir
@@ -67,7 +71,7 @@ def packages_dir() -> Path:
 
 def installed_packages() -> list[Any]:
     """Installed argostranslate Package objects; a broken folder is skipped, not fatal."""
-    package = _argos_package()
+    package = _argos_package(create=False)
     from argostranslate import settings  # lazily: see _argos_package
 
     found = []
@@ -197,6 +201,18 @@ def install_from_file(path: str | os.PathLike[str]) -> str:
     return str(packages_dir() / metadata["_top_folder"])
 
 
+@contextlib.contextmanager
+def _quiet_argos() -> Iterator[None]:
+    """argostranslate logs a raw `(URLError(...),)` to stdout when offline; our own one-line
+    message says it better, and stdout belongs to --json."""
+    logger = logging.getLogger("argostranslate.utils")
+    disabled, logger.disabled = logger.disabled, True
+    try:
+        yield
+    finally:
+        logger.disabled = disabled
+
+
 def install_from_index(from_code: str = "en", to_code: str = "es") -> str:
     """Download the pair's package from the Argos index and install it; return its folder."""
     package = _argos_package()
@@ -204,7 +220,8 @@ def install_from_index(from_code: str = "en", to_code: str = "es") -> str:
 
     index_path = Path(settings.local_package_index)
     before = index_path.stat().st_mtime_ns if index_path.exists() else None
-    package.update_package_index()  # logs and returns on network errors: check the file
+    with _quiet_argos():
+        package.update_package_index()  # logs and returns on network errors: check the file
     after = index_path.stat().st_mtime_ns if index_path.exists() else None
     if after is None or after == before:
         raise PackageError(

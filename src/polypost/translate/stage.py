@@ -10,13 +10,14 @@ takes the store.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from polypost.errors import NoSuchPost
 from polypost.glossary import Glossary
-from polypost.progress import progress
+from polypost.progress import progress, report_rate
 from polypost.records import FLAGGED, HELD, MACHINE, REVIEWED, MemoryEntry, MemoryKey, Post, Translation
 from polypost.segment.document import Document
 from polypost.slugs import unique_slug
@@ -203,8 +204,11 @@ def _call_engine(engine, glossary, missing: dict[MemoryKey, tuple[str, Any]]) ->
     that one bad segment fails only its own post."""
     keys = list(missing)
     texts = [missing[key][1].text for key in keys]
+    started = time.monotonic()
     try:
         outputs = engine.translate(texts)
+        report_rate(f"engine {engine.name}", len(texts), len(texts), time.monotonic() - started, "segments",
+                    words=sum(len(text.split()) for text in texts))
         if len(outputs) != len(texts):
             raise RuntimeError(f"engine returned {len(outputs)} texts for {len(texts)}")
     except Exception as exc:
