@@ -18,7 +18,7 @@ from polypost.errors import UsageError
 from polypost.glossary import check_files
 from polypost.translate import apertium, argos_packages
 from polypost.translate.base import available_engines, engine_names
-from polypost.translate.tokenizer_probe import probe_tokenizer
+from polypost.translate.argos_probe import probe_tokenizer_file
 
 HIDDEN_SETTINGS = ("origins",)
 
@@ -58,7 +58,7 @@ def _argos(config: Config) -> dict[str, Any]:
             package["tokenizer"] = {"problem": f"no {model.name} in {package['path']}"}
             continue
         try:
-            package["tokenizer"] = probe_tokenizer(model)
+            package["tokenizer"] = probe_tokenizer_file(model).as_dict()
         except (ImportError, OSError, RuntimeError) as exc:
             package["tokenizer"] = {"problem": f"{type(exc).__name__}: {exc}"}
     pair = [p for p in packages if (p["from_code"], p["to_code"]) == (config.source_lang, config.target_lang)]
@@ -147,7 +147,8 @@ def format_diagnosis(report: dict[str, Any]) -> str:
         else:
             unk = ", ".join(probe["placeholders_unk"])
             said = (f"placeholders {'-> <unk>: ' + unk if unk else 'encode'}; digits "
-                    f"{'split ' + ' '.join(probe['digit_pieces']) if probe['digits_split'] else 'kept whole'}")
+                    f"{'split ' + ' '.join(probe['digit_pieces']) if probe['digits_split'] else 'kept whole'}; "
+                    f"markup by {probe['transport']}")
         lines.append(f"  argos {package['from_code']}->{package['to_code']} {package['package_version']} "
                      f"{package['path']}: {said}")
     glossaries = report["glossaries"]

@@ -22,6 +22,12 @@ class TokenizerProbe:
     placeholders_survive: bool  # every sample encodes to known pieces and decodes back unchanged
     unknown: tuple[str, ...]  # placeholder characters the tokenizer maps to <unk>
     digits_split: bool  # "2024" is more than one piece: a model may move digits apart
+    digit_pieces: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"placeholders_unk": list(self.unknown), "placeholders_survive": self.placeholders_survive,
+                "digits_split": self.digits_split, "digit_pieces": list(self.digit_pieces),
+                "transport": self.transport}
 
     @property
     def transport(self) -> str:
@@ -43,7 +49,7 @@ def probe_tokenizer(processor: Any) -> TokenizerProbe:
             survive = False
         unknown.update(ch for ch in sample if not ch.isalnum() and unk in processor.encode(ch))
     number = [piece for piece in processor.encode("2024", out_type=str) if piece.strip("▁")]
-    return TokenizerProbe(survive, tuple(sorted(unknown)), len(number) > 1)
+    return TokenizerProbe(survive, tuple(sorted(unknown)), len(number) > 1, tuple(number))
 
 
 def probe_tokenizer_file(path: str | Path) -> TokenizerProbe:
