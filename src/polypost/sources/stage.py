@@ -170,8 +170,10 @@ def _record_problem(store: Store, report: IngestReport, problem: SourceProblem, 
         return
     report.failed.append(entry)
     _forget(fetcher, problem.origin)
-    log.error("%s: %s", problem.origin, problem.error)
+    # Recorded before it is logged: when even the record fails (a full disk) the batch ends with
+    # that StorageError alone.
     store.record_failure(run_id, problem.origin, "ingest", problem.error, origin=problem.origin)
+    log.error("%s: %s", problem.origin, problem.error)
 
 
 def _forget(fetcher, origin: str) -> None:
@@ -203,5 +205,5 @@ def _ingest_one(store: Store, report: IngestReport, source_post: SourcePost, can
         error = f"{type(exc).__name__}: {exc}"
         report.failed.append({"post": source_post.origin, "stage": "ingest", "error": error})
         _forget(fetcher, source_post.origin)
-        log.error("%s: %s", source_post.origin, error)
         store.record_failure(run_id, source_post.origin, "ingest", error, origin=source_post.origin)
+        log.error("%s: %s", source_post.origin, error)
