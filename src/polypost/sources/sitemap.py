@@ -19,6 +19,7 @@ from lxml import etree
 
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
+from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
 from polypost.sources.web import fetch_page_post
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES_OR_URLS, ReadSettings, SourceKind
@@ -82,7 +83,7 @@ def matches(url: str, include: Sequence[str] = (), exclude: Sequence[str] = ()) 
 
 def iter_sitemap_posts(sources: Sequence[str], fetcher: Fetcher, limit: int | None = None,
                        include: Sequence[str] = (), exclude: Sequence[str] = (),
-                       ) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+                       embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """The posts of every page the sitemaps list, in sitemap order, each page fetched once."""
     posts = 0
     seen_pages: set[str] = set()
@@ -96,7 +97,7 @@ def iter_sitemap_posts(sources: Sequence[str], fetcher: Fetcher, limit: int | No
         if limit is not None and posts >= limit:
             return
         seen_pages.add(page_url)
-        item = fetch_page_post(page_url, fetcher, source="sitemap", found_in=found_in)
+        item = fetch_page_post(page_url, fetcher, source="sitemap", found_in=found_in, embed_hosts=embed_hosts)
         if isinstance(item, SourcePost):
             posts += 1
         yield item
@@ -148,7 +149,7 @@ def _message(err: Exception, origin: str) -> str:
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
     return iter_sitemap_posts(sources, settings.fetcher, limit=settings.limit, include=settings.include,
-                              exclude=settings.exclude)
+                              exclude=settings.exclude, embed_hosts=settings.embed_hosts)
 
 
 @hookimpl
