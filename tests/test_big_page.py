@@ -37,3 +37,21 @@ def test_language_is_judged_on_the_opening_without_reading_all_of_a_huge_body():
     assert len(opening_text(huge, 800)) == 800
     assert opening_text("<p>short</p>", 800) == "short"
     assert detect_post(SourcePost(origin="a.html", title="Reach", html=huge))[0] == "en"
+
+
+def test_a_page_over_the_limit_is_refused_naming_the_setting(tmp_path):
+    from click.testing import CliRunner
+
+    from polypost.cli import cli
+    from polypost.config import SECTIONS, Config
+
+    assert SECTIONS["sources"]["max_bytes"] == "max_bytes" and Config().max_bytes == 20 * 1024 * 1024
+    (tmp_path / "polypost.toml").write_text("[sources]\nmax_bytes = 1000\n", encoding="utf-8")
+    (tmp_path / "big.html").write_text("<p>" + "Words of a long post. " * 100 + "</p>", encoding="utf-8")
+    (tmp_path / "feed.xml").write_text("<rss><channel>" + "<item><title>t</title></item>" * 100 + "</channel></rss>",
+                                       encoding="utf-8")
+    for source in ("big.html", "feed.xml"):
+        result = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "--config", str(tmp_path / "polypost.toml"),
+                                          "ingest", str(tmp_path / source), "--json"], catch_exceptions=False)
+        assert result.exit_code == 1, result.output
+        assert "over the limit of 1,000" in result.stdout and "[sources] max_bytes" in result.stdout, source

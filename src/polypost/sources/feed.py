@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.charset import undeclared_xml_charset
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
+from polypost.sources.responses import LIMIT_HINT
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
 from polypost.sources.web import fetch_page_post, slug_from_url
 from polypost.hookspecs import hookimpl
@@ -220,7 +221,7 @@ def _read_file(source: str, max_bytes: int) -> bytes:
     if not path.is_file():
         raise ValueError(f"{source}: no such file")
     if path.stat().st_size > max_bytes:
-        raise ValueError(f"{source}: file is {path.stat().st_size:,} bytes, over the limit of {max_bytes:,}")
+        raise ValueError(f"{source}: file is {path.stat().st_size:,} bytes, over the limit of {max_bytes:,} ({LIMIT_HINT})")
     return path.read_bytes()
 
 

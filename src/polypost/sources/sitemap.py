@@ -19,6 +19,7 @@ from lxml import etree
 
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
+from polypost.sources.responses import LIMIT_HINT
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
 from polypost.sources.web import fetch_page_post
 from polypost.hookspecs import hookimpl
@@ -137,7 +138,7 @@ def _read(source: str, fetcher: Fetcher, found_in: str | None) -> bytes:
         return fetcher.fetch(source, found_in=found_in).body
     path = Path(source)
     if path.stat().st_size > fetcher.max_bytes:
-        raise SitemapError(f"{source}: file passes the limit of {fetcher.max_bytes:,} bytes")
+        raise SitemapError(f"{source}: file passes the limit of {fetcher.max_bytes:,} bytes ({LIMIT_HINT})")
     return path.read_bytes()
 
 
