@@ -113,3 +113,33 @@ def test_the_size_limit_message_names_a_real_setting(tmp_path):
     path.write_text("<h1>x</h1>" + "<p>x</p>" * 200)
     item = read_file_post(str(path), max_bytes=100)
     assert isinstance(item, SourceProblem) and "[sources] max_bytes" in item.error
+
+
+def test_embed_hosts_setting_reaches_the_sanitiser(tmp_path):
+    from click.testing import CliRunner
+
+    from polypost.cli import cli
+    from polypost.store import Store
+
+    (tmp_path / "polypost.toml").write_text(
+        '[sources]\nsanitize_own = true\nembed_hosts = ["example.tv"]\n', encoding="utf-8")
+    (tmp_path / "post.html").write_text(
+        "<h1>Embeds</h1><p>Our community manager shares two videos with the whole team every week.</p>"
+        '<iframe src="https://player.example.tv/v/1"></iframe><iframe src="https://www.youtube.com/embed/x"></iframe>',
+        encoding="utf-8")
+    db = tmp_path / "p.db"
+    args = ["--db", str(db), "--config", str(tmp_path / "polypost.toml"), "ingest", str(tmp_path / "post.html")]
+    assert CliRunner().invoke(cli, args, catch_exceptions=False).exit_code == 0
+    body = next(Store.open(db).iter_posts()).html
+    assert 'src="https://player.example.tv/v/1"' in body and "youtube" not in body
+
+    (tmp_path / "polypost.toml").write_text('[sources]\nembed_hosts = "example.tv"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 2 and "sources.embed_hosts" in result.stderr
+
+
+def test_default_embed_hosts_are_youtube_and_the_vimeo_player():
+    assert "<iframe" in sanitize_html('<iframe src="https://player.vimeo.com/video/1"></iframe>')
+    assert "<iframe" in sanitize_html('<iframe src="https://www.youtube-nocookie.com/embed/1"></iframe>')
+    assert "<iframe" not in sanitize_html('<iframe src="https://vimeo.com.evil.example/x"></iframe>')
+    assert "<iframe" not in sanitize_html('<iframe src="http://www.youtube.com/embed/1"></iframe>')

@@ -25,6 +25,7 @@ from polypost.config_checks import ANCHORED_DEFAULTS, OPTION_NAMES, ConfigError,
 from polypost.publish.atomic import MANIFEST_NAME, published_base_url
 from polypost.publish.registry import publishers
 from polypost.records import DEFAULT_HOLD_BACK, QA_CHECKS, SHARE_NETWORKS
+from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 # An editable install or a checkout keeps the shipped glossaries beside src/.
@@ -49,6 +50,7 @@ class Config:
     max_bytes: int = 20 * 1024 * 1024  # a source file or fetched page bigger than this is refused
     sanitize_own: bool = False  # own files and WordPress exports through the untrusted-markup allowlist
     follow_symlinks: bool = False  # read symlinks that lead out of a source folder
+    embed_hosts: list[str] = field(default_factory=lambda: list(DEFAULT_EMBED_HOSTS))  # iframes kept from these
     # [translate]
     engine: str = "auto"
     glossaries: list[str] = field(default_factory=list)  # empty: the shipped *.<src>-<tgt>.tsv
@@ -81,7 +83,7 @@ class Config:
     def ingest_settings(self) -> dict[str, Any]:
         """The [sources] limits and trust settings, as `ingest` takes them."""
         return {"max_bytes": self.max_bytes, "sanitize_own": self.sanitize_own,
-                "follow_symlinks": self.follow_symlinks}
+                "follow_symlinks": self.follow_symlinks, "embed_hosts": tuple(self.embed_hosts)}
 
     def project_dir(self) -> Path:
         """The config file's folder (relative paths in it are read from there), else the current one."""
@@ -109,7 +111,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "mt_note": "mt_note",
     },
     "sources": {"paths": "sources", "max_bytes": "max_bytes", "sanitize_own": "sanitize_own",
-                "follow_symlinks": "follow_symlinks"},
+                "follow_symlinks": "follow_symlinks", "embed_hosts": "embed_hosts"},
     "translate": {
         "engine": "engine",
         "glossaries": "glossaries",

@@ -22,7 +22,7 @@ from polypost.records import SourcePost, SourceProblem
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES, ReadSettings, SourceKind
 from polypost.sources.front_matter import FrontMatterError, split_front_matter
-from polypost.sources.sanitize import sanitize_html
+from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
 
 __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file_posts", "read_file_post"]
 
@@ -33,7 +33,8 @@ JEKYLL_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
 def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                    sanitize: bool = False, follow_symlinks: bool = False) -> Iterator[SourcePost | SourceProblem]:
+                    sanitize: bool = False, follow_symlinks: bool = False,
+                    embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> Iterator[SourcePost | SourceProblem]:
     """Every post under `paths` (files, or folders walked recursively in sorted order).
 
     Hidden files and folders (.git, .DS_Store) are passed over. A file that cannot be read yields a
@@ -51,7 +52,7 @@ def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_b
             return
         item = read_file_post(path, max_bytes=max_bytes)
         if sanitize and isinstance(item, SourcePost):
-            item.html = sanitize_html(item.html)
+            item.html = sanitize_html(item.html, embed_hosts)
         if isinstance(item, SourcePost):
             posts += 1
         yield item
@@ -294,7 +295,7 @@ def _as_list(value: Any) -> list[str]:
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
     return iter_file_posts(sources, limit=settings.limit, sanitize=settings.sanitize_own,
-                           follow_symlinks=settings.follow_symlinks,
+                           follow_symlinks=settings.follow_symlinks, embed_hosts=settings.embed_hosts,
                            **({"max_bytes": settings.max_bytes} if settings.max_bytes else {}))
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from polypost.plugins import collect
+from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
 
 # What a kind reads: local files and folders, http(s) URLs, or either.
 FILES, URLS, FILES_OR_URLS = "files", "urls", "files-or-urls"
@@ -29,6 +30,7 @@ class ReadSettings:
     max_bytes: int | None = None  # files: bigger ones are refused; None: the reader's default
     sanitize_own: bool = False  # own files and WXR through the untrusted-markup allowlist too
     follow_symlinks: bool = False  # files: read symlinks that lead out of the source folder
+    embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS  # hosts whose iframes untrusted markup may keep
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ import nh3
 
 __all__ = ["DEFAULT_EMBED_HOSTS", "sanitize_html"]
 
-DEFAULT_EMBED_HOSTS = ("youtube.com", "youtube-nocookie.com", "vimeo.com")
+# `[sources] embed_hosts`; a host also allows its subdomains (www.youtube.com)
+DEFAULT_EMBED_HOSTS = ("youtube.com", "youtube-nocookie.com", "player.vimeo.com")
 
 TAGS = frozenset("""a abbr acronym address article aside audio b bdi bdo blockquote br caption cite code col
     colgroup dd del details dfn div dl dt em figcaption figure h1 h2 h3 h4 h5 h6 hr i iframe img ins kbd li

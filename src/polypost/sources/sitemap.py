@@ -19,6 +19,8 @@ from lxml import etree
 
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
+from polypost.sources.responses import LIMIT_HINT
+from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
 from polypost.sources.web import fetch_page_post
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES_OR_URLS, ReadSettings, SourceKind
@@ -82,7 +84,7 @@ def matches(url: str, include: Sequence[str] = (), exclude: Sequence[str] = ()) 
 
 def iter_sitemap_posts(sources: Sequence[str], fetcher: Fetcher, limit: int | None = None,
                        include: Sequence[str] = (), exclude: Sequence[str] = (),
-                       ) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+                       embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """The posts of every page the sitemaps list, in sitemap order, each page fetched once."""
     posts = 0
     seen_pages: set[str] = set()
@@ -96,7 +98,7 @@ def iter_sitemap_posts(sources: Sequence[str], fetcher: Fetcher, limit: int | No
         if limit is not None and posts >= limit:
             return
         seen_pages.add(page_url)
-        item = fetch_page_post(page_url, fetcher, source="sitemap", found_in=found_in)
+        item = fetch_page_post(page_url, fetcher, source="sitemap", found_in=found_in, embed_hosts=embed_hosts)
         if isinstance(item, SourcePost):
             posts += 1
         yield item
@@ -136,7 +138,7 @@ def _read(source: str, fetcher: Fetcher, found_in: str | None) -> bytes:
         return fetcher.fetch(source, found_in=found_in).body
     path = Path(source)
     if path.stat().st_size > fetcher.max_bytes:
-        raise SitemapError(f"{source}: file passes the limit of {fetcher.max_bytes:,} bytes")
+        raise SitemapError(f"{source}: file passes the limit of {fetcher.max_bytes:,} bytes ({LIMIT_HINT})")
     return path.read_bytes()
 
 
@@ -148,7 +150,7 @@ def _message(err: Exception, origin: str) -> str:
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
     return iter_sitemap_posts(sources, settings.fetcher, limit=settings.limit, include=settings.include,
-                              exclude=settings.exclude)
+                              exclude=settings.exclude, embed_hosts=settings.embed_hosts)
 
 
 @hookimpl

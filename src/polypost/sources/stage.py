@@ -19,6 +19,7 @@ from polypost.progress import progress
 from polypost.records import UNCHANGED, SourcePost, SourceProblem
 from polypost.sources.http import Fetcher
 from polypost.sources.kinds import guess_kind
+from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
 from polypost.sources.registry import FILES, URLS, ReadSettings, SourceKind, source_kinds
 from polypost.store import Store
 
@@ -44,6 +45,7 @@ class IngestOptions:
     max_bytes: int | None = None  # files and fetched pages: bigger ones are refused ([sources] max_bytes)
     sanitize_own: bool = False  # own files and WXR through the untrusted-markup allowlist too
     follow_symlinks: bool = False  # files: read symlinks that lead out of the source folder
+    embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS  # iframes untrusted markup may keep ([sources] embed_hosts)
 
 
 @dataclass
@@ -126,7 +128,7 @@ def ingest(store: Store, sources: Sequence[str], options: IngestOptions | None =
     settings = ReadSettings(limit=options.limit, status=tuple(options.status), include=tuple(options.include),
                             exclude=tuple(options.exclude), fetch_full=options.fetch_full, fetcher=fetcher,
                             max_bytes=options.max_bytes, sanitize_own=options.sanitize_own,
-                            follow_symlinks=options.follow_symlinks)
+                            follow_symlinks=options.follow_symlinks, embed_hosts=tuple(options.embed_hosts))
     report = IngestReport()
     known = store.content_hashes()
     try:
@@ -170,8 +172,10 @@ def _record_problem(store: Store, report: IngestReport, problem: SourceProblem, 
         return
     report.failed.append(entry)
     _forget(fetcher, problem.origin)
-    log.error("%s: %s", problem.origin, problem.error)
+    # Recorded before it is logged: when even the record fails (a full disk) the batch ends with
+    # that StorageError alone.
     store.record_failure(run_id, problem.origin, "ingest", problem.error, origin=problem.origin)
+    log.error("%s: %s", problem.origin, problem.error)
 
 
 def _forget(fetcher, origin: str) -> None:
@@ -203,5 +207,5 @@ def _ingest_one(store: Store, report: IngestReport, source_post: SourcePost, can
         error = f"{type(exc).__name__}: {exc}"
         report.failed.append({"post": source_post.origin, "stage": "ingest", "error": error})
         _forget(fetcher, source_post.origin)
-        log.error("%s: %s", source_post.origin, error)
         store.record_failure(run_id, source_post.origin, "ingest", error, origin=source_post.origin)
+        log.error("%s: %s", source_post.origin, error)

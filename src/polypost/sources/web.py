@@ -19,13 +19,13 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xm
 
 
 def iter_url_posts(urls: Sequence[str], fetcher: Fetcher, limit: int | None = None,
-                   ) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+                   embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """Each URL -> its post; a page the server says is unchanged (304) -> `Unchanged`."""
     posts = 0
     for url in urls:
         if limit is not None and posts >= limit:
             return
-        item = fetch_page_post(url, fetcher, source="url")
+        item = fetch_page_post(url, fetcher, source="url", embed_hosts=embed_hosts)
         if isinstance(item, SourcePost):
             posts += 1
         yield item
@@ -72,7 +72,7 @@ def slug_from_url(url: str | None) -> str | None:
 
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
-    return iter_url_posts(sources, settings.fetcher, limit=settings.limit)
+    return iter_url_posts(sources, settings.fetcher, limit=settings.limit, embed_hosts=settings.embed_hosts)
 
 
 @hookimpl

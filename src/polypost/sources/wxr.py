@@ -35,7 +35,7 @@ from bs4.element import PreformattedString
 from lxml import etree
 
 from polypost.records import Comment, SourcePost, SourceProblem
-from polypost.sources.sanitize import sanitize_html
+from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
 from polypost.sources.sitemap import safe_xml_parser
 from polypost.sources.wxr_entities import replace_entities
 from polypost.hookspecs import hookimpl
@@ -69,14 +69,15 @@ class WxrError(ValueError):
 
 
 def iter_wxr_posts(paths: Sequence[str | Path], limit: int | None = None,
-                   status: Sequence[str] = DEFAULT_STATUS, sanitize: bool = False) -> Iterator[SourcePost | SourceProblem]:
+                   status: Sequence[str] = DEFAULT_STATUS, sanitize: bool = False,
+                   embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> Iterator[SourcePost | SourceProblem]:
     """`sanitize`: pass bodies through the untrusted-markup allowlist (an export of a site whose
     authors the user does not trust); off by default, an export is the user's own."""
     posts = 0
     for path in paths:
         for item in read_wxr(str(path), status=status):
             if sanitize and isinstance(item, SourcePost):
-                item.html = sanitize_html(item.html, keep_comments=True)
+                item.html = sanitize_html(item.html, embed_hosts, keep_comments=True)
             if isinstance(item, SourcePost):
                 if limit is not None and posts >= limit:
                     return
@@ -369,7 +370,8 @@ def _child_text(node: etree._Element, name: str) -> str:
 
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
-    return iter_wxr_posts(sources, limit=settings.limit, status=settings.status, sanitize=settings.sanitize_own)
+    return iter_wxr_posts(sources, limit=settings.limit, status=settings.status, sanitize=settings.sanitize_own,
+                          embed_hosts=settings.embed_hosts)
 
 
 @hookimpl

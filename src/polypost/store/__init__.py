@@ -4,7 +4,8 @@
 """
 
 from polypost.store.clock import now
-from polypost.store.database import StoredText, StoreError, open_db
+from polypost.store.database import StoredText, open_db
+from polypost.store.faults import StoreError
 from polypost.store.memory import Memory
 from polypost.store.migrations import MIGRATIONS, MIGRATIONS_TABLE, migrate
 from polypost.store.store import Store

@@ -7,12 +7,15 @@ from typing import Any
 
 import sqlite_utils
 
+from polypost.store.faults import database_path, guarded
 from polypost.store.clock import now
 
 
+@guarded
 class HttpCache:
     def __init__(self, db: sqlite_utils.Database):
         self._db = db
+        self.path = database_path(db.conn)
 
     def get(self, url: str) -> dict[str, Any] | None:
         """The stored validators of `url`, when there are any to send."""

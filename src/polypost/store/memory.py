@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from polypost.store.faults import database_path, guarded
 from polypost.records import MemoryEntry, MemoryKey
 
 TABLE = "memory"
@@ -23,9 +24,11 @@ _CHUNK = 500  # keys per IN (...) query: well under SQLite's 32k variable limit,
 _KEY_FIELDS = ("source_hash", "source_lang", "target_lang", "engine", "engine_version", "terms_hash")
 
 
+@guarded
 class Memory:
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
+        self.path = database_path(db.conn)
 
     def lookup(self, keys: Sequence[MemoryKey]) -> dict[MemoryKey, MemoryEntry]:
         """The known entries for these keys; a human entry for the same text and pair wins."""

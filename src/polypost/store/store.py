@@ -19,16 +19,20 @@ from polypost.store.clock import now
 from polypost.store.http_cache import HttpCache
 from polypost.store.memory import Memory
 from polypost.store.database import StoredText, open_db
+from polypost.store.faults import database_path, guarded
 
 
 _PAGE = 200  # posts read per query by iter_posts
 
 
+@guarded
 class Store:
-    """The plain API over the database that the stages use."""
+    """The plain API over the database that the stages use. A full disk, a read-only or damaged
+    file raises `StorageError` from any method (see `faults.py`)."""
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
+        self.path = database_path(db.conn)
 
     @classmethod
     def open(cls, path: str | Path) -> "Store":
@@ -59,7 +63,7 @@ class Store:
                 if row is None:
                     continue  # deleted since the ids were read
                 if not bodies:
-                    row["html"] = StoredText(self.db, "posts", "html", "id = ?", [row["id"]])
+                    row["html"] = StoredText(self.db, "posts", "html", "id = ?", [row["id"]], self.path)
                 yield Post.from_row(row)
 
     def count_posts(self) -> int:
@@ -147,7 +151,7 @@ class Store:
         for row in self.db["translations"].rows_where("lang = ?", [lang], select=select):
             if not reports:
                 row["html"] = StoredText(self.db, "translations", "html", "post_id = ? and lang = ?",
-                                         [row["post_id"], lang])
+                                         [row["post_id"], lang], self.path)
             yield Translation.from_row(row)
 
     def taken_translation_slugs(self, lang: str, except_post: str, wanted: str) -> set[str]:

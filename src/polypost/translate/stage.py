@@ -303,6 +303,6 @@ def _finish(run: _Run, job: _Job, translations: dict, known: dict) -> None:
 def _fail(run: _Run, post: Post, exc: BaseException) -> None:
     error = f"{type(exc).__name__}: {exc}"
     run.report.failed.append({"post": post.id, "stage": "translate", "error": error})
-    log.error("translate %s (%s): %s", post.id, post.origin, error)
-    if not run.options.dry_run:
+    if not run.options.dry_run:  # recorded first: a record that fails (full disk) ends the batch alone
         run.store.record_failure(run.run_id, post.id, "translate", error, origin=post.origin)
+    log.error("translate %s (%s): %s", post.id, post.origin, error)

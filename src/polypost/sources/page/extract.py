@@ -12,7 +12,6 @@ When trafilatura finds nothing, the usual containers (article, main, ...) are tr
 from __future__ import annotations
 
 import codecs
-import copy
 import re
 from collections import Counter
 from urllib.parse import urljoin
@@ -98,6 +97,20 @@ def _decode(data: bytes, encoding: str, origin: str) -> str:
         ) from None
 
 
+# Past this many characters a page is first stripped of what can never be part of a post, in
+# one pass of C regex: every later pass (bs4's tree, trafilatura, matching) is Python per node,
+# and on big pages most bytes are script state, styles, inline SVG and comments.
+BIG_PAGE = 1_000_000
+# Raw-text elements end at the first closing tag (HTML spec), so a lazy match is exact; JSON-LD
+# scripts stay, for metadata. An SVG nested in another is rare, and either way nothing of it is text.
+_RAW_TEXT_RE = re.compile(r"<(script|style|noscript|template|svg)\b(?![^>]*ld\+json)[^>]*>.*?</\1\s*>|<!--.*?-->",
+                          re.I | re.S)
+
+
+def _without_raw_text(html: str) -> str:
+    return _RAW_TEXT_RE.sub("", html)
+
+
 _DOCUMENT_RE = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I)
 
 
@@ -115,6 +128,8 @@ def extract_page(html: str | bytes, origin: str, url: str | None = None) -> Sour
     """Read one full web page into a SourcePost (source "url"; callers may set another)."""
     if isinstance(html, bytes):
         html = decode_html(html, origin)
+    if len(html) > BIG_PAGE:
+        html = _without_raw_text(html)
     soup = BeautifulSoup(html, "lxml")
     for node in soup.find_all(string=lambda s: isinstance(s, HtmlComment)):
         node.extract()
@@ -188,7 +203,8 @@ def _body(soup: BeautifulSoup, article_text: str, title: str, base: str | None) 
     root = soup.body or soup
     hits = _hit_counts(root, article_text)
     region = _best_region(root, hits, article_text) or _container_region(soup) or root
-    region = copy.copy(region)  # cleaning must not disturb the page tree (comments live there)
+    # Cleaned in place, not on a copy (a deep copy costs as much as the parse on a big page):
+    # the comments and metadata were read from the tree before.
     _drop_furniture(region, _hit_counts(region, article_text) if article_text else {})
     _drop_leading_title(region, title)
     _fix_lazy_images(region)
