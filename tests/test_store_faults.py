@@ -9,6 +9,7 @@ with chmod, with `chattr +i` as root (root ignores file modes), or opened with `
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -20,7 +21,6 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from polypost.cli import cli
-from polypost.cli import app as cli_app
 from polypost.errors import StorageError
 from polypost.sources.stage import IngestOptions, ingest
 from polypost.store import Store, StoreError, open_db
@@ -111,13 +111,14 @@ def test_cli_on_a_full_disk_exits_74_with_one_line(tmp_path, monkeypatch):
         fill_up(store)
         return store
 
-    monkeypatch.setattr(cli_app.Store, "open", classmethod(open_full))
+    monkeypatch.setattr(Store, "open", classmethod(open_full))
     result = invoke("--db", str(path), "ingest", str(write_posts(tmp_path / "new", 3, start=5, size=40000)),
                     "--json")
     assert result.exit_code == 74, result.output
     line = one_error_line(result)
     assert line.startswith(f"polypost: error: database {path}: its disk is full")
     assert "free some space" in line
+    assert json.loads(result.stdout)["error"]["kind"] == "storage"  # --json: the failure as an object too
 
 
 # ---------------------------------------------------------------- read-only
