@@ -16,7 +16,7 @@ Strategies (measured in benchmarks/glossary_compliance.py; pick per engine):
   dictionary whose Spanish forms are unambiguous; if the surrogate does not come back (an
   engine that does not know it), the English surrogate is looked for too.
 - ``aligned``: the term stays in the sentence as written, between ``⟦Tn⟧`` and ``⟦/Tn⟧``; an
-  engine that carries markup by alignment (Argos, see translate/argos_alignment.py) sends the
+  engine that carries markup by alignment (Argos, see translate/argos_transport.py) sends the
   model the plain sentence and puts the pair around the words the term became, which are then
   replaced by the target form. The model sees the real sentence, so it builds agreement and
   word order around a real noun; `fix_agreement` then corrects what the forced form changes.

@@ -26,11 +26,12 @@ from polypost.segment.placeholders import (
 # Letters are not allowed, so the glossary's ⟦T1⟧ tokens pass through as plain text.
 _LENIENT_RE = re.compile(r"⟦\s*(/?)\s*(\d+)\s*(/?)\s*⟧")
 
-# Mangled forms some engines produce ([1], [/1]); removed only when the source did not have them.
+# The glossary's own tokens: glossary.restore replaces them, so they are not leftovers here.
 _TERM_TOKEN_RE = re.compile(r"⟦/?T\d+⟧")
 # A placeholder's number glued to a bracket it kept ("de 1⟧NASA", "⟦/2 ").
 _LEFTOVER_NUMBER_RE = re.compile(r"(?<=\s)/?\d+/?(?=⟧)|(?<=⟦)/?\d+/?(?=\s|$)")
 
+# Mangled forms some engines produce ([1], [/1]); removed only when the source did not have them.
 _LOOKALIKE_RE = re.compile(r"[\[⟦]\s*/?\s*\d+\s*/?\s*[\]⟧]")
 
 
@@ -71,9 +72,8 @@ def _without_leftovers(core: list[Token], run: Run, problems: list[str]) -> list
         return core
     cleaned: list[Token] = []
     for token in core:
-        # The glossary's own ⟦Tn⟧ tokens are its to replace (glossary.restore), not leftovers.
-        if isinstance(token, Text) and ("⟦" in _TERM_TOKEN_RE.sub("", token.value)
-                                        or "⟧" in _TERM_TOKEN_RE.sub("", token.value)):
+        bare = _TERM_TOKEN_RE.sub("", token.value) if isinstance(token, Text) else ""
+        if "⟦" in bare or "⟧" in bare:
             value = _LEFTOVER_NUMBER_RE.sub(" ", token.value)
             value = value.replace("⟦", "").replace("⟧", "")
             problems.append(f"placeholder characters left in the translation: {token.value.strip()[:60]!r}")

@@ -2,7 +2,8 @@
 
 argostranslate's own `translate()` batches one paragraph at a time and turns every "_" into a
 space when decoding; here every sentence of the whole batch goes to one `translate_batch` call
-and SentencePiece decodes the pieces itself.
+and the pieces are decoded by polypost (translate/argos_transport.py), which also carries the
+markup across, by placeholders or by alignment as the tokenizer probe decides.
 """
 
 from __future__ import annotations
