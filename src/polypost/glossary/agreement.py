@@ -175,8 +175,9 @@ def fix_agreement(text: str, spans: list[tuple[int, int, str | None, str]],
         _a, _b, gender, number, fix = marks[index]
         if not fix:
             continue
-        opens = [i for i, ch in enumerate(text) if ch == _OPEN]
-        start = opens[index]
+        start = -1
+        for _ in range(index + 1):  # the index-th mark: str.find, not a scan in Python per character
+            start = text.index(_OPEN, start + 1)
         end = text.index(_CLOSE, start) + 1
         text = _fix_after(text, end, gender, number)
         text = _fix_before(text, start, end, gender, number, reorder)

@@ -37,6 +37,7 @@ from polypost.segment.placeholders import (
     protect,
 )
 from polypost.segment.decode import decode
+from polypost.segment.inert import set_aside
 
 __all__ = ["PLACEHOLDER_RE", "Document", "Reassembled", "Segment", "segment_html", "segment_text"]
 
@@ -102,7 +103,11 @@ class Document:
     def __init__(self, source: str, is_html: bool) -> None:
         self._source = source
         self._is_html = is_html
-        _, slots = self._slots()
+        self._aside = set_aside(source) if is_html else None
+        # The first reassembly reuses this parse: on a big page the parse and walk cost as much
+        # as everything else of translating it, and most documents are reassembled once.
+        self._unused: tuple[BeautifulSoup | None, list] | None = self._slots()
+        slots = self._unused[1]
         self.segments: list[Segment] = []
         for index, slot in enumerate(slots):
             text = slot.text if isinstance(slot, Run) else slot.run.text
@@ -111,7 +116,7 @@ class Document:
     def _slots(self) -> tuple[BeautifulSoup | None, list[_BlockSlot | _AttrSlot | Run]]:
         # Each reassembly works on a fresh parse, so the slots point into a tree of its own.
         if self._is_html:
-            soup = BeautifulSoup(self._source, "html.parser")
+            soup = BeautifulSoup(self._aside.html, "html.parser")
             return soup, _Walker().walk(soup)
         run = encode(protect(self._source))
         return None, [run] if run.translatable else []
@@ -122,7 +127,8 @@ class Document:
             raise ValueError(
                 f"reassemble: {len(translations)} translations for {len(self.segments)} segments"
             )
-        soup, slots = self._slots()
+        soup, slots = self._unused or self._slots()
+        self._unused = None
         flags: list[dict] = []
         if soup is None:
             if not slots:
@@ -141,7 +147,7 @@ class Document:
                 decoded = decode(slot.run, translation)
                 _replace(slot.nodes, decoded.tokens)
             _flag(flags, index, decoded.problems, translation)
-        return Reassembled(soup.decode(formatter=FORMATTER), flags)
+        return Reassembled(self._aside.put_back(soup.decode(formatter=FORMATTER)), flags)
 
 
 def segment_html(html: str) -> Document:
@@ -180,6 +186,8 @@ class _Walker:
     def _flush(self, nodes: list[PageElement]) -> None:
         if not nodes:
             return
+        if all(type(node) is NavigableString and not has_letters(node) for node in nodes):
+            return  # whitespace between blocks, a table cell of figures: nothing to translate
         tokens: list[Token] = []
         for node in nodes:
             tokens.extend(_tokens(node))

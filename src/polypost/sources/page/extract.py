@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup, Comment as HtmlComment, Tag
 
 from polypost.sources.page.comments import DROP_TAGS, extract_comments
 from polypost.records import SourcePost
+from polypost.segment.inert import set_aside
 from polypost.sources.page.metadata import (
     base_url,
     clean_title,
@@ -101,6 +102,10 @@ def _decode(data: bytes, encoding: str, origin: str) -> str:
 # one pass of C regex: every later pass (bs4's tree, trafilatura, matching) is Python per node,
 # and on big pages most bytes are script state, styles, inline SVG and comments.
 BIG_PAGE = 1_000_000
+# Past this many characters (after that stripping) trafilatura is not asked: it builds trees of
+# its own that double the memory and take most of the time, so the article is chosen by its
+# container (article, main, ...) as when trafilatura finds nothing.
+TRAFILATURA_LIMIT = 4_000_000
 # Raw-text elements end at the first closing tag (HTML spec), so a lazy match is exact; JSON-LD
 # scripts stay, for metadata. An SVG nested in another is rare, and either way nothing of it is text.
 _RAW_TEXT_RE = re.compile(r"<(script|style|noscript|template|svg)\b(?![^>]*ld\+json)[^>]*>.*?</\1\s*>|<!--.*?-->",
@@ -128,8 +133,10 @@ def extract_page(html: str | bytes, origin: str, url: str | None = None) -> Sour
     """Read one full web page into a SourcePost (source "url"; callers may set another)."""
     if isinstance(html, bytes):
         html = decode_html(html, origin)
+    aside = None
     if len(html) > BIG_PAGE:
-        html = _without_raw_text(html)
+        aside = set_aside(_without_raw_text(html))
+        html = aside.html
     soup = BeautifulSoup(html, "lxml")
     for node in soup.find_all(string=lambda s: isinstance(s, HtmlComment)):
         node.extract()
@@ -138,7 +145,7 @@ def extract_page(html: str | bytes, origin: str, url: str | None = None) -> Sour
     base = base_url(soup, url)
 
     site_names = [n for n in (meta.get("og:site_name"), meta.get("application-name"), ld.get("site")) if n]
-    traf = _trafilatura(html, url)
+    traf = _trafilatura(html, url) if len(html) <= TRAFILATURA_LIMIT else {}
     author = page_author(soup, meta, ld, traf.get("author"))
     raw_title = (meta.get("og:title") or meta.get("twitter:title") or ld.get("headline")
                  or tag_text(soup.title) or tag_text(soup.find("h1")) or "")
@@ -152,6 +159,8 @@ def extract_page(html: str | bytes, origin: str, url: str | None = None) -> Sour
     tags = page_tags(meta, ld, soup)
     comments = extract_comments(soup)
     body = _body(soup, traf.get("text") or "", title, base)  # last: it prunes the tree
+    if aside is not None:
+        body = aside.put_back(body)
     if canonical and base:
         canonical = urljoin(base, canonical)
     image = meta.get("og:image") or meta.get("twitter:image") or ld.get("image")
@@ -259,10 +268,11 @@ def _best_region(root: Tag, hits: dict[int, tuple[int, int]], article_text: str)
 
 
 def _container_region(soup: BeautifulSoup) -> Tag | None:
+    found = soup.select(", ".join(_CONTENT_SELECTORS))  # one pass over the tree, not one per selector
     for selector in _CONTENT_SELECTORS:
-        found = soup.select(selector)
-        if found:
-            return max(found, key=lambda t: len(t.get_text(" ", strip=True)))
+        matching = [tag for tag in found if tag.css.match(selector)]
+        if matching:
+            return max(matching, key=lambda t: len(t.get_text(" ", strip=True)))
     return None
 
 
