@@ -156,6 +156,12 @@ def restore(protected: Protected, translated: str) -> str:
                               (inner[:1].isupper() and not slot.match.surface[:1].isupper()))
             elif m.group()[:1].isupper():
                 form = _cased(form, True)
+        if slot.kind == "aligned":
+            # A term is whole words: where the alignment's wrap ends inside a word (a model that
+            # moved pieces), the form is not glued to the letters beside it.
+            before = (out[-1] if out else "")[-1:] or (out[-2][-1:] if len(out) > 1 else "")
+            after = _ANY_TERM_TOKEN_RE.sub("", translated[m.end():m.end() + 40])[:1]
+            form = (" " if before.isalnum() else "") + form + (" " if after.isalnum() else "")
         start = sum(len(p) for p in out)
         out.append(form)
         spans.append((start, start + len(form), slot))
