@@ -19,6 +19,7 @@ import pytest
 
 from argos_fixture import build_argos_package
 from polypost.glossary import Glossary
+from polypost.glossary.protect import forced_forms
 from polypost.records import SourcePost
 from polypost.segment.document import segment_html
 from polypost.sources.files import iter_file_posts
@@ -62,7 +63,7 @@ def translate_post(glossary: Glossary, engine, post: SourcePost, strategy: str |
     document = segment_html(post.html)
     texts = [post.title] + [segment.text for segment in document.segments]
     protected = [glossary.protect(text, strategy=strategy, engine=engine.name) for text in texts]
-    raw = engine.translate([p.text for p in protected])
+    raw = engine.translate([p.text for p in protected], forms=[forced_forms(p) for p in protected])
     outputs = [glossary.restore(p, r) for p, r in zip(protected, raw)]
     return texts, outputs, raw, document.reassemble(outputs[1:]).html
 
@@ -98,13 +99,14 @@ def test_the_post_is_full_of_both_kinds_of_terms(glossary, post):
     assert any(re.search(r"⟦\d+⟧[^⟦]*(landing page|content calendar|audience)", t, re.I) for t in texts)
 
 
-def test_forced_and_kept_terms_reach_the_page(glossary, post, variant_engine):
+@pytest.mark.parametrize("strategy", ["aligned", "prefix"])
+def test_forced_and_kept_terms_reach_the_page(glossary, post, variant_engine, strategy):
     variant, engine = variant_engine
-    texts, outputs, raw, page = translate_post(glossary, engine, post)
+    texts, outputs, raw, page = translate_post(glossary, engine, post, strategy)
     tally = compliance(glossary, texts, outputs)
     keep_met, keep_expected = tally["keep"]
     forced_met, forced_expected = tally["forced"]
-    print(f"{variant}: keep {keep_met}/{keep_expected}, forced {forced_met}/{forced_expected}")
+    print(f"{variant} {strategy}: keep {keep_met}/{keep_expected}, forced {forced_met}/{forced_expected}")
     assert keep_met == keep_expected > 0, variant
     assert forced_met / forced_expected >= 0.98, (variant, forced_met, forced_expected)
     # Nothing of the transport or of the glossary on the page, nor in any translated text.
@@ -133,3 +135,21 @@ def test_a_term_form_is_never_glued_to_the_letters_beside_it(glossary):
     out = glossary.restore(protected, "Th⟦T1⟧e brand⟦/T1⟧grows, and come⟦T2⟧⟦/T2⟧.")
     assert out == "Th marca grows, and come seguidores."
     assert all(row["met"] for row in glossary.report(source, out))
+
+
+def test_prefix_decoding_makes_the_model_write_the_forms(glossary, variant_engine):
+    variant, engine = variant_engine
+    if variant != "copy":
+        pytest.skip("the other variants' forced terms are counted in the compliance test")
+    source = "We turned casual followers into leads with a new landing page today."
+    protected = glossary.protect(source, strategy="prefix")
+    assert forced_forms(protected) == {"T1": "seguidores", "T3": "página de destino"}  # "leads" is kept
+    raw = engine.translate([protected.text], forms=[forced_forms(protected)])[0]
+    # The model wrote the forms itself (the wraps hold them before restore replaces anything);
+    # the copy model writes by position, so the words after a longer form are lost: what the
+    # benchmark's "rest" column counts, and why "aligned" stays the default for Argos.
+    assert raw.startswith("We turned casual ⟦T1⟧seguidores⟦/T1⟧ ")
+    assert "⟦T3⟧página de destino⟦/T3⟧" in raw
+    assert all(row["met"] for row in glossary.report(source, glossary.restore(protected, raw)))
+    aligned = glossary.protect(source, strategy="aligned")
+    assert engine.translate([aligned.text])[0] == aligned.text  # aligned: the model's own words
