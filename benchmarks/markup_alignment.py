@@ -60,6 +60,10 @@ def main() -> None:
             print(f"{variant:8} elements on their words {right}/{elements} = {right / elements:.2%}; "
                   f"segments held back {held}, placed loosely {loose}; leftovers on the page {leftovers}; "
                   f"{seconds:.1f} s")
+            if variant == "reorder":  # elements right only by being held back: no span can be right
+                interleaved = sum(value is None for text in texts
+                                  for value in markup.reorder_expectation(engine, text)[1].values())
+                print(f"{'':8} of which {interleaved} interleave with a sibling (right when held back)")
             engine.close()
 
         install_from_file(assemble_package(work / "build-base", size="base", version="8.0", byte_fallback=True))

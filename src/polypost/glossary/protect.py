@@ -19,7 +19,7 @@ Strategies (measured in benchmarks/glossary_compliance.py; pick per engine):
   engine that carries markup by alignment (Argos, see translate/argos_transport.py) sends the
   model the plain sentence and puts the pair around the words the term became, which are then
   replaced by the target form. The model sees the real sentence, so it builds agreement and
-  word order around a real noun; `fix_agreement` then corrects what the forced form changes.
+  word order around a real noun; that agreement is kept (no `fix_agreement` here).
 - ``prefix``: as ``aligned``, and an engine that can (Argos: translate/argos_prefix.py) is
   given each forced term's target form (`forced_forms`) and makes its model write it by
   prefix-constrained decoding, so that what follows the term agrees with it; terms it cannot
