@@ -153,3 +153,17 @@ def test_prefix_decoding_makes_the_model_write_the_forms(glossary, variant_engin
     assert all(row["met"] for row in glossary.report(source, glossary.restore(protected, raw)))
     aligned = glossary.protect(source, strategy="aligned")
     assert engine.translate([aligned.text])[0] == aligned.text  # aligned: the model's own words
+
+
+def test_the_continuation_chosen_does_not_say_the_term_twice():
+    from polypost.translate.argos_prefix import Forced, choose, term_target
+
+    prefix = ["▁la", "▁página", "▁de", "▁destino"]
+    alternatives = [prefix + ["▁landing", "▁page"], prefix + ["▁página", "."], prefix + ["▁nueva", "."]]
+    assert choose(alternatives, len(prefix), {"▁landing", "▁página"}) == 2
+    assert choose([prefix, prefix + ["▁x"]], len(prefix), {"▁página"}) == 0  # the sentence may end there
+    # The term's target pieces, widened to whole words, never before what is already fixed.
+    source, ranges = ["▁a", "▁land", "ing", "▁page"], [(0, 1), (1, 6), (6, 9), (9, 14)]
+    term = Forced(2, 14, ["▁página"])
+    assert term_target(term, ranges, source, [0, 1, 2, 3], ["▁a", "▁land", "ing", "▁page"], 0) == (1, 4)
+    assert term_target(term, ranges, source, [0, 3, 1, 2], ["▁a", "▁page", "▁land", "ing"], 2) is None
