@@ -151,6 +151,10 @@ def test_prefix_decoding_makes_the_model_write_the_forms(glossary, variant_engin
     assert raw.startswith("We turned casual ⟦T1⟧seguidores⟦/T1⟧ ")
     assert "⟦T3⟧página de destino⟦/T3⟧" in raw
     assert all(row["met"] for row in glossary.report(source, glossary.restore(protected, raw)))
+    # A character the tokenizer does not know, before the term: the prefix carries it as <unk>.
+    unknown = glossary.protect("Read ∑ about our landing page now.", strategy="prefix")
+    written = engine.translate([unknown.text], forms=[forced_forms(unknown)])[0]
+    assert written.startswith("Read ∑ about our ⟦T1⟧página de destino⟦/T1⟧")
     aligned = glossary.protect(source, strategy="aligned")
     assert engine.translate([aligned.text])[0] == aligned.text  # aligned: the model's own words
 

@@ -54,6 +54,7 @@ class _Hypothesis:
     pieces: list[str]
     alignment: list[int | None]  # per target piece: index into source_ranges
     cut_off: bool
+    written: list[str] | None = None  # the pieces as the model wrote them (<unk> too): a prefix's words
 
 
 class Transport:
@@ -156,11 +157,12 @@ class Transport:
                 continue
             alignment = _anchored(_argmax(rows, len(chunk.pieces)), chunk.pieces, pieces) if rows \
                 else [None] * len(pieces)
+            written = pieces
             if rows:  # unknown pieces copied by the corrected alignment, not the raw attention
                 pieces = [chunk.pieces[i] if piece == "<unk>" and i is not None else piece
                           for piece, i in zip(pieces, alignment)]
             out.append(_Hypothesis([(a + chunk.offset, b + chunk.offset) for a, b in chunk.ranges], pieces,
-                                   alignment, cut_off))
+                                   alignment, cut_off, written))
         prefixed = [(n, chunk) for n, chunk in enumerate(chunks) if chunk.forced and out[n] is not None
                     and attention and self.run_prefixed is not None]
         if prefixed:
@@ -178,7 +180,7 @@ class Transport:
             end = chunk.offset + len(chunk.text)
             terms = [Forced(a - chunk.offset, b - chunk.offset, pieces) for a, b, pieces in chunk.forced
                      if chunk.offset <= a and b <= end and pieces]
-            items.append(Pending(chunk.pieces, chunk.ranges, out[n].pieces, out[n].alignment, terms))
+            items.append(Pending(chunk.pieces, chunk.ranges, out[n].written or out[n].pieces, out[n].alignment, terms))
         force_terms(items, self.run_prefixed, lambda rows, source, target: _anchored(
             _argmax(rows, len(source)), source, target))
         for (n, chunk), item in zip(prefixed, items):
