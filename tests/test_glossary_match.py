@@ -96,8 +96,8 @@ def test_identity_engine_gives_every_target_form(glossary, strategy):
     """With an engine that changes nothing, every strategy must still deliver target forms."""
     text = "Our ⟦1⟧social media⟦/1⟧ followers became qualified leads on Facebook."
     protected = glossary.protect(text, strategy=strategy)
-    # "aligned" leaves the term in the sentence, marked, for an engine that aligns its output.
-    assert "social media" not in protected.text or strategy in ("inline", "aligned")
+    # "aligned" and "prefix" leave the term in the sentence, marked, for an engine that aligns.
+    assert "social media" not in protected.text or strategy in ("inline", "aligned", "prefix")
     out = glossary.restore(protected, protected.text)
     for form in ("redes sociales", "seguidores", "leads cualificados", "Facebook", "⟦1⟧", "⟦/1⟧"):
         assert form in out, (strategy, out)

@@ -19,7 +19,11 @@ Strategies (measured in benchmarks/glossary_compliance.py; pick per engine):
   engine that carries markup by alignment (Argos, see translate/argos_transport.py) sends the
   model the plain sentence and puts the pair around the words the term became, which are then
   replaced by the target form. The model sees the real sentence, so it builds agreement and
-  word order around a real noun; `fix_agreement` then corrects what the forced form changes.
+  word order around a real noun; that agreement is kept (no `fix_agreement` here).
+- ``prefix``: as ``aligned``, and an engine that can (Argos: translate/argos_prefix.py) is
+  given each forced term's target form (`forced_forms`) and makes its model write it by
+  prefix-constrained decoding, so that what follows the term agrees with it; terms it cannot
+  force are replaced as with ``aligned``.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from dataclasses import dataclass, field
 from polypost.glossary.agreement import fix_agreement
 from polypost.glossary.match import Match
 
-STRATEGIES = ("inline", "placeholder", "placeholder-fix", "surrogate", "aligned")
+STRATEGIES = ("inline", "placeholder", "placeholder-fix", "surrogate", "aligned", "prefix")
 # Best measured strategy per engine (see the benchmark); others get the safe default.
 ENGINE_STRATEGY = {"apertium": "surrogate", "argos": "aligned"}
 DEFAULT_STRATEGY = "placeholder-fix"
@@ -103,7 +107,7 @@ def _surrogate_pool(text: str) -> dict[str, list[tuple[str, str, str, str]]]:
 def _hide(index: int, match: Match, strategy: str, pool: dict) -> Slot:
     if strategy == "inline":
         return Slot(index, match, "inline", match.target_form)
-    if strategy == "aligned":
+    if strategy in ("aligned", "prefix"):
         return Slot(index, match, "aligned", f"⟦T{index}⟧{match.surface}⟦/T{index}⟧")
     term = match.term
     if strategy == "surrogate" and term.gender and term.pos in (None, "noun") and pool.get(term.gender):
@@ -113,6 +117,14 @@ def _hide(index: int, match: Match, strategy: str, pool: dict) -> Slot:
             word = word.capitalize()
         return Slot(index, match, "surrogate", word, surrogate)
     return Slot(index, match, "placeholder", _TOKEN.format(index))
+
+
+def forced_forms(protected: Protected) -> dict[str, str]:
+    """Labels -> target forms an engine should write itself ("prefix" strategy; else none)."""
+    if protected.strategy != "prefix":
+        return {}
+    return {f"T{slot.index}": slot.match.target_form for slot in protected.slots
+            if slot.kind == "aligned" and not slot.match.term.keep}
 
 
 def restore(protected: Protected, translated: str) -> str:
@@ -156,6 +168,12 @@ def restore(protected: Protected, translated: str) -> str:
                               (inner[:1].isupper() and not slot.match.surface[:1].isupper()))
             elif m.group()[:1].isupper():
                 form = _cased(form, True)
+        if slot.kind == "aligned":
+            # A term is whole words: where the alignment's wrap ends inside a word (a model that
+            # moved pieces), the form is not glued to the letters beside it.
+            before = (out[-1] if out else "")[-1:] or (out[-2][-1:] if len(out) > 1 else "")
+            after = _ANY_TERM_TOKEN_RE.sub("", translated[m.end():m.end() + 40])[:1]
+            form = (" " if before.isalnum() else "") + form + (" " if after.isalnum() else "")
         start = sum(len(p) for p in out)
         out.append(form)
         spans.append((start, start + len(form), slot))

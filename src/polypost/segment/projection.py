@@ -85,15 +85,21 @@ def _place_wrap(span: Span, aligned: Aligned, allowed: tuple[int, int], occupied
         provisional = _snap(aligned, targets[0], targets[-1]) if targets else allowed
         return _fit(_clip(provisional, allowed), aligned.target, allowed, occupied) or allowed
     near = _snap(aligned, targets[0], targets[-1])[0] if targets else allowed[0]
+    hull = _fit(_clip(_snap(aligned, targets[0], targets[-1]), allowed), aligned.target, allowed,
+                occupied) if targets else None
+    partial = None
     for text in (standalone.get(span.label), aligned.source[span.start:span.end]):
-        found = _find(text, aligned.target, allowed, occupied, near)
-        if found:
+        found, whole = _find(text, aligned.target, allowed, occupied, near)
+        # The element's own words where its pieces went; found elsewhere (the same words twice
+        # in a sentence) or without the punctuation the model moved, the pieces' hull is surer.
+        if found and (hull is None or whole and found[0] < hull[1] and hull[0] < found[1]):
             return found
-    if targets:
-        hull = _fit(_clip(_snap(aligned, targets[0], targets[-1]), allowed), aligned.target, allowed, occupied)
-        if hull:
-            result.approximate.append(f"⟦{span.label}⟧ on the words its pieces were aligned to")
-            return hull
+        partial = partial or found
+    if hull:
+        result.approximate.append(f"⟦{span.label}⟧ on the words its pieces were aligned to")
+        return hull
+    if partial:
+        return partial
     sentence = _fit(_clip(_sentence_range(span, aligned), allowed), aligned.target, allowed, occupied)
     if sentence:
         result.approximate.append(f"⟦{span.label}⟧ around the whole sentence")
@@ -208,16 +214,17 @@ def _fit(rng: tuple[int, int], text: str, allowed: tuple[int, int],
 
 
 def _find(needle: str | None, text: str, allowed: tuple[int, int], occupied: list[tuple[int, int]],
-          near: int) -> tuple[int, int] | None:
-    """The occurrence of `needle` (whole words, any case) nearest to `near` that fits."""
+          near: int) -> tuple[tuple[int, int] | None, bool]:
+    """The occurrence of `needle` (whole words, any case) nearest to `near` that fits, and
+    whether it was found whole (not only without its closing punctuation)."""
     needle = (needle or "").strip()
     if not needle or not any(ch.isalnum() for ch in needle):
-        return None
+        return None, False
     # As it is first, then without its closing punctuation (the sentence may have moved it).
     for form in dict.fromkeys((needle, needle.rstrip(".!?;:,"))):
         pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
         fits = [(m.start(), m.end()) for m in pattern.finditer(text, allowed[0], allowed[1])]
         fits = [rng for rng in fits if _fit(rng, text, allowed, occupied)]
         if fits:
-            return min(fits, key=lambda rng: abs(rng[0] - near))
-    return None
+            return min(fits, key=lambda rng: abs(rng[0] - near)), form == needle
+    return None, False

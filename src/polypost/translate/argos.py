@@ -18,6 +18,7 @@ from typing import Any
 
 from polypost.hookspecs import hookimpl
 from polypost.translate.argos_packages import find_installed
+from polypost.translate.argos_prefix import PREFIX_ALTERNATIVES
 from polypost.translate.argos_probe import probe_tokenizer
 from polypost.translate.argos_transport import TRANSPORTS, Transport
 from polypost.translate.base import EngineError, EngineUnavailable, Translated
@@ -49,6 +50,7 @@ def default_threads() -> tuple[int, int]:
 
 class ArgosEngine:
     name = "argos"
+    accepts_forms = True  # translate(texts, forms=...): the glossary's "prefix" strategy
 
     def __init__(
         self,
@@ -114,19 +116,29 @@ class ArgosEngine:
             raise EngineUnavailable(f"unknown Argos transport {transport!r}; known: auto, {', '.join(TRANSPORTS)}")
         self.timings = Timings()
         self.transport = Transport(self.tokenizer, self._run_model, source_lang, max_decoding_length,
-                                   self.probe.transport if transport == "auto" else transport, self.timings)
+                                   self.probe.transport if transport == "auto" else transport, self.timings,
+                                   run_prefixed=self._run_prefixed)
         # The transport changes the output: translations made another way are not reused.
         self.version = f"{package_version_string(self.package)}+{self.transport.kind}"
 
-    def translate(self, texts: list[str]) -> list[Translated]:
-        return self.transport.translate(texts)
+    def translate(self, texts: list[str], forms: list[dict[str, str]] | None = None) -> list[Translated]:
+        """`forms`: per text, glossary labels -> target forms to write in by prefix-constrained
+        decoding (the glossary's "prefix" strategy); without it terms are placed by alignment."""
+        return self.transport.translate(texts, forms)
 
-    def _run_model(self, tokens: list[list[str]], attention: bool) -> list[tuple[list[str], list | None]]:
-        """Pieces of each sentence -> (target pieces, attention rows when asked), one batch."""
+    def _run_prefixed(self, tokens: list[list[str]], prefixes: list[list[str]]) -> list[list[tuple[list[str], list]]]:
+        """Each sentence decoded after its prefix: the alternatives at the first free position."""
+        return self._run_model(tokens, True, prefixes)  # type: ignore[return-value]
+
+    def _run_model(self, tokens: list[list[str]], attention: bool, prefixes: list[list[str]] | None = None):
+        """Pieces of each sentence -> (target pieces, attention rows when asked), one batch; with
+        `prefixes`, per sentence a list of such alternatives that continue the prefix."""
         if not tokens:
             return []
         started = time.perf_counter()
-        prefix = [[self.target_prefix] for _ in tokens] if self.target_prefix else None
+        lead = [self.target_prefix] if self.target_prefix else []
+        prefix = [lead + (prefixes[n] if prefixes else []) for n in range(len(tokens))] if lead or prefixes else None
+        alternatives = {"return_alternatives": True, "num_hypotheses": PREFIX_ALTERNATIVES} if prefixes else {}
         try:
             results = self._loaded_translator().translate_batch(
                 tokens,
@@ -140,6 +152,7 @@ class ArgosEngine:
                 replace_unknowns=not attention,
                 length_penalty=0.2,  # as argostranslate does
                 return_attention=attention,
+                **alternatives,
             )
         except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError and others
             raise EngineError(
@@ -148,12 +161,15 @@ class ArgosEngine:
             ) from exc
         out = []
         for result in results:
-            hypothesis = list(result.hypotheses[0])
-            rows = list(result.attention[0]) if attention else None
-            if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
-                hypothesis = hypothesis[1:]
-                rows = rows[1:] if rows is not None else None
-            out.append((hypothesis, rows))
+            found = []
+            for n, pieces in enumerate(result.hypotheses if prefixes else result.hypotheses[:1]):
+                hypothesis = list(pieces)
+                rows = list(result.attention[n]) if attention else None
+                if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
+                    hypothesis = hypothesis[1:]
+                    rows = rows[1:] if rows is not None else None
+                found.append((hypothesis, rows))
+            out.append(found if prefixes else found[0])
         self.timings.add("translating", started)
         return out
 

@@ -21,6 +21,7 @@ from typing import Any
 from polypost.segment.projection import Aligned, project
 from polypost.segment.sentences import split_sentences
 from polypost.segment.spans import render, to_plain
+from polypost.translate.argos_prefix import Forced, Pending, RunPrefixed, force_terms
 from polypost.translate.base import Translated
 
 __all__ = ["Transport", "TRANSPORTS"]
@@ -44,6 +45,7 @@ class _Chunk:
     offset: int  # where it starts in its segment's plain text
     pieces: list[str] | None = None
     ranges: list[tuple[int, int]] | None = None  # source piece -> characters of `text`
+    forced: list[tuple[int, int, list[str]]] | None = None  # terms to write in: segment characters, form
 
 
 @dataclass
@@ -52,23 +54,27 @@ class _Hypothesis:
     pieces: list[str]
     alignment: list[int | None]  # per target piece: index into source_ranges
     cut_off: bool
+    written: list[str] | None = None  # the pieces as the model wrote them (<unk> too): a prefix's words
 
 
 class Transport:
     """One engine's way of carrying texts through its model."""
 
     def __init__(self, tokenizer, run_model: RunModel, source_lang: str, max_decoding_length: int, kind: str,
-                 timings: Any = None):
+                 timings: Any = None, run_prefixed: RunPrefixed | None = None):
         if kind not in TRANSPORTS:
             raise ValueError(f"unknown transport {kind!r}; known: {', '.join(TRANSPORTS)}")
         self.tokenizer, self.run_model, self.kind = tokenizer, run_model, kind
         self.source_lang, self.max_decoding_length = source_lang, max_decoding_length
         self.timings = timings  # anything with add(step, since) -> now; None: not measured
+        self.run_prefixed = run_prefixed  # for forced terms (translate/argos_prefix.py); None: not offered
 
     def _lap(self, step: str, since: float) -> float:
         return self.timings.add(step, since) if self.timings is not None else time.perf_counter()
 
-    def translate(self, texts: list[str]) -> list[Translated]:
+    def translate(self, texts: list[str], forms: list[dict[str, str]] | None = None) -> list[Translated]:
+        """`forms`: per text, glossary labels ("T1") -> target forms to write in by prefix-constrained
+        decoding (alignment transport only); the others are placed by alignment."""
         if self.kind == "placeholders":
             return [Translated(target, flags) for target, _a, flags in self._plain(texts, attention=False)]
         prepared = [to_plain(text) for text in texts]
@@ -77,7 +83,11 @@ class Transport:
         out: list[Translated | None] = [None] * len(texts)
         for i, (target, _aligned, flags) in zip(without, self._plain([prepared[i][0] for i in without], False)):
             out[i] = Translated(target, flags)
-        translated = self._plain([prepared[i][0] for i in with_markup], attention=True)
+        forced = None
+        if forms and self.run_prefixed is not None:
+            forced = [[(s.start, s.end, self.tokenizer.encode(forms[i][s.label], out_type=str))
+                       for s in prepared[i][1] if s.kind == "wrap" and s.label in forms[i]] for i in with_markup]
+        translated = self._plain([prepared[i][0] for i in with_markup], attention=True, forced=forced)
         started = time.perf_counter()
         first = [project(prepared[i][1], aligned) for i, (_t, aligned, _f) in zip(with_markup, translated)]
         # Wraps the alignment could not place: their own text, translated alone, is looked for.
@@ -102,12 +112,13 @@ class Transport:
         self._lap("aligning", started)
         return [text for text in out if text is not None]
 
-    def _plain(self, texts: list[str], attention: bool) -> list[tuple[str, Aligned, list[dict]]]:
+    def _plain(self, texts: list[str], attention: bool,
+               forced: list[list[tuple[int, int, list[str]]]] | None = None) -> list[tuple[str, Aligned, list[dict]]]:
         """Plain texts -> (translation, its alignment, flags), in one batch of sentences."""
         started = time.perf_counter()
         layouts: list[list[tuple[str, _Chunk | None, str]]] = []
         chunks: list[_Chunk] = []
-        for text in texts:
+        for number, text in enumerate(texts):
             parts: list[tuple[str, _Chunk | None, str]] = []
             offset = 0
             for piece in split_sentences(text, self.source_lang) if text.strip() else [text]:
@@ -116,7 +127,8 @@ class Transport:
                     parts.append((piece, None, ""))
                 else:
                     start = piece.index(core)
-                    chunk = _Chunk(core.translate(_INNER_WHITESPACE), offset + start)
+                    chunk = _Chunk(core.translate(_INNER_WHITESPACE), offset + start,
+                                   forced=forced[number] if forced else None)
                     chunks.append(chunk)
                     parts.append((piece[:start], chunk, piece[start + len(core):]))
                 offset += len(piece)
@@ -145,16 +157,37 @@ class Transport:
                 continue
             alignment = _anchored(_argmax(rows, len(chunk.pieces)), chunk.pieces, pieces) if rows \
                 else [None] * len(pieces)
+            written = pieces
             if rows:  # unknown pieces copied by the corrected alignment, not the raw attention
                 pieces = [chunk.pieces[i] if piece == "<unk>" and i is not None else piece
                           for piece, i in zip(pieces, alignment)]
             out.append(_Hypothesis([(a + chunk.offset, b + chunk.offset) for a, b in chunk.ranges], pieces,
-                                   alignment, cut_off))
+                                   alignment, cut_off, written))
+        prefixed = [(n, chunk) for n, chunk in enumerate(chunks) if chunk.forced and out[n] is not None
+                    and attention and self.run_prefixed is not None]
+        if prefixed:
+            self._force(prefixed, out)
         if retry:
             again = self._hypotheses([c for _i, left, right in retry for c in (left, right)], attention, depth + 1)
             for n, (index, _left, _right) in enumerate(retry):
                 out[index] = _joined(again[2 * n], again[2 * n + 1])
         return out  # type: ignore[return-value]
+
+    def _force(self, prefixed: list[tuple[int, _Chunk]], out: list) -> None:
+        """Forced terms written in by prefix-constrained decoding (translate/argos_prefix.py)."""
+        items = []
+        for n, chunk in prefixed:
+            end = chunk.offset + len(chunk.text)
+            terms = [Forced(a - chunk.offset, b - chunk.offset, pieces) for a, b, pieces in chunk.forced
+                     if chunk.offset <= a and b <= end and pieces]
+            items.append(Pending(chunk.pieces, chunk.ranges, out[n].written or out[n].pieces, out[n].alignment, terms))
+        force_terms(items, self.run_prefixed, lambda rows, source, target: _anchored(
+            _argmax(rows, len(source)), source, target))
+        for (n, chunk), item in zip(prefixed, items):
+            pieces = [chunk.pieces[i] if piece == "<unk>" and i is not None else piece
+                      for piece, i in zip(item.target, item.alignment)]
+            out[n].pieces, out[n].alignment = pieces, item.alignment
+            out[n].cut_off = out[n].cut_off or len(pieces) >= self.max_decoding_length
 
     def _encode(self, chunk: _Chunk) -> None:
         proto = self.tokenizer.encode(chunk.text, return_type="proto")
@@ -299,7 +332,8 @@ def _halves(chunk: _Chunk) -> tuple[_Chunk, _Chunk] | None:
         right_start += 1
     if not left or right_start >= len(chunk.text):
         return None
-    return _Chunk(left, chunk.offset), _Chunk(chunk.text[right_start:], chunk.offset + right_start)
+    return (_Chunk(left, chunk.offset, forced=chunk.forced),
+            _Chunk(chunk.text[right_start:], chunk.offset + right_start, forced=chunk.forced))
 
 
 def _joined(left: _Hypothesis, right: _Hypothesis) -> _Hypothesis:

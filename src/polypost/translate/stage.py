@@ -17,6 +17,7 @@ from typing import Any
 
 from polypost.errors import NoSuchPost
 from polypost.glossary import Glossary
+from polypost.glossary.protect import forced_forms
 from polypost.progress import progress, report_rate
 from polypost.records import FLAGGED, HELD, MACHINE, REVIEWED, MemoryEntry, MemoryKey, Post, Translation
 from polypost.segment.document import Document
@@ -204,9 +205,11 @@ def _call_engine(engine, glossary, missing: dict[MemoryKey, tuple[str, Any]]) ->
     that one bad segment fails only its own post."""
     keys = list(missing)
     texts = [missing[key][1].text for key in keys]
+    # An engine that writes forced terms itself (the glossary's "prefix" strategy) is told them.
+    forms = [forced_forms(missing[key][1]) for key in keys] if getattr(engine, "accepts_forms", False) else []
     started = time.monotonic()
     try:
-        outputs = engine.translate(texts)
+        outputs = engine.translate(texts, forms=forms) if any(forms) else engine.translate(texts)
         report_rate(f"engine {engine.name}", len(texts), len(texts), time.monotonic() - started, "segments",
                     words=sum(len(text.split()) for text in texts))
         if len(outputs) != len(texts):
@@ -214,9 +217,9 @@ def _call_engine(engine, glossary, missing: dict[MemoryKey, tuple[str, Any]]) ->
     except Exception as exc:
         log.warning("engine batch of %d texts failed (%s); retrying one by one", len(texts), exc)
         outputs = []
-        for text in texts:
+        for text, form in zip(texts, forms or [{}] * len(texts)):
             try:
-                outputs.append(engine.translate([text])[0])
+                outputs.append((engine.translate([text], forms=[form]) if form else engine.translate([text]))[0])
             except Exception as one_exc:
                 outputs.append(one_exc)
     result: dict[MemoryKey, Any] = {}
