@@ -16,6 +16,7 @@ from typing import Any
 from polypost.config import Config
 from polypost.errors import UsageError
 from polypost.glossary import check_files
+from polypost.languages import language_of
 from polypost.translate import apertium, argos_packages
 from polypost.translate.base import available_engines, engine_names
 from polypost.translate.argos_probe import probe_tokenizer_file
@@ -96,7 +97,7 @@ def _settings(config: Config) -> dict[str, Any]:
 
 
 def diagnose(config: Config) -> dict[str, Any]:
-    usable = available_engines(config.source_lang, config.target_lang)
+    usable = available_engines(config.source_lang, language_of(config.target_lang))
     wanted = config.engine
     engine_ok = bool(usable) if wanted == "auto" else wanted in usable
     db = Path(config.db_path)

@@ -21,7 +21,7 @@ def _pattern(months: dict[str, str]) -> re.Pattern[str]:
     return re.compile(
         rf"(?:(?P<on>\b\w+)\s+)?(?:"
         rf"\b{month}\s+{day}(?:,?\s+{year})?\b(?!\s*[:.]\d)"  # March 20, 2019 / March 20
-        rf"|\b(?P<day2>[0-3]?\d){_ORDINAL}\s+(?:de\s+)?(?P<month2>{names})\.?(?:,?\s+(?:de\s+)?(?P<year2>(?:1[89]|2\d)\d\d))?\b"
+        rf"|(?<![:.,\d])\b(?P<day2>[0-3]?\d){_ORDINAL}\s+(?:de\s+)?(?P<month2>{names})\.?(?:,?\s+(?:de\s+)?(?P<year2>(?:1[89]|2\d)\d\d))?\b"
         rf"|\b(?P<month3>{names})\.?,?\s+(?:de\s+)?(?P<year3>(?:1[89]|2\d)\d\d)\b"
         rf")"
     )

@@ -51,9 +51,9 @@ class PostEditor:
         """What goes into the engine version of memory keys: the variant and its rules."""
         return f"pe-{self.rules.tag}-{self.rules.fingerprint}"
 
-    def edit(self, pairs: Sequence[tuple[str, str]], keep: Iterable[str] = ()) -> list[Edited]:
-        """`keep`: glossary targets, whose capitals a heading keeps."""
-        kept = tuple(keep)
+    def edit(self, pairs: Sequence[tuple[str, str]], keep: Sequence[Iterable[str]] | None = None) -> list[Edited]:
+        """`keep[i]`: the glossary targets in text i, whose capitals a heading keeps."""
+        keeps = [tuple(k) for k in keep] if keep is not None else [()] * len(pairs)
         masked = []
         for _source, target in pairs:
             text, spans = mask(target)
@@ -67,7 +67,7 @@ class PostEditor:
         forms = self.morphology.generate({c.analysis for plan in plans for c in plan if c.analysis}) \
             if readings else {}
         out = []
-        for (source, target), (text, spans), plan in zip(pairs, masked, plans):
+        for (source, target), (text, spans), plan, kept in zip(pairs, masked, plans, keeps):
             try:
                 out.append(self._finish(source, target, text, spans, plan, forms, readings, kept))
             except Exception as exc:  # a rule's bug never costs a translation: keep the engine's text
@@ -92,7 +92,9 @@ class PostEditor:
         text = dated
         if self.rules.table("headings").get("sentence_case", True) and headings.is_title_case(source) \
                 and self.morphology.available:
-            cased = headings.sentence_case(text, readings, kept)
+            new_words = set(WORD.findall(text)) - set(readings)  # "Vuestra" became "Su"
+            known = {**readings, **self.morphology.analyse(new_words)} if new_words else readings
+            cased = headings.sentence_case(text, known, kept)
             changes["sentence-case"] += cased != text
             text = cased
         if self.rules.table("marks").get("opening", True):

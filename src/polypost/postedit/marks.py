@@ -44,9 +44,12 @@ def _sentence_start(text: str, end: int, abbreviations: frozenset[str]) -> int:
     """Where the sentence that ends at `end` begins: after the previous . ! ? … (not an abbreviation's)."""
     position = end
     while True:
-        found = max(text.rfind(c, 0, position) for c in ".!?…\n")
+        found = max(text.rfind(c, 0, position) for c in ".!?…\n:")
         if found < 0:
             return 0
+        if text[found] == ":" and not text[found + 1 : found + 2].isspace():
+            position = found  # "10:30"
+            continue
         before = re.search(r"(\w+)$", text[:found])
         after = text[found + 1 : found + 2]
         if text[found] == "." and before and before.group(1).lower() in abbreviations:

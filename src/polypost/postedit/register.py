@@ -37,10 +37,15 @@ def _only_verbs(readings: tuple[Reading, ...]) -> bool:
     return bool(readings) and all(_is_verb(r) for r in readings)
 
 
+def _second_person(reading: Reading, number: str) -> bool:
+    """The verb, or a pronoun attached to it ("ayudaros"), is in the second person of `number`."""
+    return reading.has("p2", number) or any(f"<enc><p2><mf><{number}>" in part for part in reading.parts[1:])
+
+
 def _person_reading(readings: tuple[Reading, ...], number: str) -> Reading | None:
     """The verb reading in the second person of `number` (sg/pl), if every reading of the word is
     one ("puede" is also "he can", "sienta" also "she feels": those are left alone)."""
-    if not _only_verbs(readings) or not all(r.has("p2", number) for r in readings):
+    if not _only_verbs(readings) or not all(_second_person(r, number) for r in readings):
         return None
     return readings[0]
 
@@ -56,7 +61,7 @@ def _enclitic(part: str, number: str, imperative: bool) -> str:
 def _third_person(reading: Reading, number: str) -> str:
     lemma = reading.lemma
     head = lemma.lower() + reading.parts[0][len(lemma):].replace(f"<p2><{number}>", f"<p3><{number}>")
-    imperative = reading.has("imp")
+    imperative = reading.has("imp") and reading.has("p2", number)
     return "+".join([head, *(_enclitic(p, number, imperative) for p in reading.parts[1:])])
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from polypost.errors import NoSuchPost
 from polypost.glossary import Glossary
+from polypost.languages import language_of
 from polypost.progress import progress, report_rate
 from polypost.records import FLAGGED, HELD, MACHINE, REVIEWED, MemoryEntry, MemoryKey, Post, Translation
 from polypost.segment.document import Document
@@ -104,7 +105,8 @@ class _Run:
 def translate_posts(store: Store, engine: Engine, glossary: Glossary, options: TranslateOptions = TranslateOptions(),
                     post_ids: Sequence[str] | None = None, run_id: int | None = None) -> TranslateReport:
     """Translate the posts that need it (all, or `post_ids`)."""
-    thresholds = options.thresholds or learned_thresholds(store.length_ratios(options.source_lang, options.target_lang))
+    thresholds = options.thresholds or learned_thresholds(
+        store.length_ratios(options.source_lang, language_of(options.target_lang)))
     run = _Run(store=store, memory=store.memory(), engine=engine, glossary=glossary, options=options,
                thresholds=thresholds, report=TranslateReport(engine=f"{engine.name} {engine.version}"), run_id=run_id)
     glossary_hash = glossary_fingerprint(glossary)
@@ -173,6 +175,9 @@ def _run_chunk(run: _Run, jobs: list[_Job]) -> None:
         report.translated += len(jobs)
         return
     fresh = _call_engine(run.engine, run.glossary, missing) if missing else {}
+    editor = getattr(run.engine, "post_editor", None)  # postedit.PostEditing carries the variant's rules
+    if editor is not None:
+        _post_edit(editor, missing, fresh)
     report.engine_calls += bool(missing)
     failed_keys = {key for key, value in fresh.items() if isinstance(value, Exception)}
     entries = [
@@ -226,6 +231,16 @@ def _call_engine(engine, glossary, missing: dict[MemoryKey, tuple[str, Any]]) ->
         else:  # what the engine noticed itself stays with the text the glossary gives back
             result[key] = Translated(glossary.restore(missing[key][1], output), engine_flags(output))
     return result
+
+
+def _post_edit(editor, missing: dict[MemoryKey, tuple[str, Any]], fresh: dict[MemoryKey, Any]) -> None:
+    """The variant's rules on what the engine wrote (never on the memory's or a person's text),
+    before QA reads it; the engine's own flags stay with the text."""
+    keys = [key for key, value in fresh.items() if not isinstance(value, Exception)]
+    edited = editor.edit([(missing[key][0], fresh[key]) for key in keys],
+                         keep=[[m.target_form for m in missing[key][1].matches] for key in keys])
+    for key, result in zip(keys, edited):
+        fresh[key] = Translated(result.text, engine_flags(fresh[key]))
 
 
 def _finish(run: _Run, job: _Job, translations: dict, known: dict) -> None:
