@@ -104,9 +104,11 @@ def blog(tmp_path: Path) -> Blog:
     return blog
 
 
-def edit_xliff(path: Path, targets: dict[str, object]) -> None:
+def edit_xliff(path: Path, targets: dict[str, object], approve: tuple[str, ...] = (),
+               final: tuple[str, ...] = ()) -> None:
     """Set targets by source text (inline codes left out), as a translator's tool would: plain
-    text, or rich text with <g> codes."""
+    text, or rich text with <g> codes; `approve`: units confirmed with approved="yes", `final`:
+    units whose target state the tool set to "final"."""
     store = xliff.xlifffile.parsestring(path.read_bytes())
     for unit in store.getunits():
         new = targets.get(unit.source)
@@ -114,6 +116,10 @@ def edit_xliff(path: Path, targets: dict[str, object]) -> None:
             unit.target = new
         elif new is not None:
             unit.rich_target = [new]
+        if unit.source in approve:
+            unit.markapproved(True)
+        if unit.source in final:
+            unit.xmlelement.find(unit.namespaced("target")).set("state", "final")
     path.write_bytes(bytes(store))
 
 
@@ -127,12 +133,13 @@ def test_reviewed_xliff_becomes_human_memory_page_and_status(blog: Blog):
     edit_xliff(out, {
         "Our monitoring stack": "Nuestras herramientas de monitorización",
         FLAGGED: "Grafana, Terraform, Ansible y Jenkins.",
-        # LINKED and SHARED left as they are: approval of the machine text.
-    })
+        # LINKED and SHARED left as they are, and confirmed in the tool: approval of the machine text.
+    }, approve=(LINKED_PLAIN,), final=(SHARED,))
     # The translator's tool turned the flagged unit's state to "translated": reviewed.
     report = blog.import_(out)
     assert len(report["imported"]) == 2 and len(report["approved"]) == 2
     assert report["rejected"] == [] and report["stale"] == [] and report["pending"] == []
+    assert report["untouched"] == [] and report["counts"] == {"changed": 2, "approved": 2, "untouched": 0}
     stack, newsletter = blog.post_id("stack"), blog.post_id("newsletter")
     # The shared sentence's approval reaches the other post too: both are rebuilt and republished.
     assert sorted(report["posts_rebuilt"]) == sorted([stack, newsletter])
@@ -198,7 +205,7 @@ def test_human_entry_survives_an_engine_version_change_with_a_second_look(blog: 
     assert "Grafana, Terraform, Ansible y Jenkins." in translation.html
     assert translation.status == "flagged"
     assert {f["check"] for f in translation.qa_report} == {"second-look"}
-    assert Memory(store.db).stats()["by_origin"]["human"] == 4
+    assert Memory(store.db).stats()["by_origin"]["human"] == 1  # the units that came back unchanged are not
 
 
 def test_import_after_the_english_changed_reports_stale_units_and_keeps_them(blog: Blog):
@@ -250,7 +257,7 @@ def test_human_text_output_and_errors(blog: Blog, tmp_path: Path):
     edit_xliff(out, {FLAGGED: "Grafana, Terraform, Ansible y Jenkins."})
     result = blog.cli("import", str(out), "--engine", "apertium", "--out", str(blog.site))
     assert result.exit_code == 0, result.output
-    assert "imported 1, approved unchanged 3" in result.stdout and "republished 2" in result.stdout
+    assert "imported 1, approved unchanged 0, untouched 3" in result.stdout and "republished 1" in result.stdout
 
     missing = blog.cli("import", str(tmp_path / "nope.xlf"))
     assert missing.exit_code == 2 and "no such file" in missing.stderr
