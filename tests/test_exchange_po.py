@@ -35,7 +35,7 @@ def test_po_export_opens_in_translate_toolkit_and_msgfmt(blog: Blog):
     flagged = by_source[FLAGGED]
     assert flagged.isfuzzy() and flagged.target == FLAGGED
     assert "qa untranslated: output identical to the source" in flagged.getnotes()
-    assert "post: Our monitoring stack (flagged)" in flagged.getnotes()
+    assert "post: Our monitoring tools (flagged)" in flagged.getnotes()
     assert not by_source[SHARED].isfuzzy()
     assert "glossary: conversion rate -> tasa de conversión (met)" in by_source[SHARED].getnotes()
     assert by_source[LINKED].getlocations() == ["stack/body/0"]  # slug/field/segment
@@ -50,7 +50,7 @@ def test_po_round_trip_edits_approvals_and_broken_placeholders(blog: Blog):
             unit.target = "Grafana, Terraform, Ansible y Jenkins."  # fixed, but Poedit's "needs work" left on
         elif unit.source == LINKED:
             unit.target = "Leímos ⟦1⟧la guía⟦/1⟧ y las preguntas frecuentes antes de elegir."  # lost ⟦2⟧
-        elif unit.source == "Our monitoring stack":
+        elif unit.source == "Our monitoring tools":
             unit.target = "Nuestras herramientas de monitorización"
     out.write_bytes(bytes(store))
     report = blog.import_(out, expect_exit=1)

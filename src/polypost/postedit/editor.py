@@ -18,7 +18,7 @@ from polypost.languages import language
 from polypost.postedit import headings, marks, spacing
 from polypost.postedit.dates import DateRules
 from polypost.postedit.masking import is_opening, mask, unmask
-from polypost.postedit.morphology import Morphology
+from polypost.postedit.morphology import Morphology, shared
 from polypost.postedit.register import WORD, Change, plan_words, with_case
 from polypost.postedit.rules import Rules
 
@@ -36,7 +36,7 @@ class PostEditor:
 
     def __init__(self, rules: Rules, morphology: Morphology | None = None) -> None:
         self.rules = rules
-        self.morphology = morphology or Morphology()
+        self.morphology = morphology or shared()
         if not self.morphology.available:
             log.warning("Spanish morphology (lt-proc, apertium-eng-spa) not found: post-editing skips "
                         "register, word and heading rules")

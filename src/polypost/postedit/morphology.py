@@ -3,15 +3,19 @@
 `apertium-eng-spa` ships a Spanish analyser (`spa-eng.automorf.bin`) and generator
 (`eng-spa.autogen.bin`); `lt-proc` reads them. Post-editing asks them which words are verbs
 in the second person plural ("tenéis" -> tener<vblex><pri><p2><pl>) and for the form that
-replaces them ("tienen"). One `lt-proc` call per batch of texts, words one per line: a batch of
-a thousand distinct words costs a few milliseconds, so no persistent process is kept.
+replaces them ("tienen"). Each runs as one persistent `lt-proc -z` process; a batch's words go
+one per line in one request, and every word's answer is cached for the process's life.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import select
 import shutil
 import subprocess
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +59,7 @@ class Morphology:
         self.available = bool(shutil.which("lt-proc")) and self.analyser.is_file() and self.generator.is_file()
         self._analyses: dict[str, tuple[Reading, ...]] = {}
         self._forms: dict[str, str | None] = {}
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def analyse(self, words: set[str] | list[str]) -> dict[str, tuple[Reading, ...]]:
         """Each word's readings (empty: unknown to the analyser). Cached across calls."""
@@ -83,10 +88,77 @@ class Morphology:
         return {a: self._forms.get(a) for a in analyses}
 
     def _run(self, command: list[str], lines: list[str], generate: bool = False) -> list[str]:
-        payload = "\n".join(lines) + "\n"
-        result = subprocess.run(["lt-proc", *command[1:], command[0]] if generate else ["lt-proc", *command],
-                                input=payload, capture_output=True, text=True, timeout=self.timeout, check=False)
-        out = result.stdout.split("\n")
-        if result.returncode != 0 or len(out) < len(lines):
-            raise RuntimeError(f"lt-proc {' '.join(command)} failed ({result.returncode}): {result.stderr[-300:]}")
-        return out[: len(lines)]
+        """One request to a persistent `lt-proc -z` (null-flush) process: the lines, then NUL;
+        the answer is read up to its NUL. Starting lt-proc costs ~50-200 ms, a request ~1 ms."""
+        key = command[0]
+        payload = ("\n".join(lines) + "\n").replace("\0", "") + "\0"
+        for attempt in (1, 2):
+            process = self._process(key, ["lt-proc", "-z", *command[1:], command[0]] if generate
+                                    else ["lt-proc", "-z", *command])
+            writer = threading.Thread(target=_write, args=(process, payload.encode("utf-8")), daemon=True)
+            writer.start()
+            answer = _read_to_nul(process, self.timeout)
+            writer.join(self.timeout)
+            if answer is not None:
+                out = answer.decode("utf-8", "replace").split("\n")
+                if len(out) >= len(lines):
+                    return out[: len(lines)]
+            self._stop(key)
+        raise RuntimeError(f"lt-proc {' '.join(command)} gave no usable answer for {len(lines)} lines")
+
+    def _process(self, key: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        process = self._processes.get(key)
+        if process is None or process.poll() is not None:
+            process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=subprocess.DEVNULL)
+            self._processes[key] = process
+        return process
+
+    def _stop(self, key: str) -> None:
+        process = self._processes.pop(key, None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def close(self) -> None:
+        for key in list(self._processes):
+            self._stop(key)
+
+
+def _write(process: subprocess.Popen[bytes], data: bytes) -> None:
+    try:
+        process.stdin.write(data)
+        process.stdin.flush()
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _read_to_nul(process: subprocess.Popen[bytes], timeout: float) -> bytes | None:
+    chunks = []
+    deadline = time.monotonic() + timeout
+    fd = process.stdout.fileno()
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            return None
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return None
+        if b"\0" in chunk:
+            head, _, _rest = chunk.partition(b"\0")
+            chunks.append(head)
+            return b"".join(chunks)
+        chunks.append(chunk)
+    return None
+
+
+_SHARED: dict[str, Morphology] = {}
+
+
+def shared(data_dir: Path | None = None) -> Morphology:
+    """One Morphology per data folder for the process: post-editing analyses a batch's words,
+    and QA's checks on the same texts then find them in its cache instead of starting lt-proc."""
+    key = str(data_dir or DATA_DIR)
+    if key not in _SHARED:
+        _SHARED[key] = Morphology(data_dir)
+    return _SHARED[key]

@@ -25,7 +25,7 @@ from polypost.slugs import unique_slug
 from polypost.store import Memory, Store, now
 from polypost.translate.base import Engine, Translated, engine_flags
 from polypost.translate.keys import glossary_fingerprint, is_kept, job_fingerprint, memory_key, post_documents
-from polypost.translate.qa import Thresholds, check_segment, learned_thresholds
+from polypost.translate.qa import Thresholds, check_segment, learned_thresholds, with_engine_flags
 
 log = logging.getLogger(__name__)
 
@@ -185,8 +185,9 @@ def _run_chunk(run: _Run, jobs: list[_Job]) -> None:
             key=key,
             source_text=missing[key][0],
             target_text=value,
-            qa_flags=check_segment(missing[key][0], value, key.source_lang, key.target_lang, run.thresholds)
-            + engine_flags(value),
+            qa_flags=with_engine_flags(
+                check_segment(missing[key][0], value, key.source_lang, key.target_lang, run.thresholds,
+                              terms=[m.target_form for m in missing[key][1].matches]), engine_flags(value)),
         )
         for key, value in fresh.items()
         if not isinstance(value, Exception)
