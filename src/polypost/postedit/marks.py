@@ -15,6 +15,7 @@ from polypost.postedit.masking import MASK
 OPENING = {"?": "¿", "!": "¡"}
 _INTERROGATIVES = ("qué", "cómo", "cuándo", "dónde", "adónde", "quién", "quiénes", "cuál", "cuáles", "cuánto",
                    "cuánta", "cuántos", "cuántas", "por qué", "para qué", "acaso", "verdad", "no")
+_TAGS = ("no", "verdad", "cierto", "bien", "vale", "eh", "sí", "ok")  # tag questions after a comma
 _CLAUSE = re.compile(r"[,;:]\s+|\s+[-–—]\s+")
 _ENDS = re.compile(r"[?!]+")
 _OPEN_QUOTES = "\"“«‘'("
@@ -77,9 +78,9 @@ def _question_start(text: str, end: int, abbreviations: frozenset[str], openings
     if not sentence.lower().startswith(_INTERROGATIVES):
         for clause in _CLAUSE.finditer(sentence):
             rest = sentence[clause.end():].lower()
-            if rest.startswith(tuple(w for w in _INTERROGATIVES if w not in ("no", "verdad"))):
+            if rest.startswith(tuple(w for w in _INTERROGATIVES if w not in _TAGS)):
                 return _skip_leading(text, start + clause.end(), end, openings)
-            if rest.startswith(("no", "verdad")) and len(rest.split()) <= 2:  # "..., ¿verdad?", "..., ¿no?"
+            if rest.startswith(_TAGS) and len(rest.split()) <= 2:  # "..., ¿verdad?", "..., ¿no?", "..., ¿bien?"
                 return _skip_leading(text, start + clause.end(), end, openings)
     return start
 

@@ -76,7 +76,10 @@ def check_spanish_words(source: str, target: str, target_lang: str, terms: Seque
     left = [w for w in _english_left(source, words, readings) if w.lower() not in meant]
     if left:
         flags.append({"check": "untranslated-words", "evidence": ", ".join(left)})
-    grammar = _clitic_before_infinitive(words, readings) + _article_disagreement(target, words, readings)
+    grammar = (_clitic_before_infinitive(words, readings) + _article_disagreement(target, words, readings)
+               + _noun_adjective(target, words, readings) + _subject_verb(target, words, readings)
+               + _uno_before_noun(words, readings) + _relative_quien(words, readings)
+               + _final_preposition(target) + _interrogative_statement(target))
     if grammar:
         flags.append({"check": "grammar", "evidence": "; ".join(grammar)})
     return flags
@@ -138,4 +141,111 @@ def _article_disagreement(target: str, words, readings) -> list[str]:
                  if r.has("n") or r.has("adj")]
         if dets and nouns and not any(_agrees(d, n) for d in dets for n in nouns):
             found.append(f"{word} {following}")
+    return found
+
+
+def _only(readings: tuple[Reading, ...], *tags: str) -> bool:
+    return bool(readings) and all(any(r.has(t) for t in tags) for r in readings)
+
+
+def _finite(reading: Reading) -> bool:
+    return any(reading.has(v) for v in _VERBS) and any(reading.has(p) for p in ("p1", "p2", "p3"))
+
+
+def _subject_verb(target: str, words, readings) -> list[str]:
+    """A plural noun phrase with a singular verb right after it ("Las redes sociales es"), or
+    the other way round: the agreement Apertium loses most. Read only where the words leave no
+    doubt: an article, a noun, adjectives, then a word that can only be a verb."""
+    found = []
+    for i in range(1, len(words)):
+        word = words[i][1]
+        article = readings.get(words[i - 1][1].lower(), ())
+        nouns = [r for r in readings.get(word.lower(), ()) if r.has("n")]
+        # Only after an article: in "pasos de inicialización que ocurren" the verb agrees with
+        # "pasos", so a noun after "de" says nothing (tried: a false flag on human Spanish).
+        if not nouns or not any(r.has("det") for r in article):
+            continue
+        if i > 1 and words[i - 2][1].lower() in ("todos", "todas", "cada"):
+            continue  # "todos los días": time, not the subject
+        numbers = {n for r in nouns for n in ("sg", "pl") if r.has(n)}
+        if len(numbers) != 1:
+            continue
+        j = i + 1
+        while j < len(words) and _only(readings.get(words[j][1].lower(), ()), "adj"):
+            j += 1
+        if j < len(words) and words[j][1].lower() == "no":
+            j += 1
+        if j >= len(words) or _CLAUSE_GAP.search(target[words[j - 1][0]:words[j][0]]):
+            continue
+        verb = readings.get(words[j][1].lower(), ())
+        if not verb or not all(any(r.has(v) for v in _VERBS) for r in verb):
+            continue
+        third = [r for r in verb if _finite(r) and r.has("p3")]
+        number = numbers.pop()
+        if third and not any(r.has(number) for r in third):
+            found.append(" ".join(w for _, w in words[i - 1:j + 1]))
+    return found
+
+
+def _uno_before_noun(words, readings) -> list[str]:
+    """"uno" is a pronoun; before a noun Spanish writes "un"/"una" ("uno cuestión")."""
+    return [f"{a} {b}" for (_, a), (_, b) in zip(words, words[1:])
+            if a.lower() == "uno" and _only(readings.get(b.lower(), ()), "n")]
+
+
+def _final_preposition(target: str) -> list[str]:
+    """Spanish never ends a sentence on a preposition or an article: "para ser vendidos a.",
+    "esperando a?", "cada solo un!"."""
+    return [m.group(0).strip() for m in _PREPOSITION_END.finditer(target)]
+
+
+_CLAUSE_GAP = re.compile(r"[.,;:!?()\"“”«»—–]")
+# A sentence never ends on a preposition or an article ("vendidos a.", "cada solo un!").
+_PREPOSITION_END = re.compile(r"\b\w+ (?:a|de|en|con|para|por|sobre|hacia|desde|sin|un|una|el|los|las|sus)"
+                              r"(?=[.?!](?:\s|$))", re.IGNORECASE)
+
+
+def _noun_adjective(target: str, words, readings) -> list[str]:
+    """A noun and the adjective right after it in different genders ("cualquier cosa nuevo")."""
+    found = []
+    for (start, noun), (next_start, adjective) in zip(words, words[1:]):
+        if target[start + len(noun):next_start].strip():
+            continue
+        nouns = [r for r in readings.get(noun.lower(), ()) if r.has("n")]
+        adjectives = readings.get(adjective.lower(), ())
+        if not nouns or not _only(adjectives, "adj"):
+            continue
+        genders = {g for r in nouns for g in ("m", "f") if r.has(g)}
+        gender = genders.pop() if len(genders) == 1 else None
+        if gender and all(not r.has("mf") and not r.has(gender) for r in adjectives):
+            found.append(f"{noun} {adjective}")
+    return found
+
+
+_QUESTION_WORDS = ("qué", "cuándo", "dónde", "cómo", "quién", "quiénes", "cuál", "cuáles", "cuánto", "cuánta")
+_SENTENCE = re.compile(r"(?:^|(?<=[.!?…]\s))[^.!?…]+[.!?…]?")
+
+
+def _interrogative_statement(target: str) -> list[str]:
+    """A statement that opens with an accented question word ("Cuándo una sugerencia acaece un
+    cambio, dice tan."): the engine took "when" for a question; Spanish writes "Cuando"."""
+    found = []
+    for match in _SENTENCE.finditer(target):
+        sentence = match.group(0).strip()
+        first = sentence.split(" ", 1)[0].lower().strip("¿¡\"“«(")
+        if first in _QUESTION_WORDS and not sentence.startswith(("¿", "¡")) and sentence.endswith("."):
+            found.append(sentence.split(",", 1)[0][:40])
+    return found
+
+
+def _relative_quien(words, readings) -> list[str]:
+    """"quién" right after a noun or a pronoun is a relative, written without the accent
+    ("alguien quien", "personas quienes"): the engine wrote the question word."""
+    found = []
+    for (_, before), (_, word) in zip(words, words[1:]):
+        if word.lower() not in ("quién", "quiénes"):
+            continue
+        found_readings = readings.get(before.lower(), ())
+        if found_readings and all(r.has("n") or r.has("prn") for r in found_readings):
+            found.append(f"{before} {word}")
     return found
