@@ -161,3 +161,10 @@ def test_a_placeholder_in_the_text_survives_every_rule():
     source = "On March 20, 2019 ⟦1⟧we⟦/1⟧ asked: ready? ⟦2/⟧"
     out = edit("es-419", source, "Encima Marcha 20, 2019 ⟦1⟧nosotros⟦/1⟧ preguntamos: listos? ⟦2/⟧")
     assert out == "El 20 de marzo de 2019 ⟦1⟧nosotros⟦/1⟧ preguntamos: ¿listos? ⟦2/⟧"
+
+
+def test_a_sentence_after_an_inline_element_opens_on_its_own():
+    editor = post_editor("es")
+    source = "They are cheap.⟦1/⟧ ⟦2/⟧ The range is huge, more than you would expect!"
+    out = editor.edit([(source, "Son baratos.⟦1/⟧ ⟦2/⟧ La gama es enorme, más de lo que esperarías!")])[0].text
+    assert out == "Son baratos.⟦1/⟧ ⟦2/⟧ ¡La gama es enorme, más de lo que esperarías!"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from polypost.languages import language
 from polypost.postedit import headings, marks, spacing
 from polypost.postedit.dates import DateRules
-from polypost.postedit.masking import is_opening, mask, unmask
+from polypost.postedit.masking import mask, unmask
 from polypost.postedit.morphology import Morphology, shared
 from polypost.postedit.register import WORD, Change, plan_words, with_case
 from polypost.postedit.rules import Rules
@@ -98,7 +98,7 @@ class PostEditor:
             changes["sentence-case"] += cased != text
             text = cased
         if self.rules.table("marks").get("opening", True):
-            opened = marks.add_opening_marks(text, self.abbreviations, [is_opening(s) for s in spans])
+            opened = marks.add_opening_marks(text, self.abbreviations)
             changes["opening-marks"] += len(opened) - len(text)
             text = opened
         if self.rules.table("spacing").get("tidy", True):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from polypost.postedit.morphology import Reading
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_PART = re.compile(r"[^\W\d_]+")
 # English words that title case leaves small ("a", "of", "the") and so prove nothing.
 _MINOR = frozenset("a an and as at but by for from in into nor of on or over per the to up via vs with".split())
 MAX_HEADING_WORDS = 14
@@ -31,21 +32,20 @@ def is_title_case(source: str) -> bool:
     return len(capitals) >= 2 and len(capitals) >= 0.75 * len(major)
 
 
-def heading_words(target: str) -> list[str]:
-    return _WORD.findall(target)
-
-
 def sentence_case(target: str, readings: dict[str, tuple[Reading, ...]], keep: Iterable[str] = ()) -> str:
-    """Lower-case every capitalised word but the first that is not a name, an acronym or in `keep`."""
-    kept_words = {w for phrase in keep for w in _WORD.findall(phrase) if w[:1].isupper()}
+    """Lower-case every capitalised word but the first that is not a name, an acronym or in `keep`.
+    Each part of a hyphenated word counts alone ("Negro-Cajas" -> "Negro-cajas")."""
+    kept_words = {w for phrase in keep for w in _PART.findall(phrase) if w[:1].isupper()}
     first = True
     out = []
     position = 0
-    for match in _WORD.finditer(target):
+    for match in _PART.finditer(target):
         word = match.group(0)
         out.append(target[position:match.start()])
         position = match.end()
-        sentence_break = bool(re.search(r"[.!?¿¡:]\s*$", "".join(out)[-3:])) if out else False
+        # After a colon the subtitle goes on in lower case too ("Evolve: Shared History" ->
+        # "Evoluciona: historia compartida"); a new sentence starts with a capital.
+        sentence_break = bool(re.search(r"[.!?¿¡]\s*$", "".join(out)[-3:])) if out else False
         if first or sentence_break:
             first = False
             out.append(word)

@@ -23,9 +23,8 @@ _CLOSE_QUOTES = {"\"": "\"", "”": "“", "»": "«", "’": "‘", "'": "'", "
 _LEADING = " \t\n\"“«‘'([" + MASK
 
 
-def add_opening_marks(text: str, abbreviations: frozenset[str] = frozenset(), openings: list[bool] | None = None) -> str:
-    """`text` with an opening mark before every question and exclamation that lacks one.
-    `openings[i]` says whether MASK number i is an opening tag (a mark may go after it)."""
+def add_opening_marks(text: str, abbreviations: frozenset[str] = frozenset()) -> str:
+    """`text` with an opening mark before every question and exclamation that lacks one."""
     out = text
     # Right to left: inserting a mark never moves the positions still to be read.
     for match in reversed(list(_ENDS.finditer(text))):
@@ -33,7 +32,7 @@ def add_opening_marks(text: str, abbreviations: frozenset[str] = frozenset(), op
         closing = match.group(0)
         if any(mark in out[_sentence_start(out, end, abbreviations):end] for mark in OPENING.values()):
             continue  # the engine or the writer opened it already
-        start = _question_start(out, end, abbreviations, openings)
+        start = _question_start(out, end, abbreviations)
         if start is None:
             continue
         wanted = "".join(OPENING[c] for c in reversed(dict.fromkeys(closing)))
@@ -56,13 +55,13 @@ def _sentence_start(text: str, end: int, abbreviations: frozenset[str]) -> int:
         if text[found] == "." and before and before.group(1).lower() in abbreviations:
             position = found
             continue
-        if text[found] == "." and after and not after.isspace() and after not in _CLOSE_QUOTES:
-            position = found  # "3.5", "p.ej."
+        if text[found] == "." and after.isalnum():
+            position = found  # "3.5", "p.ej.", "Minecraft.net"
             continue
         return found + 1
 
 
-def _question_start(text: str, end: int, abbreviations: frozenset[str], openings: list[bool] | None) -> int | None:
+def _question_start(text: str, end: int, abbreviations: frozenset[str]) -> int | None:
     start = _sentence_start(text, end, abbreviations)
     # A question inside quotes: it opens after the quote that holds it.
     tail = text[end:end + 3]
@@ -71,7 +70,7 @@ def _question_start(text: str, end: int, abbreviations: frozenset[str], openings
         opener = text.rfind(_CLOSE_QUOTES[closer], start, end)
         if opener >= 0:
             start = opener + 1
-    start = _skip_leading(text, start, end, openings)
+    start = _skip_leading(text, start, end)
     if start >= end:
         return None
     sentence = text[start:end]
@@ -79,17 +78,15 @@ def _question_start(text: str, end: int, abbreviations: frozenset[str], openings
         for clause in _CLAUSE.finditer(sentence):
             rest = sentence[clause.end():].lower()
             if rest.startswith(tuple(w for w in _INTERROGATIVES if w not in _TAGS)):
-                return _skip_leading(text, start + clause.end(), end, openings)
+                return _skip_leading(text, start + clause.end(), end)
             if rest.startswith(_TAGS) and len(rest.split()) <= 2:  # "..., ¿verdad?", "..., ¿no?", "..., ¿bien?"
-                return _skip_leading(text, start + clause.end(), end, openings)
+                return _skip_leading(text, start + clause.end(), end)
     return start
 
 
-def _skip_leading(text: str, start: int, end: int, openings: list[bool] | None) -> int:
+def _skip_leading(text: str, start: int, end: int) -> int:
+    """Past spaces, opening quotes and placeholders: the mark goes right before the first word
+    (inside an opening tag, after a closing tag or an image that ends the sentence before)."""
     while start < end and text[start] in _LEADING:
-        if text[start] == MASK:
-            number = text.count(MASK, 0, start)
-            if openings is not None and not (number < len(openings) and openings[number]):
-                break  # an image or a closing tag belongs before the mark
         start += 1
     return start

@@ -15,7 +15,6 @@ MASK = "\ue000"
 _CODE = r"`[^`\n]+`"
 _PLACEHOLDER = r"⟦[^⟦⟧]{1,12}⟧"
 _PROTECTED = re.compile(f"{_PLACEHOLDER}|{_CODE}|{PROTECTED_RE.pattern}")
-_OPENING_PLACEHOLDER = re.compile(r"⟦\d+⟧")
 
 
 def mask(text: str) -> tuple[str, list[str]]:
@@ -37,8 +36,3 @@ def unmask(masked: str, spans: list[str]) -> str | None:
     for span, part in zip(spans, parts[1:]):
         out.extend((span, part))
     return "".join(out)
-
-
-def is_opening(span: str) -> bool:
-    """An opening inline tag's placeholder (⟦1⟧): a mark at a sentence's start goes after it."""
-    return bool(_OPENING_PLACEHOLDER.fullmatch(span))
