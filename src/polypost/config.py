@@ -306,6 +306,7 @@ CONFIG_TEMPLATE = """\
 base_url = "http://localhost:8000/"
 title = "My blog"
 source_lang = "en"
+# es: neutral Spanish (ustedes); es-419 (or es-MX, es-AR, ...): Latin America; es-ES: Spain (vosotros).
 target_lang = "es"
 # Where `polypost publish` and `polypost run` write the site.
 out_dir = "site"
@@ -331,6 +332,10 @@ use_glossary = true
 # Hold back (do not publish) any post where a glossary term was missed.
 glossary_strict = false
 beam_size = 2
+# default/informal: tú; formal: usted. The target variant's post-editing rules (postedit/ beside
+# this file adds your own) run on machine output unless postedit = false.
+formality = "default"
+postedit = true
 
 [share]
 # utm_campaign of share links and share kits; "{slug}" becomes the post's slug (the default).
