@@ -101,6 +101,8 @@ def _english_left(source: str, words: list[tuple[int, str]], readings: dict[str,
 
 
 _VERBS = ("vblex", "vbser", "vbhaver", "vbmod")
+# Before an article, words after which its noun is not the verb's subject.
+_NOT_SUBJECT = frozenset("todos todas cada a de en con para por sin sobre entre desde hasta hacia".split())
 
 
 def _non_finite(readings: tuple[Reading, ...]) -> bool:
@@ -165,8 +167,8 @@ def _subject_verb(target: str, words, readings) -> list[str]:
         # "pasos", so a noun after "de" says nothing (tried: a false flag on human Spanish).
         if not nouns or not any(r.has("det") for r in article):
             continue
-        if i > 1 and words[i - 2][1].lower() in ("todos", "todas", "cada"):
-            continue  # "todos los días": time, not the subject
+        if i > 1 and words[i - 2][1].lower() in _NOT_SUBJECT:
+            continue  # "todos los días": time; "llamadas a la acción eran": a complement
         numbers = {n for r in nouns for n in ("sg", "pl") if r.has(n)}
         if len(numbers) != 1:
             continue
@@ -213,8 +215,8 @@ def _noun_adjective(target: str, words, readings) -> list[str]:
             continue
         nouns = [r for r in readings.get(noun.lower(), ()) if r.has("n")]
         adjectives = readings.get(adjective.lower(), ())
-        if not nouns or not _only(adjectives, "adj"):
-            continue
+        if not nouns or not _only(adjectives, "adj") or _non_finite(readings.get(noun.lower(), ())):
+            continue  # "ser clara": an infinitive that is also a noun ("el ser")
         genders = {g for r in nouns for g in ("m", "f") if r.has(g)}
         gender = genders.pop() if len(genders) == 1 else None
         if gender and all(not r.has("mf") and not r.has(gender) for r in adjectives):
@@ -249,3 +251,20 @@ def _relative_quien(words, readings) -> list[str]:
         if found_readings and all(r.has("n") or r.has("prn") for r in found_readings):
             found.append(f"{before} {word}")
     return found
+
+
+def agreement_errors(target: str) -> list[str]:
+    """The agreement the Spanish analyser sees broken in a text: articles, adjectives and verbs
+    next to a noun (what `grammar` flags of it; the glossary benchmark counts these)."""
+    morphology = shared()
+    words = [(m.start(), m.group(0)) for m in _WORD.finditer(plain_text(target))]
+    if not words or not morphology.available:
+        return []
+    readings = morphology.analyse({w for _, w in words} | {w.lower() for _, w in words})
+    text = plain_text(target)
+    return (_article_disagreement(text, words, readings) + _noun_adjective(text, words, readings)
+            + _subject_verb(text, words, readings))
+
+
+def plain_text(text: str) -> str:
+    return re.sub(r"⟦[^⟧]{0,12}⟧", "", text)
