@@ -279,3 +279,29 @@ def test_human_text_output_and_errors(blog: Blog, tmp_path: Path):
     report = blog.import_(foreign, expect_exit=1)
     assert report["rejected"][0]["unit"] == "menu.greeting"
     assert "not a polypost unit id" in report["rejected"][0]["reason"]
+
+
+def test_a_human_entry_from_before_post_editing_needs_no_second_look(blog: Blog):
+    out = blog.export("xliff", "--post", "stack")
+    edit_xliff(out, {FLAGGED: "Grafana, Terraform, Ansible y Jenkins."})
+    blog.import_(out)
+    store = blog.store()
+    [version] = [r["engine_version"] for r in store.db.query("select engine_version from memory where origin = 'human'")]
+    assert "+pe-es-" in version  # keyed with the rules the site runs
+    with store.db.conn:  # as a person's entry made before the post-editing rules existed
+        store.db.execute("update memory set engine_version = ? where origin = 'human'", [version.split("+pe-")[0]])
+    from polypost.config import load_config
+    from polypost.pipeline import load_glossary, open_engine
+    from polypost.translate.stage import TranslateOptions, translate_posts
+
+    config = load_config(None, db_path=blog.db, engine="apertium")
+    engine = open_engine(config)  # Apertium with the "es" rules, as every run has it
+    try:
+        report = translate_posts(store, engine, load_glossary(config), TranslateOptions(force=True),
+                                 post_ids=[blog.post_id("stack")])
+    finally:
+        engine.close()
+    assert report.translated == 1
+    translation = store.get_translation(blog.post_id("stack"), "es")
+    assert "Grafana, Terraform, Ansible y Jenkins." in translation.html
+    assert "second-look" not in {f["check"] for f in translation.qa_report}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from polypost.errors import NoSuchPost
@@ -265,7 +265,7 @@ def _finish(run: _Run, job: _Job, translations: dict, known: dict) -> None:
             flags.extend({**flag, "field": name, "segment": segment.index} for flag in entry.qa_flags or [])
             if entry.origin != "human":
                 machine_segments += 1
-            elif entry.key != key:
+            elif _without_rules(entry.key) != _without_rules(key):  # post-editing never touches a person's text
                 # A person's fix always wins, but it was made against another engine, model or
                 # glossary: ask for a second look rather than overwrite it.
                 flags.append({"check": "second-look", "field": name, "segment": segment.index,
@@ -314,6 +314,11 @@ def _finish(run: _Run, job: _Job, translations: dict, known: dict) -> None:
     report.flagged += status == FLAGGED
     report.held_back += status == HELD
     log.info("translated %s (%s): %s", post.id, status, fields["title"])
+
+
+def _without_rules(key: MemoryKey) -> MemoryKey:
+    """The key without the post-editing rules' part of the engine version ("+pe-es-419-...")."""
+    return replace(key, engine_version=key.engine_version.split("+pe-", 1)[0])
 
 
 def _fail(run: _Run, post: Post, exc: BaseException) -> None:
