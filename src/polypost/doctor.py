@@ -62,12 +62,13 @@ def _argos(config: Config) -> dict[str, Any]:
             package["tokenizer"] = probe_tokenizer_file(model).as_dict()
         except (ImportError, OSError, RuntimeError) as exc:
             package["tokenizer"] = {"problem": f"{type(exc).__name__}: {exc}"}
-    pair = [p for p in packages if (p["from_code"], p["to_code"]) == (config.source_lang, config.target_lang)]
+    wanted = (config.source_lang, language_of(config.target_lang))  # "es-419" is served by en->es
+    pair = [p for p in packages if (p["from_code"], p["to_code"]) == wanted]
     return {"installed": True, "packages": packages, "pair_installed": bool(pair)}
 
 
 def _apertium(config: Config) -> dict[str, Any]:
-    mode = apertium.mode_file(config.source_lang, config.target_lang)
+    mode = apertium.mode_file(config.source_lang, language_of(config.target_lang))
     return {"program": shutil.which("apertium"), "mode_file": str(mode), "mode_found": mode.is_file()}
 
 
