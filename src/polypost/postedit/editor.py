@@ -60,8 +60,9 @@ class PostEditor:
             if self._phrase_re is not None:
                 text = self._phrase_re.sub(lambda m: self.phrases[m.group(1)], text)
             masked.append((text, spans))
-        readings = self.morphology.analyse({w for text, _ in masked for w in WORD.findall(text)}) \
-            if self.morphology.available else {}
+        words = {w for text, _ in masked for w in WORD.findall(text)}
+        # Lower-cased forms too: QA looks both up next, and finds them here in one request.
+        readings = self.morphology.analyse(words | {w.lower() for w in words}) if self.morphology.available else {}
         plans = [plan_words(text, readings, source, self.rules) if readings else []
                  for (source, _), (text, _) in zip(pairs, masked)]
         forms = self.morphology.generate({c.analysis for plan in plans for c in plan if c.analysis}) \
@@ -73,6 +74,9 @@ class PostEditor:
             except Exception as exc:  # a rule's bug never costs a translation: keep the engine's text
                 log.warning("post-editing failed on %r (%s); kept the engine's text", target[:60], exc)
                 out.append(Edited(target))
+        if readings:  # the words the rules wrote, for QA's look-ups
+            new = {w for e in out for w in WORD.findall(e.text)}
+            self.morphology.analyse(new | {w.lower() for w in new})
         return out
 
     def _finish(self, source, target, text, spans, plan: list[Change], forms, readings, kept) -> Edited:

@@ -95,10 +95,16 @@ class Morphology:
         for attempt in (1, 2):
             process = self._process(key, ["lt-proc", "-z", *command[1:], command[0]] if generate
                                     else ["lt-proc", "-z", *command])
-            writer = threading.Thread(target=_write, args=(process, payload.encode("utf-8")), daemon=True)
-            writer.start()
+            data = payload.encode("utf-8")
+            writer = None
+            if len(data) <= _DIRECT_WRITE:  # fits the pipes both ways: no thread needed
+                _write(process, data)
+            else:  # a big batch: write while reading, or both sides wait on full pipes
+                writer = threading.Thread(target=_write, args=(process, data), daemon=True)
+                writer.start()
             answer = _read_to_nul(process, self.timeout)
-            writer.join(self.timeout)
+            if writer is not None:
+                writer.join(self.timeout)
             if answer is not None:
                 out = answer.decode("utf-8", "replace").split("\n")
                 if len(out) >= len(lines):
@@ -123,6 +129,10 @@ class Morphology:
     def close(self) -> None:
         for key in list(self._processes):
             self._stop(key)
+
+
+# Below this many bytes a request and its answer (a few times longer) fit the pipes' buffers.
+_DIRECT_WRITE = 8192
 
 
 def _write(process: subprocess.Popen[bytes], data: bytes) -> None:

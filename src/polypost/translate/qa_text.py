@@ -19,7 +19,7 @@ from polypost.postedit.morphology import Reading, shared
 from polypost.segment.protected import URL
 from polypost.segment.sentences import split_sentences
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+")  # letters only, as post-editing analyses them (its cache serves QA)
 _DOUBLED = re.compile(r"\b([^\W\d_]{2,})\s+\1\b", re.IGNORECASE)
 _URL = re.compile(URL)
 _CLITICS = frozenset("me te se nos os le les lo la los las".split())
