@@ -142,3 +142,13 @@ def test_a_process_that_dies_mid_batch_is_restarted_and_nothing_is_lost(engine, 
         assert engine.restarts >= 1
     finally:
         engine.command = real_command
+
+
+def test_unknown_words_come_back_as_flags_and_the_marks_go(engine):
+    [out] = engine.translate(["Damn, that heck will skyrocket. Ask Zorblax about the #growth plan, @clara."])
+    assert not any(f"{mark}{word}" in out for mark in "*#" for word in ("Damn", "heck", "skyrocket", "Zorblax"))
+    assert "@clara" in out and "#" in out  # the writer's marks stay
+    # A capitalised word is most often a name, not a fault: "Damn" at the start is missed so.
+    assert out.flags == ({"check": "unknown-words", "evidence": "heck, skyrocket"},)
+    [plain] = engine.translate(["The cat sleeps."])
+    assert plain.flags == ()

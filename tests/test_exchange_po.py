@@ -35,7 +35,7 @@ def test_po_export_opens_in_translate_toolkit_and_msgfmt(blog: Blog):
     flagged = by_source[FLAGGED]
     assert flagged.isfuzzy() and flagged.target == FLAGGED
     assert "qa untranslated: output identical to the source" in flagged.getnotes()
-    assert "post: Our monitoring stack (flagged)" in flagged.getnotes()
+    assert "post: Our monitoring tools (flagged)" in flagged.getnotes()
     assert not by_source[SHARED].isfuzzy()
     assert "glossary: conversion rate -> tasa de conversión (met)" in by_source[SHARED].getnotes()
     assert by_source[LINKED].getlocations() == ["stack/body/0"]  # slug/field/segment
@@ -50,11 +50,12 @@ def test_po_round_trip_edits_approvals_and_broken_placeholders(blog: Blog):
             unit.target = "Grafana, Terraform, Ansible y Jenkins."  # fixed, but Poedit's "needs work" left on
         elif unit.source == LINKED:
             unit.target = "Leímos ⟦1⟧la guía⟦/1⟧ y las preguntas frecuentes antes de elegir."  # lost ⟦2⟧
-        elif unit.source == "Our monitoring stack":
+        elif unit.source == "Our monitoring tools":
             unit.target = "Nuestras herramientas de monitorización"
     out.write_bytes(bytes(store))
     report = blog.import_(out, expect_exit=1)
-    assert len(report["imported"]) == 2 and len(report["approved"]) == 1 and report["pending"] == []
+    assert len(report["imported"]) == 2 and report["approved"] == [] and report["pending"] == []
+    assert [u.split(":")[1:3] for u in report["untouched"]] == [["body", "2"]]  # SHARED: back unchanged
     [rejected] = report["rejected"]
     assert ":body:0:" in rejected["unit"] and "missing ⟦2⟧ ⟦/2⟧" in rejected["reason"]
     translation = blog.store().get_translation(blog.post_id("stack"), "es")
@@ -62,14 +63,16 @@ def test_po_round_trip_edits_approvals_and_broken_placeholders(blog: Blog):
     assert "las preguntas frecuentes" not in translation.html
     assert "Ansible y Jenkins" in blog.spanish_page("stack")
 
-    # The translator fixes the placeholder: the whole post is now a person's work.
+    # The translator fixes the placeholder and the last sentence: the whole post is now a person's work.
     store = pypo.pofile.parsestring(out.read_bytes())
     for unit in store.units:
         if unit.source == LINKED:
             unit.target = "Leímos ⟦1⟧la guía⟦/1⟧ y ⟦2⟧las preguntas frecuentes⟦/2⟧ antes de elegir."
+        elif unit.source == SHARED:
+            unit.target = "Mide la tasa de conversión cada semana."
     out.write_bytes(bytes(store))
     report = blog.import_(out)
-    assert len(report["imported"]) == 1 and len(report["approved"]) == 3
+    assert len(report["imported"]) == 2 and report["approved"] == [] and len(report["untouched"]) == 2
     assert blog.store().get_translation(blog.post_id("stack"), "es").status == "reviewed"
     page = blog.spanish_page("stack")
     assert '<a href="https://example.com/guide">la guía</a>' in page
@@ -81,6 +84,22 @@ def test_unchanged_fuzzy_units_are_not_approvals(blog: Blog):
     out = blog.export("po", "--flagged")
     report = blog.import_(out)  # exported and imported untouched
     assert [u.split(":")[1:3] for u in report["pending"]] == [["body", "1"]]
-    assert len(report["approved"]) == 3 and report["imported"] == []
+    assert report["approved"] == [] and report["imported"] == [] and len(report["untouched"]) == 3
+    assert report["counts"] == {"changed": 0, "approved": 0, "untouched": 4}
     stack = blog.store().get_translation(blog.post_id("stack"), "es")
     assert stack.status == "flagged" and [f["check"] for f in stack.qa_report] == ["untranslated"]
+    assert not list(blog.store().db.query("select 1 from memory where origin = 'human'"))
+
+
+def test_clearing_fuzzy_on_a_flagged_unit_is_an_approval(blog: Blog):
+    out = blog.export("po", "--flagged")
+    store = pypo.pofile.parsestring(out.read_bytes())
+    for unit in store.units:
+        if unit.source == FLAGGED:
+            unit.markfuzzy(False)  # "the tool list stays as it is": the reviewer confirms the engine's text
+    out.write_bytes(bytes(store))
+    report = blog.import_(out)
+    assert [u.split(":")[1:3] for u in report["approved"]] == [["body", "1"]]
+    assert report["counts"] == {"changed": 0, "approved": 1, "untouched": 3}
+    human = [r["source_text"] for r in blog.store().db.query("select source_text from memory where origin = 'human'")]
+    assert human == [FLAGGED]

@@ -95,7 +95,8 @@ def test_an_engine_a_source_and_a_publisher_from_one_plugin_run_the_whole_job(sm
     store = Store.open(config.db_path)
     summary = run(store, config, RunOptions(sources=[str(posts)], ingest=IngestOptions(kind="lines")))
     assert summary["ingested"] == 2 and summary["translated"] == 2
-    assert summary["engine"] == "reverse-words 1"
+    # The plugin's engine, with the "es" post-editing rules it runs under (their fingerprint).
+    assert summary["engine"].startswith("reverse-words 1+pe-es-")
     assert [f["post"] for f in summary["failed"]] == [f"{posts}:3"]
     spanish = (tmp_path / "site" / "es" / "year-this-audience-your-grow-to-how.txt").read_text(encoding="utf-8")
     assert spanish == "year this audience your grow to How\n<p>posts. your share will they and have already you readers the for Write</p>\n"

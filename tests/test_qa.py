@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from polypost.glossary import Glossary
+from polypost.glossary.shipped import shipped_glossary_paths
 from polypost.translate.qa import check_segment
+
+GLOSSARY = Glossary.load(shipped_glossary_paths("en", "es"))
 
 
 def checks(source: str, target: str) -> set[str]:
-    return {flag["check"] for flag in check_segment(source, target)}
+    # As the translate stage calls it: with the renderings of the glossary terms in the source.
+    terms = [m.target_form for m in GLOSSARY.matches(source)]
+    return {flag["check"] for flag in check_segment(source, target, terms=terms)}
 
 
 @pytest.mark.parametrize(
@@ -42,8 +48,8 @@ def test_bad_translations_are_flagged(source, target, expected):
 @pytest.mark.parametrize(
     "source, target",
     [
-        ("Do you need every field? Each extra field costs you leads.",
-         "¿Necesitas cada campo? Cada campo extra te cuesta leads."),
+        ("Do you need every field? Each extra field costs you money.",
+         "¿Necesitas cada campo? Cada campo extra te cuesta dinero."),
         ("The questions come up again and again.", "Las preguntas salen una y otra vez y otra vez."),
         ("We sold 1,500 units in 2023 for 3.5 million euros.",
          "Vendimos 1.500 unidades en 2023 por 3,5 millones de euros."),
@@ -59,3 +65,11 @@ def test_good_translations_pass(source, target):
 def test_flags_carry_evidence():
     flags = check_segment("We sold 1,500 units in 2023.", "Vendimos 1.500 unidades en 2022.")
     assert flags == [{"check": "numbers", "evidence": "missing 2023"}]
+
+
+def test_an_english_word_left_in_spanish_is_a_finding_unless_the_glossary_renders_it():
+    source, target = "Each extra field costs you leads.", "Cada campo extra te cuesta leads."
+    assert {"check": "untranslated-words", "evidence": "leads"} in check_segment(source, target)
+    assert check_segment(source, target, terms=["leads"]) == []
+    # A name is not an English word left behind.
+    assert check_segment("Ask Grafana and Jenkins.", "Pregunta a Grafana y Jenkins.") == []

@@ -28,7 +28,7 @@ def test_review_lists_each_flag_with_post_field_segment_source_and_target(blog: 
     assert data["flagged_posts"] == 1 and data["flags"] == 1
     post = data["posts"][0]
     assert post["post"] == blog.post_id("stack") and post["status"] == "flagged"
-    assert post["title"] == "Our monitoring stack"
+    assert post["title"] == "Our monitoring tools"
     [flag] = post["flags"]
     assert flag["post"] == post["post"] and flag["field"] == "body" and flag["segment"] == 1
     assert flag["check"] == "untranslated" and flag["evidence"] == "output identical to the source"

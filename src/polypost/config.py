@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from polypost.glossary.shipped import shipped_glossary_paths
+from polypost.languages import language_of
+from polypost.postedit.rules import FORMALITIES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -59,6 +61,8 @@ class Config:
     beam_size: int = 2
     threads: int = 0  # 0: as many as the machine has
     device: str = "auto"
+    formality: str = "default"  # "informal" (tú), "formal" (usted); "default": informal for Spanish
+    postedit: bool = True  # the target variant's post-editing rules on machine output
     # [share]
     share_campaign: str | None = None  # utm_campaign; "{slug}" becomes the post's slug
     share_networks: list[str] = field(default_factory=list)  # empty: every network polypost knows
@@ -77,8 +81,19 @@ class Config:
             return []
         if self.glossaries:
             return [Path(p) for p in self.glossaries]
-        found = sorted((self.project_dir() / "glossaries").glob(f"*.{self.source_lang}-{self.target_lang}.tsv"))
-        return found or shipped_glossary_paths(self.source_lang, self.target_lang)
+        # The language's files, then the variant's own ("*.en-es.tsv", then "*.en-es-419.tsv").
+        target = language_of(self.target_lang)
+        folder = self.project_dir() / "glossaries"
+        found = sorted(folder.glob(f"*.{self.source_lang}-{target}.tsv"))
+        if target != self.target_lang:
+            found += sorted(folder.glob(f"*.{self.source_lang}-{self.target_lang}.tsv"))
+        return found or shipped_glossary_paths(self.source_lang, target)
+
+    def postedit_files(self) -> list[Path]:
+        """The user's post-editing rules: postedit/<language>.toml, then postedit/<tag>.toml."""
+        folder = self.project_dir() / "postedit"
+        names = dict.fromkeys([language_of(self.target_lang), self.target_lang])
+        return [folder / f"{name}.toml" for name in names if (folder / f"{name}.toml").is_file()]
 
     def ingest_settings(self) -> dict[str, Any]:
         """The [sources] limits and trust settings, as `ingest` takes them."""
@@ -120,6 +135,8 @@ SECTIONS: dict[str, dict[str, str]] = {
         "beam_size": "beam_size",
         "threads": "threads",
         "device": "device",
+        "formality": "formality",
+        "postedit": "postedit",
     },
     "share": {"campaign": "share_campaign", "networks": "share_networks"},
     "qa": {"hold_back": "hold_back", "min_length_ratio": "min_length_ratio", "max_length_ratio": "max_length_ratio"},
@@ -138,6 +155,7 @@ CHOICES: dict[str, Callable[[], list[str]]] = {
     # Output formats are publishers, plugins' included: the registry knows them.
     "format": lambda: sorted(publishers()),
     "device": lambda: ["auto", "cpu", "cuda"],
+    "formality": lambda: list(FORMALITIES),
 }
 
 _FIELD_TYPES = {f.name: f.type for f in fields(Config)}
@@ -288,6 +306,7 @@ CONFIG_TEMPLATE = """\
 base_url = "http://localhost:8000/"
 title = "My blog"
 source_lang = "en"
+# es: neutral Spanish (ustedes); es-419 (or es-MX, es-AR, ...): Latin America; es-ES: Spain (vosotros).
 target_lang = "es"
 # Where `polypost publish` and `polypost run` write the site.
 out_dir = "site"
@@ -313,6 +332,10 @@ use_glossary = true
 # Hold back (do not publish) any post where a glossary term was missed.
 glossary_strict = false
 beam_size = 2
+# default/informal: tú; formal: usted. The target variant's post-editing rules (postedit/ beside
+# this file adds your own) run on machine output unless postedit = false.
+formality = "default"
+postedit = true
 
 [share]
 # utm_campaign of share links and share kits; "{slug}" becomes the post's slug (the default).

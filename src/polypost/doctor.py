@@ -16,6 +16,7 @@ from typing import Any
 from polypost.config import Config
 from polypost.errors import UsageError
 from polypost.glossary import check_files
+from polypost.languages import language_of
 from polypost.translate import apertium, argos_packages
 from polypost.translate.base import available_engines, engine_names
 from polypost.translate.argos_probe import probe_tokenizer_file
@@ -61,12 +62,13 @@ def _argos(config: Config) -> dict[str, Any]:
             package["tokenizer"] = probe_tokenizer_file(model).as_dict()
         except (ImportError, OSError, RuntimeError) as exc:
             package["tokenizer"] = {"problem": f"{type(exc).__name__}: {exc}"}
-    pair = [p for p in packages if (p["from_code"], p["to_code"]) == (config.source_lang, config.target_lang)]
+    wanted = (config.source_lang, language_of(config.target_lang))  # "es-419" is served by en->es
+    pair = [p for p in packages if (p["from_code"], p["to_code"]) == wanted]
     return {"installed": True, "packages": packages, "pair_installed": bool(pair)}
 
 
 def _apertium(config: Config) -> dict[str, Any]:
-    mode = apertium.mode_file(config.source_lang, config.target_lang)
+    mode = apertium.mode_file(config.source_lang, language_of(config.target_lang))
     return {"program": shutil.which("apertium"), "mode_file": str(mode), "mode_found": mode.is_file()}
 
 
@@ -96,7 +98,7 @@ def _settings(config: Config) -> dict[str, Any]:
 
 
 def diagnose(config: Config) -> dict[str, Any]:
-    usable = available_engines(config.source_lang, config.target_lang)
+    usable = available_engines(config.source_lang, language_of(config.target_lang))
     wanted = config.engine
     engine_ok = bool(usable) if wanted == "auto" else wanted in usable
     db = Path(config.db_path)

@@ -22,6 +22,9 @@ from typing import Any
 from polypost.errors import LockedError, UsageError
 from polypost.config import Config
 from polypost.glossary import Glossary
+from polypost.languages import language_of
+from polypost.postedit import post_editor
+from polypost.postedit.engine import PostEditing
 from polypost.publish.stage import publish_store
 from polypost.review.importing import ImportReport
 from polypost.review.stage import check_review_file, remember_review
@@ -94,11 +97,15 @@ def open_engine(config: Config, name: str | None = None) -> Engine:
     name = name or config.engine
     if name == "auto":
         # Resolve first, so that the chosen engine gets its own options.
-        found = available_engines(config.source_lang, config.target_lang)
+        found = available_engines(config.source_lang, language_of(config.target_lang))
         name = found[0] if found else "auto"
+    # The language part chooses the engine: "es-419" is translated by an en->es engine.
     engine = get_engine(
-        name, source_lang=config.source_lang, target_lang=config.target_lang, **engine_options(config, name)
+        name, source_lang=config.source_lang, target_lang=language_of(config.target_lang), **engine_options(config, name)
     )
+    editor = post_editor(config.target_lang, config.formality, config.postedit_files()) if config.postedit else None
+    if editor is not None:  # the variant's rules ride with the engine: its version names them
+        engine = PostEditing(engine, editor)
     log.info("engine: %s %s", engine.name, engine.version)
     return engine
 
@@ -106,7 +113,7 @@ def open_engine(config: Config, name: str | None = None) -> Engine:
 def translate_options(store: Store, config: Config, **changes: Any) -> TranslateOptions:
     """The translate stage's options from the settings; length bounds learned from this site's
     translations unless configured."""
-    learned = learned_thresholds(store.length_ratios(config.source_lang, config.target_lang))
+    learned = learned_thresholds(store.length_ratios(config.source_lang, language_of(config.target_lang)))
     thresholds = replace(learned, min_length_ratio=config.min_length_ratio or learned.min_length_ratio,
                          max_length_ratio=config.max_length_ratio or learned.max_length_ratio)
     return TranslateOptions(source_lang=config.source_lang, target_lang=config.target_lang,

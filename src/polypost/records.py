@@ -34,7 +34,8 @@ SHARE_NETWORKS = ("x", "linkedin", "facebook", "whatsapp", "telegram")
 
 # QA checks a translated segment can fail (polypost.translate.qa); `[qa] hold_back` names them.
 QA_CHECKS = ("placeholders", "markup", "cut-off", "numbers", "repetition", "untranslated", "empty", "length",
-             "truncated", "second-look", "glossary")
+             "truncated", "second-look", "glossary", "doubled-words", "sentences", "urls", "opening-marks",
+             "untranslated-words", "unknown-words", "grammar")
 # Held back unless the settings say otherwise: markup that found no place, a sentence the model
 # stopped translating at its decoding limit. Both would publish a visibly broken page.
 DEFAULT_HOLD_BACK = ("placeholders", "cut-off")

@@ -96,6 +96,7 @@ def import_cmd(app: App, file: str, engine, glossaries, no_glossary, out_dir, ba
 def _format_import(d: dict[str, Any]) -> str:
     lines = [(
         f"{d['file']} ({d['format']}): imported {len(d['imported'])}, approved unchanged {len(d['approved'])}, "
+        f"untouched {len(d['untouched'])}, "
         f"still marked for review {len(d['pending'])}, rejected {len(d['rejected'])}, stale {len(d['stale'])}; "
         f"posts rebuilt {len(d['posts_rebuilt'])}, republished {len(d['posts_republished'])}"
     )]

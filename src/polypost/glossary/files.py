@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from polypost.glossary.gender import gender_notes
 from polypost.glossary.term import (
     CASE_VALUES,
     GENDER_VALUES,
@@ -176,4 +177,15 @@ def check_files(paths: Sequence[Path]) -> list[Problem]:
                                         f"({term.source!r} -> {earlier.target!r} becomes "
                                         f"{term.target!r})"))
             active[term.key] = term
+        if _target_language(Path(path)) == "es":
+            problems.extend(gender_notes(terms))
     return problems
+
+
+def _target_language(path: Path) -> str | None:
+    """"marketing.en-es.tsv" -> "es"; "terms.en-es-419.tsv" -> "es"; None when the name does not say."""
+    parts = path.name.split(".")
+    if len(parts) < 3:
+        return None
+    pair = parts[-2].split("-")
+    return pair[1].lower() if len(pair) >= 2 else None

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from polypost.glossary.files import parse_file
+from polypost.glossary.gender import with_genders
 from polypost.glossary.match import Match, Matcher
 from polypost.glossary.protect import Protected, strategy_for
 from polypost.glossary.protect import protect as protect_text
@@ -40,7 +41,10 @@ class Glossary:
             for term in terms:
                 active.pop(term.key, None)  # re-insert so the order follows the override
                 active[term.key] = term
-        return cls(list(active.values()), strategy=strategy, target_lang=target_lang)
+        terms = list(active.values())
+        if language(target_lang).code == "es":  # nouns without a gender column: from the analyser
+            terms = with_genders(terms)
+        return cls(terms, strategy=strategy, target_lang=target_lang)
 
     @classmethod
     def empty(cls, target_lang: str = "es") -> Glossary:

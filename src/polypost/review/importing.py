@@ -3,8 +3,10 @@ entries. (The stage, review/stage.py, reads the file, looks the posts up and wri
 
 Each unit is checked against the post as it is now: its source hash must still be one of the
 post's segments in that field (else it is stale: the English changed since the export, and
-nothing is done for it), its placeholders must be the source's. A target left as exported is
-an approval (a human entry with the machine text), unless the file still marks it for review.
+nothing is done for it), its placeholders must be the source's. A changed target becomes a human
+entry; a target left as exported becomes one only when the file marks it approved (XLIFF
+approved="yes" or state="final"/"signed-off"; PO: exported fuzzy, sent back not fuzzy). A target
+that merely came back unchanged is untouched: nobody said it is right.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ class ImportReport:
     format: str = ""
     engine: str = ""
     imported: list[str] = field(default_factory=list)  # unit ids with a new human text
-    approved: list[str] = field(default_factory=list)  # unchanged targets: the machine text, approved
+    approved: list[str] = field(default_factory=list)  # unchanged targets the file marks approved
     pending: list[str] = field(default_factory=list)  # unchanged and still marked for review: left as is
+    untouched: list[str] = field(default_factory=list)  # unchanged, neither approved nor marked: left as is
     rejected: list[dict] = field(default_factory=list)  # {"unit", "reason"}
     stale: list[dict] = field(default_factory=list)  # {"unit", "reason"}: the English changed
     warnings: list[dict] = field(default_factory=list)  # {"unit", "check", "evidence"}: QA on the new text
@@ -39,7 +42,10 @@ class ImportReport:
     failed: list[dict] = field(default_factory=list)  # rebuild or publish failures
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["counts"] = {"changed": len(self.imported), "approved": len(self.approved),
+                          "untouched": len(self.untouched) + len(self.pending)}
+        return data
 
 
 @dataclass
@@ -97,6 +103,9 @@ def human_entries(accepted: list[Accepted], keys: dict[int, MemoryKey], current:
         if unchanged and unit.marked_for_review and now_shown.origin != "human":
             # Exported for review and sent back untouched: nobody has looked at it yet.
             report.pending.append(unit.unit_id)
+            continue
+        if unchanged and not unit.approved:
+            report.untouched.append(unit.unit_id)  # coming back is not an approval
             continue
         if unchanged:
             report.approved.append(unit.unit_id)

@@ -51,6 +51,10 @@ def read_po(path: Path) -> list[EditedUnit]:
     for entry in store.units:
         if entry.isheader() or entry.isobsolete():
             continue
+        # PO has no "approved": a unit exported fuzzy (it carries polypost's QA notes) whose
+        # reviewer cleared the flag is the one explicit approval the format can say.
+        exported_fuzzy = any(line.startswith("qa ") for line in (entry.getnotes("developer") or "").splitlines())
         units.append(EditedUnit(unit_id=entry.getcontext() or "", source=entry.source or "",
-                                target=entry.target or "", marked_for_review=entry.isfuzzy()))
+                                target=entry.target or "", marked_for_review=entry.isfuzzy(),
+                                approved=exported_fuzzy and not entry.isfuzzy()))
     return units

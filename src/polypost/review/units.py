@@ -60,6 +60,9 @@ class EditedUnit:
     source: str
     target: str  # placeholder text
     marked_for_review: bool  # still XLIFF needs-review-* / PO fuzzy
+    # The file says a person approved the target: XLIFF approved="yes" or state="final" /
+    # "signed-off"; PO: exported fuzzy (flagged) and sent back not fuzzy.
+    approved: bool = False
     problem: str | None = None  # why the target cannot be read (an unknown inline code, ...)
 
 

@@ -25,6 +25,7 @@ _Q = f"{{{NS}}}"
 # Tools add <mrk> (segmentation, comments) around text: it carries no markup of the page.
 _TRANSPARENT = {"mrk"}
 _NEEDS_REVIEW_STATES = ("needs-review-translation", "needs-review-l10n", "needs-review-adaptation")
+_APPROVED_STATES = ("final", "signed-off")  # a person confirmed the target (XLIFF 1.2 state values)
 _TOKEN = re.compile(r"⟦(/?)(\d+)(/?)⟧")
 
 
@@ -136,9 +137,10 @@ def read_xliff(path: Path) -> list[EditedUnit]:
         source, _ = _placeholder_text(source_el) if source_el is not None else ("", None)
         target, problem = _placeholder_text(target_el) if target_el is not None else ("", None)
         state = target_el.get("state", "") if target_el is not None else ""
-        marked = state in _NEEDS_REVIEW_STATES and element.get("approved") != "yes"
+        approved = element.get("approved") == "yes" or state in _APPROVED_STATES
+        marked = state in _NEEDS_REVIEW_STATES and not approved
         units.append(EditedUnit(unit_id=element.get("id") or "", source=source, target=target,
-                                marked_for_review=marked, problem=problem))
+                                marked_for_review=marked, approved=approved, problem=problem))
     return units
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from polypost.hookspecs import hookimpl
-from polypost.translate.base import EngineError, EngineUnavailable
+from polypost.translate.base import EngineError, EngineUnavailable, Translated
 
 MODES_DIR = Path("/usr/share/apertium/modes")
 ISO_639_3 = {"en": "eng", "es": "spa", "ca": "cat", "fr": "fra", "pt": "por", "it": "ita"}
@@ -78,8 +78,10 @@ class ApertiumEngine:
                 f"Cannot read the Apertium pipeline from {self.mode_path} with "
                 f"apertium-wblank-mode ({exc}). Install it with `apt-get install apertium`."
             ) from exc
-        # $1: generator flag ("-n": no unknown-word marks, like `apertium -u`); $2: tagger extras.
-        return result.stdout.strip().replace("$1", "-n").replace("$2", "")
+        # $1: the generator's flag: "-g", as `apertium` without -u, so that unknown words come back
+        # marked ("*heck"); the marks are QA's evidence (`unknown_words`), removed before the text
+        # goes on. $2: tagger extras.
+        return result.stdout.strip().replace("$1", "-g").replace("$2", "")
 
     def _installed_version(self) -> str:
         try:
@@ -142,7 +144,8 @@ class ApertiumEngine:
             text = texts[index]
             start = text.index(core)
             translated = _tidy(_remove_marks(reply, core), core)
-            out[index] = text[:start] + translated.strip() + text[start + len(core):]
+            out[index] = Translated(text[:start] + translated.strip() + text[start + len(core):],
+                                    unknown_words(reply, core))
         return out
 
     def _translate_pipelined(self, cores: list[tuple[int, str]]) -> dict[int, str]:
@@ -244,15 +247,42 @@ class ApertiumEngine:
 
 
 def _remove_marks(translated: str, source: str) -> str:
-    """Drop Apertium's *word/#word/@word marks (a safety net: `-n` should not emit them).
+    """Drop Apertium's *word/#word/@word marks.
 
     A mark character that starts a word in the source (`#tag`, `@handle`) is the writer's, and
-    Apertium may translate the word after it, so those are kept.
+    Apertium may translate the word after it, so those are kept ("@*clara" -> "@clara").
     """
     writers_marks = {m.group(0)[0] for m in _MARKED_WORD.finditer(source)}
+    translated = _MARK_AFTER_WRITERS.sub("", translated)
     return _MARKED_WORD.sub(
         lambda m: m.group(0) if m.group(0)[0] in writers_marks else m.group(1), translated
     )
+
+
+_MARK_AFTER_WRITERS = re.compile(r"(?<=[@#])[*#@](?=\w)")
+
+
+def unknown_words(reply: str, source: str) -> list[dict]:
+    """What Apertium marked in its reply: words it did not know (*) or could not generate (#),
+    as QA flags. Capitalised words are left out: most are names ("Grafana", "HubSpot"), which
+    are not a fault of the translation (an English word at a sentence's start is missed so)."""
+    writers_marks = {m.group(0)[0] for m in _MARKED_WORD.finditer(source)}
+    unknown: list[str] = []
+    failed: list[str] = []
+    reply = _MARK_AFTER_WRITERS.sub("", reply)
+    for match in _MARKED_WORD.finditer(reply):
+        mark, word = match.group(0)[0], match.group(1)
+        if mark in writers_marks or mark == "@":
+            continue
+        if word[0].isupper():
+            continue
+        (unknown if mark == "*" else failed).append(word)
+    flags = []
+    if unknown:
+        flags.append({"check": "unknown-words", "evidence": ", ".join(dict.fromkeys(unknown))})
+    if failed:
+        flags.append({"check": "unknown-words", "evidence": "not generated: " + ", ".join(dict.fromkeys(failed))})
+    return flags
 
 
 # Texts in flight at once: enough to keep every stage of the pipeline busy, few enough that

@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Sequence
 
 from polypost.glossary import Glossary
-from polypost.languages import language
+from polypost.languages import language, language_of
 from polypost.languages.detect import detect_language
 from polypost.records import MemoryKey, Post
 from polypost.segment.document import Document, Segment, segment_html, segment_text
@@ -36,7 +36,7 @@ def looks_like_target_language(text: str, target_lang: str, candidates: Sequence
     if len(text.split()) < 4:  # too short to judge; translating it is the safe side
         return False
     lang, confidence = detect_language(text, candidates)
-    return lang == target_lang and confidence >= 0.8
+    return lang == language_of(target_lang) and confidence >= 0.8
 
 
 def post_documents(post: Post) -> dict[str, Document]:
@@ -50,7 +50,7 @@ def post_documents(post: Post) -> dict[str, Document]:
 def is_kept(segment: Segment, source_lang: str, target_lang: str) -> bool:
     """A block already in the target language (a quote, say) stays as written."""
     return segment.kind == "block" and looks_like_target_language(
-        segment.text, target_lang, (source_lang, target_lang))
+        segment.text, target_lang, (language_of(source_lang), language_of(target_lang)))
 
 
 def memory_key(segment: Segment, glossary: Glossary, engine_name: str, engine_version: str,
@@ -59,7 +59,9 @@ def memory_key(segment: Segment, glossary: Glossary, engine_name: str, engine_ve
     return MemoryKey(
         source_hash=segment.key,
         source_lang=source_lang,
-        target_lang=target_lang,
+        # "es-419" and "es" share one memory: a person's Spanish serves every variant, and the
+        # machine's differs by variant through the post-editing rules in engine_version.
+        target_lang=language_of(target_lang),
         engine=engine_name,
         engine_version=engine_version,
         terms_hash=glossary.terms_hash(segment.text),

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 
 from polypost.languages.detect import detect_language, stop_word_counts
 from polypost.segment.sentences import split_sentences
+from polypost.translate.qa_text import (check_doubled_words, check_opening_marks, check_sentence_count,
+                                        check_spanish_words, check_urls)
 
 _PLACEHOLDER = re.compile(r"⟦[^⟧]{0,12}⟧")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -131,9 +133,10 @@ def check_truncation(source: str, target: str) -> list[dict]:
 
 
 def check_segment(source: str, target: str, source_lang: str = "en", target_lang: str = "es",
-                  thresholds: Thresholds = Thresholds()) -> list[dict]:
+                  thresholds: Thresholds = Thresholds(), terms: Sequence[str] = ()) -> list[dict]:
     """Every check on one segment's source and machine translation. The checks read the
-    text without placeholders, made once here."""
+    text without placeholders, made once here. `terms`: the glossary's renderings in this
+    segment ("leads", "community manager"): English words there are meant."""
     source, target = plain(source), plain(target)
     flags = check_length(source, target, thresholds)
     if flags and flags[0]["check"] == "empty":
@@ -142,9 +145,29 @@ def check_segment(source: str, target: str, source_lang: str = "en", target_lang
         flags
         + check_numbers(source, target)
         + check_repetition(source, target, thresholds)
+        + check_doubled_words(source, target)
         + check_untranslated(source, target, source_lang, target_lang, thresholds)
         + check_truncation(source, target)
+        + check_sentence_count(source, target, source_lang, target_lang)
+        + check_urls(source, target)
+        + check_opening_marks(target, target_lang)
+        + check_spanish_words(source, target, target_lang, terms)
     )
+
+
+def with_engine_flags(flags: list[dict], engine: Sequence[dict]) -> list[dict]:
+    """QA's flags and the engine's own, a word named once: an unknown word Apertium marked that
+    QA found left in English too is reported by QA alone."""
+    named = {w.strip() for f in flags if f["check"] == "untranslated-words" for w in f["evidence"].split(",")}
+    merged = list(flags)
+    for flag in engine:
+        if flag["check"] == "unknown-words" and not flag["evidence"].startswith("not generated"):
+            rest = [w.strip() for w in flag["evidence"].split(",") if w.strip() not in named]
+            if not rest:
+                continue
+            flag = {**flag, "evidence": ", ".join(rest)}
+        merged.append(flag)
+    return merged
 
 
 # Below this many translated segments the defaults are safer than statistics.

@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from polypost.errors import NoSuchPost
 from polypost.glossary import Glossary
 from polypost.glossary.protect import forced_forms
+from polypost.languages import language_of
 from polypost.progress import progress, report_rate
 from polypost.records import FLAGGED, HELD, MACHINE, REVIEWED, MemoryEntry, MemoryKey, Post, Translation
 from polypost.segment.document import Document
@@ -25,7 +26,7 @@ from polypost.slugs import unique_slug
 from polypost.store import Memory, Store, now
 from polypost.translate.base import Engine, Translated, engine_flags
 from polypost.translate.keys import glossary_fingerprint, is_kept, job_fingerprint, memory_key, post_documents
-from polypost.translate.qa import Thresholds, check_segment, learned_thresholds
+from polypost.translate.qa import Thresholds, check_segment, learned_thresholds, with_engine_flags
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,8 @@ class _Run:
 def translate_posts(store: Store, engine: Engine, glossary: Glossary, options: TranslateOptions = TranslateOptions(),
                     post_ids: Sequence[str] | None = None, run_id: int | None = None) -> TranslateReport:
     """Translate the posts that need it (all, or `post_ids`)."""
-    thresholds = options.thresholds or learned_thresholds(store.length_ratios(options.source_lang, options.target_lang))
+    thresholds = options.thresholds or learned_thresholds(
+        store.length_ratios(options.source_lang, language_of(options.target_lang)))
     run = _Run(store=store, memory=store.memory(), engine=engine, glossary=glossary, options=options,
                thresholds=thresholds, report=TranslateReport(engine=f"{engine.name} {engine.version}"), run_id=run_id)
     glossary_hash = glossary_fingerprint(glossary)
@@ -174,6 +176,9 @@ def _run_chunk(run: _Run, jobs: list[_Job]) -> None:
         report.translated += len(jobs)
         return
     fresh = _call_engine(run.engine, run.glossary, missing) if missing else {}
+    editor = getattr(run.engine, "post_editor", None)  # postedit.PostEditing carries the variant's rules
+    if editor is not None:
+        _post_edit(editor, missing, fresh)
     report.engine_calls += bool(missing)
     failed_keys = {key for key, value in fresh.items() if isinstance(value, Exception)}
     entries = [
@@ -181,8 +186,9 @@ def _run_chunk(run: _Run, jobs: list[_Job]) -> None:
             key=key,
             source_text=missing[key][0],
             target_text=value,
-            qa_flags=check_segment(missing[key][0], value, key.source_lang, key.target_lang, run.thresholds)
-            + engine_flags(value),
+            qa_flags=with_engine_flags(
+                check_segment(missing[key][0], value, key.source_lang, key.target_lang, run.thresholds,
+                              terms=[m.target_form for m in missing[key][1].matches]), engine_flags(value)),
         )
         for key, value in fresh.items()
         if not isinstance(value, Exception)
@@ -231,6 +237,16 @@ def _call_engine(engine, glossary, missing: dict[MemoryKey, tuple[str, Any]]) ->
     return result
 
 
+def _post_edit(editor, missing: dict[MemoryKey, tuple[str, Any]], fresh: dict[MemoryKey, Any]) -> None:
+    """The variant's rules on what the engine wrote (never on the memory's or a person's text),
+    before QA reads it; the engine's own flags stay with the text."""
+    keys = [key for key, value in fresh.items() if not isinstance(value, Exception)]
+    edited = editor.edit([(missing[key][0], fresh[key]) for key in keys],
+                         keep=[[m.target_form for m in missing[key][1].matches] for key in keys])
+    for key, result in zip(keys, edited):
+        fresh[key] = Translated(result.text, engine_flags(fresh[key]))
+
+
 def _finish(run: _Run, job: _Job, translations: dict, known: dict) -> None:
     store, glossary, report, options = run.store, run.glossary, run.report, run.options
     post = job.post
@@ -252,7 +268,7 @@ def _finish(run: _Run, job: _Job, translations: dict, known: dict) -> None:
             flags.extend({**flag, "field": name, "segment": segment.index} for flag in entry.qa_flags or [])
             if entry.origin != "human":
                 machine_segments += 1
-            elif entry.key != key:
+            elif _without_rules(entry.key) != _without_rules(key):  # post-editing never touches a person's text
                 # A person's fix always wins, but it was made against another engine, model or
                 # glossary: ask for a second look rather than overwrite it.
                 flags.append({"check": "second-look", "field": name, "segment": segment.index,
@@ -301,6 +317,11 @@ def _finish(run: _Run, job: _Job, translations: dict, known: dict) -> None:
     report.flagged += status == FLAGGED
     report.held_back += status == HELD
     log.info("translated %s (%s): %s", post.id, status, fields["title"])
+
+
+def _without_rules(key: MemoryKey) -> MemoryKey:
+    """The key without the post-editing rules' part of the engine version ("+pe-es-419-...")."""
+    return replace(key, engine_version=key.engine_version.split("+pe-", 1)[0])
 
 
 def _fail(run: _Run, post: Post, exc: BaseException) -> None:

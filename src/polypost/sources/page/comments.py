@@ -28,9 +28,10 @@ _COMMENT_META_SELECTORS = (".comment-author", ".comment-meta", ".comment-metadat
 def extract_comments(soup: BeautifulSoup) -> list[Comment]:
     """Reader comments in document order, each reply pointing at its parent's index."""
     items = [t for t in soup.find_all(["li", "article", "div"]) if _is_comment_item(t)]
-    # li.comment > article.comment-body: the inner item is the outer comment's own body.
+    # li.comment > article.comment: the inner item is the outer comment's own body; but
+    # div.comment > div.comment beside the outer's own text is a reply (Disqus-like themes).
     item_ids = {id(t) for t in items}
-    items = [t for t in items if id(t.parent) not in item_ids]
+    items = [t for t in items if not (id(t.parent) in item_ids and _is_body_of(t, t.parent))]
     item_ids = {id(t) for t in items}
     comments: list[Comment] = []
     index_of: dict[int, int] = {}
@@ -51,10 +52,32 @@ def _is_comment_item(tag: Tag) -> bool:
     return tag.name in ("li", "div") and bool(re.match(r"^(li-)?comment-\d+$", tag.get("id") or ""))
 
 
+def _is_body_of(inner: Tag, outer: Tag) -> bool:
+    """Whether a comment item right inside another is that comment's body rather than a reply:
+    the outer holds no comment text of its own beside it (replies' lists aside)."""
+    for child in outer.children:
+        if child is inner or not isinstance(child, Tag) or child.name in DROP_TAGS:
+            continue
+        if _is_comment_item(child) or any(_is_comment_item(t) for t in child.find_all(["li", "article", "div"])):
+            continue  # another reply, or a list of them
+        if any(child.select_one(s) is not None or _matches(child, s)
+               for s in _COMMENT_TEXT_SELECTORS):
+            return False
+    return True
+
+
+def _matches(tag: Tag, selector: str) -> bool:
+    """The tag itself matches (select_one looks only below it)."""
+    parent = tag.parent
+    return parent is not None and tag in parent.select(f":scope > {selector}")
+
+
 def _comment_of(item: Tag) -> Comment | None:
     own = copy.copy(item)
     for nested in [t for t in own.find_all(["li", "article", "div"]) if _is_comment_item(t)]:
-        if not nested.decomposed and nested.parent is not own:
+        if nested.decomposed:
+            continue
+        if nested.parent is not own or not _is_body_of(nested, own):
             nested.decompose()  # a reply: it is a comment of its own
     author = next((tag_text(t) for s in _COMMENT_AUTHOR_SELECTORS for t in own.select(s) if tag_text(t)), "")
     author = re.sub(r"\s+says:?$", "", author, flags=re.I)

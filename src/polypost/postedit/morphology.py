@@ -1,0 +1,174 @@
+"""Spanish morphology from the installed Apertium data: analyse words, generate forms.
+
+`apertium-eng-spa` ships a Spanish analyser (`spa-eng.automorf.bin`) and generator
+(`eng-spa.autogen.bin`); `lt-proc` reads them. Post-editing asks them which words are verbs
+in the second person plural ("tenéis" -> tener<vblex><pri><p2><pl>) and for the form that
+replaces them ("tienen"). Each runs as one persistent `lt-proc -z` process; a batch's words go
+one per line in one request, and every word's answer is cached for the process's life.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import shutil
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path("/usr/share/apertium/apertium-eng-spa")
+ANALYSER = "spa-eng.automorf.bin"
+GENERATOR = "eng-spa.autogen.bin"
+
+_UNIT = re.compile(r"\^((?:[^$\\]|\\.)*)\$")
+_TAGS = re.compile(r"<([^<>]+)>")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One analysis of a word: its parts ("sentar<vblex><imp><p2><pl>", "+prpers<prn><enc>...")."""
+
+    parts: tuple[str, ...]
+
+    @property
+    def lemma(self) -> str:
+        return self.parts[0].split("<", 1)[0]
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(_TAGS.findall(self.parts[0]))
+
+    def has(self, *tags: str) -> bool:
+        return all(tag in self.tags for tag in tags)
+
+    def text(self) -> str:
+        return "+".join(self.parts)
+
+
+class Morphology:
+    """The analyser and generator of one Apertium data folder; `available` says whether they run."""
+
+    def __init__(self, data_dir: Path | None = None, timeout: float = 30.0) -> None:
+        folder = Path(data_dir) if data_dir is not None else DATA_DIR
+        self.analyser = folder / ANALYSER
+        self.generator = folder / GENERATOR
+        self.timeout = timeout
+        self.available = bool(shutil.which("lt-proc")) and self.analyser.is_file() and self.generator.is_file()
+        self._analyses: dict[str, tuple[Reading, ...]] = {}
+        self._forms: dict[str, str | None] = {}
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def analyse(self, words: set[str] | list[str]) -> dict[str, tuple[Reading, ...]]:
+        """Each word's readings (empty: unknown to the analyser). Cached across calls."""
+        wanted = sorted({w for w in words if w and w not in self._analyses and "\n" not in w})
+        if wanted and self.available:
+            lines = self._run([str(self.analyser)], wanted)
+            for word, line in zip(wanted, lines):
+                units = _UNIT.findall(line)
+                readings: tuple[Reading, ...] = ()
+                if len(units) == 1:
+                    surface, _, rest = units[0].partition("/")
+                    if surface == word and not rest.startswith("*"):
+                        readings = tuple(Reading(tuple(r.split("+"))) for r in rest.split("/") if r)
+                self._analyses[word] = readings
+        return {w: self._analyses.get(w, ()) for w in words}
+
+    def generate(self, analyses: set[str] | list[str]) -> dict[str, str | None]:
+        """The surface form of each analysis ("tener<vblex><pri><p3><pl>" -> "tienen"); None
+        where the generator has no form for it."""
+        wanted = sorted({a for a in analyses if a not in self._forms})
+        if wanted and self.available:
+            lines = self._run([str(self.generator), "-g"], [f"^{a}$" for a in wanted], generate=True)
+            for analysis, line in zip(wanted, lines):
+                form = line.strip()
+                self._forms[analysis] = None if (not form or "#" in form or "<" in form or "$" in form) else form
+        return {a: self._forms.get(a) for a in analyses}
+
+    def _run(self, command: list[str], lines: list[str], generate: bool = False) -> list[str]:
+        """One request to a persistent `lt-proc -z` (null-flush) process: the lines, then NUL;
+        the answer is read up to its NUL. Starting lt-proc costs ~50-200 ms, a request ~1 ms."""
+        key = command[0]
+        payload = ("\n".join(lines) + "\n").replace("\0", "") + "\0"
+        for attempt in (1, 2):
+            process = self._process(key, ["lt-proc", "-z", *command[1:], command[0]] if generate
+                                    else ["lt-proc", "-z", *command])
+            data = payload.encode("utf-8")
+            writer = None
+            if len(data) <= _DIRECT_WRITE:  # fits the pipes both ways: no thread needed
+                _write(process, data)
+            else:  # a big batch: write while reading, or both sides wait on full pipes
+                writer = threading.Thread(target=_write, args=(process, data), daemon=True)
+                writer.start()
+            answer = _read_to_nul(process, self.timeout)
+            if writer is not None:
+                writer.join(self.timeout)
+            if answer is not None:
+                out = answer.decode("utf-8", "replace").split("\n")
+                if len(out) >= len(lines):
+                    return out[: len(lines)]
+            self._stop(key)
+        raise RuntimeError(f"lt-proc {' '.join(command)} gave no usable answer for {len(lines)} lines")
+
+    def _process(self, key: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        process = self._processes.get(key)
+        if process is None or process.poll() is not None:
+            process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=subprocess.DEVNULL)
+            self._processes[key] = process
+        return process
+
+    def _stop(self, key: str) -> None:
+        process = self._processes.pop(key, None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def close(self) -> None:
+        for key in list(self._processes):
+            self._stop(key)
+
+
+# Below this many bytes a request and its answer (a few times longer) fit the pipes' buffers.
+_DIRECT_WRITE = 8192
+
+
+def _write(process: subprocess.Popen[bytes], data: bytes) -> None:
+    try:
+        process.stdin.write(data)
+        process.stdin.flush()
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _read_to_nul(process: subprocess.Popen[bytes], timeout: float) -> bytes | None:
+    chunks = []
+    deadline = time.monotonic() + timeout
+    fd = process.stdout.fileno()
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            return None
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return None
+        if b"\0" in chunk:
+            head, _, _rest = chunk.partition(b"\0")
+            chunks.append(head)
+            return b"".join(chunks)
+        chunks.append(chunk)
+    return None
+
+
+_SHARED: dict[str, Morphology] = {}
+
+
+def shared(data_dir: Path | None = None) -> Morphology:
+    """One Morphology per data folder for the process: post-editing analyses a batch's words,
+    and QA's checks on the same texts then find them in its cache instead of starting lt-proc."""
+    key = str(data_dir or DATA_DIR)
+    if key not in _SHARED:
+        _SHARED[key] = Morphology(data_dir)
+    return _SHARED[key]
