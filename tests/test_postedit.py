@@ -48,6 +48,10 @@ def test_opening_marks_go_inside_an_opening_tag_and_never_into_a_url_or_placehol
     assert out == "¡Clic ⟦1⟧aquí⟦/1⟧! Ve https://x.com/?a=1 y ⟦2/⟧ ahora. ¿De verdad?"
     bold = editor.edit([("⟦1⟧Ready?⟦/1⟧", "⟦1⟧Listo?⟦/1⟧")])[0].text
     assert bold == "⟦1⟧¿Listo?⟦/1⟧"
+    # A bold label ending in a colon, then the question (data/samples' influencer post)
+    label = editor.edit([("⟦1⟧Audience:⟦/1⟧ who comments on their posts? Read them.",
+                          "⟦1⟧Audiencia:⟦/1⟧ quién comenta en sus postes? Leído los comentarios.")])[0].text
+    assert label == "⟦1⟧Audiencia:⟦/1⟧ ¿quién comenta en sus postes? Leído los comentarios."
 
 
 def test_spacing_follows_the_academia():

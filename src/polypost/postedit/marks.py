@@ -16,7 +16,7 @@ OPENING = {"?": "¿", "!": "¡"}
 _INTERROGATIVES = ("qué", "cómo", "cuándo", "dónde", "adónde", "quién", "quiénes", "cuál", "cuáles", "cuánto",
                    "cuánta", "cuántos", "cuántas", "por qué", "para qué", "acaso", "verdad", "no")
 _TAGS = ("no", "verdad", "cierto", "bien", "vale", "eh", "sí", "ok")  # tag questions after a comma
-_CLAUSE = re.compile(r"[,;:]\s+|\s+[-–—]\s+")
+_CLAUSE = re.compile(r"[,;:]" + MASK + r"*\s+|\s+[-–—]\s+")
 _ENDS = re.compile(r"[?!]+")
 _OPEN_QUOTES = "\"“«‘'("
 _CLOSE_QUOTES = {"\"": "\"", "”": "“", "»": "«", "’": "‘", "'": "'", ")": "("}
@@ -47,8 +47,8 @@ def _sentence_start(text: str, end: int, abbreviations: frozenset[str]) -> int:
         found = max(text.rfind(c, 0, position) for c in ".!?…\n:")
         if found < 0:
             return 0
-        if text[found] == ":" and not text[found + 1 : found + 2].isspace():
-            position = found  # "10:30"
+        if text[found] == ":" and not text[found + 1:].lstrip(MASK)[:1].isspace():
+            position = found  # "10:30"; a colon then a closing tag then a space is a boundary
             continue
         before = re.search(r"(\w+)$", text[:found])
         after = text[found + 1 : found + 2]
