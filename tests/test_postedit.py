@@ -52,6 +52,8 @@ def test_opening_marks_go_inside_an_opening_tag_and_never_into_a_url_or_placehol
     label = editor.edit([("⟦1⟧Audience:⟦/1⟧ who comments on their posts? Read them.",
                           "⟦1⟧Audiencia:⟦/1⟧ quién comenta en sus postes? Leído los comentarios.")])[0].text
     assert label == "⟦1⟧Audiencia:⟦/1⟧ ¿quién comenta en sus postes? Leído los comentarios."
+    etc = editor.edit([("Just 57 lines, including growth, etc.!", "Justo 57 líneas, incluyendo crecimiento, etc.!")])[0].text
+    assert etc == "¡Justo 57 líneas, incluyendo crecimiento, etc.!"
 
 
 def test_spacing_follows_the_academia():

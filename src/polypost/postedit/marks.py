@@ -47,6 +47,9 @@ def _sentence_start(text: str, end: int, abbreviations: frozenset[str]) -> int:
         found = max(text.rfind(c, 0, position) for c in ".!?…\n:")
         if found < 0:
             return 0
+        if not text[found + 1:end].strip(" " + MASK):
+            position = found  # "etc.!", "…?": the point belongs to the sentence the mark ends
+            continue
         if text[found] == ":" and not text[found + 1:].lstrip(MASK)[:1].isspace():
             position = found  # "10:30"; a colon then a closing tag then a space is a boundary
             continue
