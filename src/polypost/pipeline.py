@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from polypost import cluster
 from polypost.errors import LockedError, UsageError
 from polypost.config import Config
 from polypost.glossary import Glossary
@@ -117,6 +118,8 @@ def translate_options(store: Store, config: Config, **changes: Any) -> Translate
 def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids: Sequence[str] | None = None,
                     dry_run: bool = False, engine: Engine | None = None, force: bool = False) -> TranslateReport:
     glossary = load_glossary(config)
+    if config.scheduler and engine is None:
+        return _translate_on_cluster(store, config, glossary, run_id, post_ids, dry_run=dry_run, force=force)
     own_engine = engine is None
     engine = engine or open_engine(config)
     try:
@@ -125,6 +128,20 @@ def translate_stage(store: Store, config: Config, run_id: int | None = None, pos
     finally:
         if own_engine:
             engine.close()
+
+
+def _translate_on_cluster(store: Store, config: Config, glossary: Glossary, run_id: int | None,
+                          post_ids: Sequence[str] | None, **changes: Any) -> TranslateReport:
+    """The same stage with the Dask workers behind `config.scheduler` doing each chunk's work;
+    this process keeps the store, the lock and the memory."""
+    options = {name: engine_options(config, name) for name in ("argos", "apertium")}
+    with cluster.connect(config.scheduler, engine=config.engine, source_lang=config.source_lang,
+                         target_lang=config.target_lang, glossary=glossary, engine_options=options) as runner:
+        total = len(post_ids) if post_ids is not None else store.count_posts()
+        chunk = runner.chunk_size(total)
+        return translate_posts(store, None, glossary,
+                               translate_options(store, config, posts_per_engine_call=chunk, **changes),
+                               post_ids=post_ids, run_id=run_id, runner=runner)
 
 
 def publish_stage(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
@@ -222,6 +239,8 @@ def _run_stages(store: Store, config: Config, options: RunOptions, started: floa
         glossary=translated.to_dict()["glossary"],
         flagged=translated.flagged,
     )
+    if translated.workers:
+        summary["workers"] = translated.workers
     failed += translated.failed
     if not options.dry_run:
         published = publish_stage(store, config, run_id=run_id)
