@@ -67,7 +67,8 @@ class Cluster:
             command = [STRACE, "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect", "-e", "signal=none",
                        "-o", str(trace), *command]
         log = open(self.folder / f"{name}.log", "w")
-        process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT, **kwargs)
+        process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                   **kwargs)
         self.processes.append(process)
         return process
 
@@ -92,14 +93,15 @@ class Cluster:
 
     def stop(self) -> None:
         self.monitor.close()
-        for process in reversed(self.processes):
+        for process in reversed(self.processes):  # strace and the process it traces: the whole group
             if process.poll() is None:
-                process.terminate()
+                os.killpg(process.pid, signal.SIGTERM)
         for process in self.processes:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 @pytest.fixture(scope="module")

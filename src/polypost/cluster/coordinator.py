@@ -12,10 +12,12 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from distributed import Client, as_completed
 
@@ -50,6 +52,7 @@ class _Chunk:
 def connect(address: str, engine: str, source_lang: str, target_lang: str, glossary: Glossary,
             engine_options: dict[str, dict[str, Any]], connect_timeout: float = CONNECT_TIMEOUT) -> ClusterChunks:
     """A runner on the cluster behind `address` whose every worker has built the engine."""
+    _probe(address, connect_timeout)
     try:
         client = Client(address, timeout=connect_timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -60,6 +63,19 @@ def connect(address: str, engine: str, source_lang: str, target_lang: str, gloss
     except BaseException:
         client.close()
         raise
+
+
+def _probe(address: str, timeout: float) -> None:
+    """A refused or unroutable tcp:// address fails at once here; Dask itself would retry it
+    until its timeout."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp" or not parts.hostname or parts.port is None:
+        return
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=timeout).close()
+    except OSError as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc.strerror or exc}); "
+                           "is `dask scheduler` running there, and is the address right?") from None
 
 
 def _checked(client: Client, address: str, plugin: EnginePlugin) -> ClusterChunks:
