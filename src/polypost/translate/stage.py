@@ -23,7 +23,7 @@ from polypost.slugs import unique_slug
 from polypost.store import Store, now
 from polypost.translate.base import Engine
 from polypost.translate.chunk import (POSTS_PER_ENGINE_CALL, ChunkResult, ChunkRunner, Failure, LocalChunks,
-                                      TranslateOptions)
+                                      PostResult, TranslateOptions)
 from polypost.translate.keys import glossary_fingerprint, job_fingerprint
 from polypost.translate.qa import learned_thresholds
 
@@ -127,7 +127,8 @@ def _posts_to_consider(store: Store, post_ids: Sequence[str] | None):
 
 
 def _write(run: _Run, result: ChunkResult) -> None:
-    """A chunk's results into the store and the report, the same wherever the chunk ran."""
+    """A chunk's results into the store and the report, the same wherever the chunk ran: the new
+    memory entries, then every translation of the chunk in one transaction."""
     report = run.report
     for failure in result.failures:
         _fail(run, failure)
@@ -142,38 +143,56 @@ def _write(run: _Run, result: ChunkResult) -> None:
         did = report.workers.setdefault(result.worker, {"posts": 0, "segments": 0})
         did["posts"] += len(result.posts)
         did["segments"] += result.segment_count()
+    made: list[tuple[PostResult, Translation]] = []
+    given: set[str] = set()  # slugs given to this chunk's posts, not yet in the store
     for done in result.posts:
         try:
-            _save(run, done)
+            made.append((done, _translation(run, done, given)))
         except Exception as exc:
             _fail(run, Failure(done.post_id, done.origin, f"{type(exc).__name__}: {exc}"))
+    try:
+        run.store.save_translations([translation for _, translation in made])
+    except Exception:  # one post's row spoils the transaction: save them one by one to name it
+        saved = []
+        for done, translation in made:
+            try:
+                run.store.save_translation(translation)
+                saved.append((done, translation))
+            except Exception as exc:
+                _fail(run, Failure(done.post_id, done.origin, f"{type(exc).__name__}: {exc}"))
+        made = saved
+    for done, _ in made:
+        _count(run, done)
 
 
-def _save(run: _Run, done) -> None:
-    store, report, options = run.store, run.report, run.options
-    fields = done.fields
+def _translation(run: _Run, done: PostResult, given: set[str]) -> Translation:
+    fields, options = done.fields, run.options
     existing = run.existing.pop(done.post_id, None)
     if existing:
         slug = existing.slug  # a published address never changes by itself
     else:
-        slug = unique_slug(fields["title"], store.taken_translation_slugs(options.target_lang, done.post_id, fields["title"]))
-    store.save_translation(
-        Translation(
-            post_id=done.post_id,
-            lang=options.target_lang,
-            title=fields["title"],
-            slug=slug,
-            html=fields["body"],
-            description=fields.get("description"),
-            status=done.status,
-            engine=report.engine,
-            source_hash=done.fingerprint,
-            glossary_report=done.glossary_report,
-            qa_report=done.flags,
-            published_path=existing.published_path if existing else None,
-            translated_at=now(precise=True),  # publishing tells translations apart by it
-        )
+        taken = run.store.taken_translation_slugs(options.target_lang, done.post_id, fields["title"]) | given
+        slug = unique_slug(fields["title"], taken)
+    given.add(slug)
+    return Translation(
+        post_id=done.post_id,
+        lang=options.target_lang,
+        title=fields["title"],
+        slug=slug,
+        html=fields["body"],
+        description=fields.get("description"),
+        status=done.status,
+        engine=run.report.engine,
+        source_hash=done.fingerprint,
+        glossary_report=done.glossary_report,
+        qa_report=done.flags,
+        published_path=existing.published_path if existing else None,
+        translated_at=now(precise=True),  # publishing tells translations apart by it
     )
+
+
+def _count(run: _Run, done: PostResult) -> None:
+    report = run.report
     for name, count in done.segments.items():
         report.segments[name] += count
     report.glossary["expected"] += done.glossary["expected"]
@@ -183,7 +202,7 @@ def _save(run: _Run, done) -> None:
     report.post_ids.append(done.post_id)
     report.flagged += done.status == FLAGGED
     report.held_back += done.status == HELD
-    log.info("translated %s (%s): %s", done.post_id, done.status, fields["title"])
+    log.info("translated %s (%s): %s", done.post_id, done.status, done.fields["title"])
 
 
 def _fail(run: _Run, failure: Failure) -> None:
