@@ -81,12 +81,14 @@ class Cluster:
             time.sleep(0.1)
         self.address = json.loads(scheduler_file.read_text())["address"]
         for number in range(1, workers + 1):
-            self.spawn(f"worker{number}", [str(DASK), "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
-                                           "--no-nanny", "--no-dashboard", "--name", f"w{number}",
-                                           "--local-directory", str(self.folder / f"w{number}")])
+            self.add_worker(f"w{number}")
         self.monitor = distributed.Client(self.address, timeout=30, set_as_default=False)
         self.monitor.wait_for_workers(workers, timeout=60)
         self.pids = self.monitor.run(os.getpid)  # worker address -> the process to kill
+
+    def add_worker(self, name: str, *options: str) -> None:
+        self.spawn(name, [str(DASK), "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
+                          "--no-dashboard", "--name", name, "--local-directory", str(self.folder / name), *options])
 
     def workers(self) -> dict[str, dict]:
         return self.monitor.scheduler_info(n_workers=-1)["workers"]
@@ -202,12 +204,17 @@ def test_a_two_worker_cluster_gives_what_one_machine_gives(cluster, ingested, on
 
 def test_run_on_the_cluster_names_its_workers(cluster, archive, tmp_path):
     out = tmp_path / "site"
+    dry = polypost(cluster, "dry-run", "--db", str(tmp_path / "polypost.db"), "run", str(archive / "copy1"),
+                   "--engine", "apertium", "--dry-run", "--workers", cluster.address, "--json")
+    assert dry.returncode == 0, dry.stderr
+    dry_summary = json.loads(dry.stdout)
+    assert dry_summary["dry_run"] and dry_summary["translated"] > 0 and dry_summary["segments"]["from_engine"] > 0
     done = polypost(cluster, "run", "--db", str(tmp_path / "polypost.db"), "run", str(archive / "copy1"),
                     "--engine", "apertium", "--out", str(out), "--base-url", BASE_URL, "--workers", cluster.address,
                     "--json")
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert summary["translated"] > 0 and summary["published"] > 0
+    assert summary["translated"] == dry_summary["translated"] and summary["published"] > 0
     assert sorted(summary["workers"]) == sorted(cluster.workers())
     assert sum(w["posts"] for w in summary["workers"].values()) == summary["translated"]
     again = polypost(cluster, "run-again", "--db", str(tmp_path / "polypost.db"), "translate", "--engine", "apertium",
@@ -305,6 +312,25 @@ def test_a_worker_killed_mid_chunk_loses_nothing(cluster, ingested, one_machine,
     assert len(survivors) == 1 and summary["workers"][survivors[0]]["posts"] > 0
     assert contents(db) == one_machine["contents"]
     assert published(cluster, db, "killed") == one_machine["site"]
+
+
+def test_chunks_that_need_the_engine_go_to_gpu_workers(cluster, ingested, one_machine, tmp_path):
+    """A worker started with --resources GPU=1 takes every chunk the memory cannot answer."""
+    before = set(cluster.workers())
+    cluster.add_worker("gpu", "--resources", "GPU=1")
+    deadline = time.monotonic() + 60
+    while len(set(cluster.workers()) - before) < 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    gpu, = set(cluster.workers()) - before
+    db = tmp_path / "polypost.db"
+    shutil.copy(ingested, db)
+    done = polypost(cluster, "gpu", "--db", str(db), "translate", "--engine", "apertium", "--workers", cluster.address,
+                    "--json")
+    assert done.returncode == 0, done.stderr
+    workers = json.loads(done.stdout)["workers"]
+    assert len(workers) >= 2 and workers[gpu]["posts"] == one_machine["summary"]["translated"]
+    assert all(did["posts"] == 0 for worker, did in workers.items() if worker != gpu)
+    assert contents(db) == one_machine["contents"]
 
 
 _CONNECT = re.compile(r"connect\(\d+, \{sa_family=(AF_\w+)(.*?)\}")
