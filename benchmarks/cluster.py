@@ -93,9 +93,19 @@ class LocalCluster:
                 os.killpg(process.pid, signal.SIGKILL)
 
 
+SHARED_LIST = "<li>Plan the content calendar.</li><li>Measure the reach.</li>"
+
+
 def ingested_archive(folder: Path, posts: int) -> Path:
+    """benchmarks/archive.py's posts with no text shared between posts: a text the memory already
+    has would make the run with fewer workers (whose earlier chunks are written before later ones
+    look the memory up) send fewer texts to the engine than the run with more."""
     archive = folder / f"archive-{posts}"
     write_archive(archive, posts)
+    for number, path in enumerate(sorted(archive.glob("*.html"))):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(SHARED_LIST, f"<li>Plan calendar {number}.</li><li>Measure reach {number}.</li>"),
+                        encoding="utf-8")
     db = folder / f"base-{posts}.db"
     config = load_config(environ={}, db_path=str(db))
     store = Store.open(db)
