@@ -90,7 +90,12 @@ class LocalCluster:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
+                pass
+            try:  # and whatever the group still holds (a worker's Apertium pipeline)
                 os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
 
 
 SHARED_LIST = "<li>Plan the content calendar.</li><li>Measure the reach.</li>"

@@ -95,15 +95,24 @@ class Cluster:
 
     def stop(self) -> None:
         self.monitor.close()
-        for process in reversed(self.processes):  # strace and the process it traces: the whole group
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+        for process in reversed(self.processes):
+            _signal_group(process.pid, signal.SIGTERM)
         for process in self.processes:
             try:
                 process.wait(timeout=3)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+                pass
+            # strace that ends may leave the process it traced behind, its SIGTERM swallowed: the
+            # whole group, always (the group outlives its leader while any member is alive).
+            _signal_group(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _signal_group(group: int, signum: int) -> None:
+    try:
+        os.killpg(group, signum)
+    except ProcessLookupError:
+        pass
 
 
 @pytest.fixture(scope="module")
