@@ -303,15 +303,7 @@ def test_a_worker_killed_mid_chunk_loses_nothing(cluster, ingested, one_machine,
     shutil.copy(ingested, db)
     run = polypost(cluster, "killed", "--db", str(db), "translate", "--engine", "apertium",
                    "--workers", cluster.address, "--json", background=True)
-    killed = None
-    deadline = time.monotonic() + 120
-    while killed is None and run.poll() is None and time.monotonic() < deadline:
-        for worker, keys in cluster.monitor.processing().items():
-            if any(str(key).startswith("polypost-translate-") for key in keys):
-                os.kill(cluster.pids[worker], signal.SIGKILL)
-                killed = worker
-                break
-        time.sleep(0.01)
+    killed = _kill_when_translating(cluster, run, cluster.pids)
     stdout, stderr = run.communicate(timeout=180)
     assert killed, "the run ended before a worker was seen with a chunk"
     assert run.returncode == 0, stderr
@@ -340,6 +332,34 @@ def test_chunks_that_need_the_engine_go_to_gpu_workers(cluster, ingested, one_ma
     assert len(workers) >= 2 and workers[gpu]["posts"] == one_machine["summary"]["translated"]
     assert all(did["posts"] == 0 for worker, did in workers.items() if worker != gpu)
     assert contents(db) == one_machine["contents"]
+
+    # The GPU worker killed mid-run: the chunks that waited for it go to the others.
+    gpu_pid = cluster.monitor.run(os.getpid, workers=[gpu])[gpu]
+    db = tmp_path / "gpu-killed.db"
+    shutil.copy(ingested, db)
+    run = polypost(cluster, "gpu-killed", "--db", str(db), "translate", "--engine", "apertium", "--workers",
+                   cluster.address, "--json", background=True)
+    killed = _kill_when_translating(cluster, run, {gpu: gpu_pid})
+    stdout, stderr = run.communicate(timeout=180)
+    assert killed == gpu, "the run ended before the GPU worker was seen with a chunk"
+    assert run.returncode == 0, stderr
+    assert "no GPU worker is left" in stderr
+    summary = json.loads(stdout)
+    assert summary["failed"] == [] and summary["translated"] == one_machine["summary"]["translated"]
+    assert sum(did["posts"] for worker, did in summary["workers"].items() if worker != gpu) > 0
+    assert contents(db) == one_machine["contents"]
+
+
+def _kill_when_translating(cluster: Cluster, run: subprocess.Popen, pids: dict[str, int]) -> str | None:
+    """SIGKILL the first worker of `pids` seen with a chunk's translate task; its address."""
+    deadline = time.monotonic() + 120
+    while run.poll() is None and time.monotonic() < deadline:
+        for worker, keys in cluster.monitor.processing().items():
+            if worker in pids and any(str(key).startswith("polypost-translate-") for key in keys):
+                os.kill(pids[worker], signal.SIGKILL)
+                return worker
+        time.sleep(0.01)
+    return None
 
 
 _CONNECT = re.compile(r"connect\(\d+, \{sa_family=(AF_\w+)(.*?)\}")

@@ -13,6 +13,7 @@ import itertools
 import logging
 import math
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 5.0  # seconds: a scheduler that does not answer by then is a wrong address
 WORKER_WAIT = 10.0  # seconds to wait for a first worker on a scheduler that has none
 MAX_CHUNK_POSTS = 200
+GPU_CHECK = 5.0  # seconds without any result before asking whether a GPU worker is still there
 
 
 class ClusterError(UsageError):
@@ -47,6 +49,7 @@ class _Chunk:
     options: TranslateOptions
     lookup: Lookup
     prepared: Any = None  # the prepare task's future, held until the translate task takes it
+    known: Any = None  # the memory's answer to the chunk's keys
 
 
 def connect(address: str, engine: str, source_lang: str, target_lang: str, glossary: Glossary,
@@ -125,6 +128,7 @@ class ClusterChunks:
         self._chunks: dict[int, _Chunk] = {}
         self._phase: dict[str, tuple[int, str]] = {}  # task key -> (chunk, "keys" | "translate")
         self._futures = as_completed(loop=client.loop)
+        self._pending: dict[str, Any] = {}  # what _futures holds, by key
         self._ready: dict[int, ChunkResult] = {}
         self._next_out = 0
 
@@ -142,7 +146,7 @@ class ClusterChunks:
                                             key=f"polypost-prepare-{self._token}-{index}")
         keys = self.client.submit(tasks.keys, chunk.prepared, key=f"polypost-keys-{self._token}-{index}")
         self._phase[keys.key] = (index, "keys")
-        self._futures.add(keys)
+        self._add(keys)
 
     def completed(self, wait: bool) -> Iterator[ChunkResult]:
         self._pump(block=False)
@@ -159,7 +163,20 @@ class ClusterChunks:
             yield result
 
     def _pump(self, block: bool) -> None:
-        for future in self._futures.next_batch(block=block) if not self._futures.is_empty() else ():
+        if self._futures.is_empty():
+            return
+        if block:
+            waited = time.monotonic() + GPU_CHECK
+            while not self._futures.has_ready():  # as_completed has no wait with a timeout
+                if time.monotonic() > waited:
+                    self._unless_gpus_left()
+                    return
+                time.sleep(0.002)
+        for future in self._futures.next_batch(block=False):
+            self._pending.pop(future.key, None)
+            if future.key not in self._phase:  # given up for a copy without the GPU constraint
+                future.release()
+                continue
             index, phase = self._phase.pop(future.key)
             chunk = self._chunks[index]
             try:
@@ -174,14 +191,35 @@ class ClusterChunks:
             if phase == "translate":
                 self._ready[index] = value
                 continue
-            known = chunk.lookup(value)
-            needs_engine = len(known) < len(value) and not chunk.options.dry_run
-            final = self.client.submit(tasks.translate, chunk.prepared, known, chunk.options,
-                                       key=f"polypost-translate-{self._token}-{index}",
-                                       resources={GPU: 1} if self.gpu and needs_engine else None)
-            chunk.prepared = None
-            self._phase[final.key] = (index, "translate")
-            self._futures.add(final)
+            chunk.known = chunk.lookup(value)
+            needs_engine = len(chunk.known) < len(value) and not chunk.options.dry_run
+            self._translate(index, chunk, gpu=self.gpu and needs_engine)
+
+    def _translate(self, index: int, chunk: _Chunk, gpu: bool) -> None:
+        final = self.client.submit(tasks.translate, chunk.prepared, chunk.known, chunk.options,
+                                   key=f"polypost-translate-{self._token}-{index}" + ("-gpu" if gpu else ""),
+                                   resources={GPU: 1} if gpu else None)
+        if not gpu:  # kept only while the chunk may have to leave the GPU workers
+            chunk.prepared = chunk.known = None
+        self._phase[final.key] = (index, "translate")
+        self._add(final)
+
+    def _add(self, future: Any) -> None:
+        self._pending[future.key] = future
+        self._futures.add(future)
+
+    def _unless_gpus_left(self) -> None:
+        """Chunks that wait for a GPU worker when none is left go to any worker."""
+        if not self.gpu or any(worker.get("resources", {}).get(GPU)
+                               for worker in self.client.scheduler_info(n_workers=-1)["workers"].values()):
+            return
+        log.warning("no GPU worker is left: the chunks that waited for one go to any worker")
+        self.gpu = False
+        for key, (index, phase) in list(self._phase.items()):
+            if phase == "translate" and key.endswith("-gpu"):
+                del self._phase[key]
+                self._pending[key].cancel()
+                self._translate(index, self._chunks[index], gpu=False)
 
     def close(self) -> None:
         try:
