@@ -21,8 +21,10 @@ Figures move with the machine's load; the script prints the load average beside 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+import re
 
 import psutil
 import shutil
@@ -53,7 +55,7 @@ PRELOAD = ROOT / "benchmarks" / "latency_engine.py"
 class LocalCluster:
     """A scheduler and N one-thread workers, as subprocesses on 127.0.0.1."""
 
-    def __init__(self, folder: Path, workers: int, env: dict[str, str]) -> None:
+    def __init__(self, folder: Path, workers: int, env: dict[str, str], threads: int = 1) -> None:
         self.folder, self.env, self.processes = folder, env, []
         scheduler_file = folder / "scheduler.json"
         self._spawn([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
@@ -62,7 +64,7 @@ class LocalCluster:
             time.sleep(0.1)
         self.address = json.loads(scheduler_file.read_text())["address"]
         for number in range(workers):
-            self._spawn([str(DASK), "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
+            self._spawn([str(DASK), "worker", self.address, "--host", "127.0.0.1", "--nthreads", str(threads), "--no-nanny",
                          "--no-dashboard", "--preload", str(PRELOAD), "--local-directory", str(folder / f"w{number}")])
 
     def _spawn(self, command: list[str]) -> None:
@@ -99,6 +101,7 @@ class LocalCluster:
 
 
 SHARED_LIST = "<li>Plan the content calendar.</li><li>Measure the reach.</li>"
+SHARED_ALT = 'alt="A chart of our reach"'
 
 
 def ingested_archive(folder: Path, posts: int) -> Path:
@@ -109,8 +112,10 @@ def ingested_archive(folder: Path, posts: int) -> Path:
     write_archive(archive, posts)
     for number, path in enumerate(sorted(archive.glob("*.html"))):
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(SHARED_LIST, f"<li>Plan calendar {number}.</li><li>Measure reach {number}.</li>"),
-                        encoding="utf-8")
+        text = text.replace(SHARED_LIST, f"<li>Plan calendar {number}.</li><li>Measure reach {number}.</li>")
+        alts = itertools.count()
+        text = re.sub(SHARED_ALT, lambda _: f'alt="A chart of reach {number}-{next(alts)}"', text)
+        path.write_text(text, encoding="utf-8")
     db = folder / f"base-{posts}.db"
     config = load_config(environ={}, db_path=str(db))
     store = Store.open(db)
@@ -120,11 +125,11 @@ def ingested_archive(folder: Path, posts: int) -> Path:
 
 
 def timed_run(folder: Path, base: Path, workers: int, engine: str, env: dict[str, str], expect: int,
-              chunk: int = 0) -> dict:
+              chunk: int = 0, threads: int = 1) -> dict:
     """One stage run on a fresh cluster of `workers`; the seconds exclude starting and connecting."""
     os.environ.update(env)  # the coordinator reads the same settings as the workers
     where = Path(tempfile.mkdtemp(prefix=f"{engine}-{workers}-", dir=folder))
-    local = LocalCluster(where, workers, env)
+    local = LocalCluster(where, workers, env, threads)
     try:
         db = where / "polypost.db"
         shutil.copy(base, db)
@@ -175,6 +180,9 @@ def main() -> None:
                         help="posts per chunk in the latency part, the same for every N: 16 posts are 288 texts, "
                              "9 full batches, so that N changes nothing but the workers (0: polypost's own sizing)")
     parser.add_argument("--workers", default="1,2,4,8")
+    parser.add_argument("--latency-threads", type=int, default=1,
+                        help="threads per worker in the latency part (2: one chunk's CPU work beside another's "
+                             "engine call; the engine still takes one batch at a time)")
     parser.add_argument("--apertium-posts", type=int, default=120)
     parser.add_argument("--coordinator-posts", type=int, default=1000)
     args = parser.parse_args()
@@ -187,12 +195,13 @@ def main() -> None:
         if "latency" in parts:
             base = ingested_archive(folder, args.posts)
             env_latency = {**env, "POLYPOST_BENCH_LATENCY": str(args.latency)}
-            rows = [timed_run(folder, base, int(n), "latency", env_latency, args.posts, chunk=args.chunk)
-                    for n in args.workers.split(",")]
+            rows = [timed_run(folder, base, int(n), "latency", env_latency, args.posts, chunk=args.chunk,
+                              threads=args.latency_threads) for n in args.workers.split(",")]
             for row in rows:
                 row["speedup"] = round(rows[0]["seconds"] / row["seconds"], 2)
                 row["goal"] = round(0.85 * row["workers"] * rows[0]["workers"], 2)
-                print(f"latency {args.latency}s/batch, {row['workers']} workers, {row['chunk_posts']} posts a chunk: "
+                print(f"latency {args.latency}s/batch, {row['workers']} workers of {args.latency_threads} threads, "
+                      f"{row['chunk_posts']} posts a chunk: "
                       f"{row['seconds']} s, {row['worker_cores_used']} cores busy in the workers, "
                       f"{row['posts_per_s']} posts/s, speed-up {row['speedup']}x (goal >= {row['goal']}x), "
                       f"posts per worker {row['per_worker_posts']}")
