@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "polypost"
-STAGE_FOLDERS = ("sources", "segment", "glossary", "translate", "publish", "review", "share", "postedit")
+STAGE_FOLDERS = ("sources", "segment", "glossary", "translate", "publish", "review", "share", "postedit", "cluster")
 # What only a stage's own entry (FOLDER/stage.py), the pipeline and the CLI may import.
 UPPER = ("polypost.store", "polypost.config", "polypost.pipeline", "polypost.cli", "polypost.status")
 # The foundation every layer may use; it imports nothing above itself.
@@ -192,6 +192,7 @@ def test_names_the_config_checks_are_the_ones_the_parts_know():
         (SRC / "translate" / "qa_text.py").read_text(encoding="utf-8") + \
         (SRC / "translate" / "apertium.py").read_text(encoding="utf-8") + \
         (SRC / "translate" / "stage.py").read_text(encoding="utf-8") + \
+        (SRC / "translate" / "chunk.py").read_text(encoding="utf-8") + \
         (SRC / "segment" / "document.py").read_text(encoding="utf-8") + \
         (SRC / "translate" / "argos_transport.py").read_text(encoding="utf-8")
     for check in QA_CHECKS:

@@ -355,3 +355,15 @@ def test_corpus_broken_engine_loses_nothing(page: str) -> None:
     assert _counts(result.html) == _counts(page)
     broken = sum(1 for s in doc.segments if PLACEHOLDER_RE.search(s.text))
     assert len(result.flags) == broken
+
+
+def test_a_document_sent_to_another_process_reassembles_there():
+    """The first reassembly reuses the segmenting parse; a pickled document (a cluster worker's
+    prepared chunk) must parse again rather than write into a copy of the tree."""
+    import pickle
+
+    doc = segment_html("<p>Hello <b>world</b>, again.</p><ul><li>Two</li></ul>")
+    moved = pickle.loads(pickle.dumps(doc))
+    wanted = "<p>HELLO <b>WORLD</b>, AGAIN.</p><ul><li>TWO</li></ul>"
+    assert moved.reassemble([s.text.upper() for s in moved.segments]).html == wanted
+    assert doc.reassemble([s.text.upper() for s in doc.segments]).html == wanted

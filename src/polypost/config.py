@@ -70,6 +70,8 @@ class Config:
     hold_back: list[str] = field(default_factory=lambda: list(DEFAULT_HOLD_BACK))  # QA checks that keep a post unpublished
     min_length_ratio: float = 0.0  # 0: learned from the memory (or the default)
     max_length_ratio: float = 0.0
+    # [cluster]
+    scheduler: str = ""  # a Dask scheduler (tcp://HOST:PORT): translate on its workers; "": here
     # where things are
     db_path: str = "data/polypost.db"
     config_path: str | None = None
@@ -141,6 +143,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "share": {"campaign": "share_campaign", "networks": "share_networks"},
     "qa": {"hold_back": "hold_back", "min_length_ratio": "min_length_ratio", "max_length_ratio": "max_length_ratio"},
     "store": {"db": "db_path"},
+    "cluster": {"scheduler": "scheduler"},
 }
 
 ENVIRONMENT: dict[str, str] = {
@@ -148,6 +151,7 @@ ENVIRONMENT: dict[str, str] = {
     "POLYPOST_BASE_URL": "base_url",
     "POLYPOST_ENGINE": "engine",
     "POLYPOST_OUT": "out_dir",
+    "POLYPOST_WORKERS": "scheduler",
 }
 
 
@@ -299,7 +303,7 @@ def load_config(
 
 CONFIG_TEMPLATE = """\
 # polypost settings. Environment variables (POLYPOST_DB, POLYPOST_BASE_URL, POLYPOST_ENGINE,
-# POLYPOST_OUT) override this file; command-line options override both.
+# POLYPOST_OUT, POLYPOST_WORKERS) override this file; command-line options override both.
 
 [site]
 # Absolute URL where the published site lives: hreflang, canonical and sitemap links use it.
@@ -356,6 +360,11 @@ max_length_ratio = 0
 
 [store]
 db = "data/polypost.db"
+
+[cluster]
+# A Dask scheduler whose workers translate (needs `pip install 'polypost[distributed]'`);
+# POLYPOST_WORKERS and --workers override it. Empty: translate in this process.
+# scheduler = "tcp://10.0.0.5:8786"
 """
 
 

@@ -25,7 +25,7 @@ PATH_LIST_SETTINGS = ("glossaries", "sources")
 ANCHORED_DEFAULTS = ("db_path", "out_dir")
 # The command-line option of a setting, where it is not --<name with dashes>.
 OPTION_NAMES = {"db_path": "--db", "out_dir": "--out", "use_glossary": "--no-glossary", "glossaries": "--glossary",
-                "config_path": "--config"}
+                "config_path": "--config", "scheduler": "--workers"}
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.IGNORECASE)
 
 
@@ -65,6 +65,20 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def scheduler_problem(address: str) -> str | None:
+    """Why a Dask scheduler address cannot be one (None when it can)."""
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        port = parts.port
+    except ValueError as exc:
+        return f"is not an address ({exc})"
+    if parts.scheme not in ("tcp", "tls", "ws", "wss", "ucx"):
+        return f"has the scheme {parts.scheme!r}; a Dask scheduler is tcp://, tls://, ws://, wss:// or ucx://"
+    if not parts.hostname or port is None or parts.path not in ("", "/"):
+        return "needs a host and a port, e.g. tcp://10.0.0.5:8786"
+    return None
+
+
 def check_config(config: Any) -> None:
     """Refuse settings that would fail later (broken links, a file where the site goes)."""
     problem = url_problem(config.base_url)
@@ -90,5 +104,8 @@ def check_config(config: Any) -> None:
         raise ConfigError(f"{_where(config, 'out_dir')}: the output folder is empty")
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{_where(config, 'out_dir')}: output folder {out} is a file, not a folder")
+    problem = config.scheduler and scheduler_problem(config.scheduler)
+    if problem:
+        raise ConfigError(f"{_where(config, 'scheduler')}: Dask scheduler {config.scheduler!r} {problem}")
     if Path(config.db_path).is_dir():
         raise ConfigError(f"{_where(config, 'db_path')}: database {config.db_path} is a folder, not a file")

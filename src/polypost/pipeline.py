@@ -19,11 +19,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from polypost import cluster
 from polypost.errors import LockedError, UsageError
 from polypost.config import Config
 from polypost.glossary import Glossary
 from polypost.languages import language_of
-from polypost.postedit import post_editor
+from polypost.postedit import post_editor, rules_for
 from polypost.postedit.engine import PostEditing
 from polypost.publish.stage import publish_store
 from polypost.review.importing import ImportReport
@@ -124,6 +125,8 @@ def translate_options(store: Store, config: Config, **changes: Any) -> Translate
 def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids: Sequence[str] | None = None,
                     dry_run: bool = False, engine: Engine | None = None, force: bool = False) -> TranslateReport:
     glossary = load_glossary(config)
+    if config.scheduler and engine is None:
+        return _translate_on_cluster(store, config, glossary, run_id, post_ids, dry_run=dry_run, force=force)
     own_engine = engine is None
     engine = engine or open_engine(config)
     try:
@@ -132,6 +135,23 @@ def translate_stage(store: Store, config: Config, run_id: int | None = None, pos
     finally:
         if own_engine:
             engine.close()
+
+
+def _translate_on_cluster(store: Store, config: Config, glossary: Glossary, run_id: int | None,
+                          post_ids: Sequence[str] | None, **changes: Any) -> TranslateReport:
+    """The same stage with the Dask workers behind `config.scheduler` doing each chunk's work;
+    this process keeps the store, the lock and the memory."""
+    options = {name: engine_options(config, name) for name in ("argos", "apertium")}
+    # Workers translate with the language's engine and apply the variant's rules, as open_engine does here.
+    rules = rules_for(config.target_lang, config.formality, config.postedit_files()) if config.postedit else None
+    with cluster.connect(config.scheduler, engine=config.engine, source_lang=config.source_lang,
+                         target_lang=language_of(config.target_lang), glossary=glossary, engine_options=options,
+                         postedit_rules=rules) as runner:
+        total = len(post_ids) if post_ids is not None else store.count_posts()
+        chunk = runner.chunk_size(total)
+        return translate_posts(store, None, glossary,
+                               translate_options(store, config, posts_per_engine_call=chunk, **changes),
+                               post_ids=post_ids, run_id=run_id, runner=runner)
 
 
 def publish_stage(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
@@ -229,6 +249,8 @@ def _run_stages(store: Store, config: Config, options: RunOptions, started: floa
         glossary=translated.to_dict()["glossary"],
         flagged=translated.flagged,
     )
+    if translated.workers:
+        summary["workers"] = translated.workers
     failed += translated.failed
     if not options.dry_run:
         published = publish_stage(store, config, run_id=run_id)

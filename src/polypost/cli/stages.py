@@ -17,6 +17,9 @@ from polypost.cli.app import EXIT_FAILED, App, emit, handles_errors, main_group
 from polypost.cli.session import open_store, settings, warn_if_base_url_moved
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+workers_option = click.option(
+    "--workers", "scheduler", metavar="tcp://HOST:PORT", envvar="POLYPOST_WORKERS", show_envvar=True,
+    help="Translate on the workers of this Dask scheduler (needs polypost[distributed]; default: [cluster] scheduler).")
 
 
 def source_options(command):
@@ -61,6 +64,11 @@ def translate_counts(d: dict[str, Any]) -> str:
             f"glossary terms: {glossary['met']} of {glossary['expected']} met")
 
 
+def worker_counts(d: dict[str, Any]) -> str:
+    return "".join(f"\n  worker {address}: {did['posts']} posts, {did['segments']} segments"
+                   for address, did in sorted((d.get("workers") or {}).items()))
+
+
 def _failures(data: dict[str, Any]) -> str:
     return "".join(f"\n  failed [{f['stage']}] {f['post']}: {f['error']}" for f in data.get("failed", []))
 
@@ -102,17 +110,18 @@ def ingest_cmd(app: App, sources: tuple[str, ...], kind: str, limit: int | None,
 @click.option("--no-glossary", is_flag=True, help="Use no glossary.")
 @click.option("--glossary-strict", is_flag=True, default=None, help="Hold back posts with a missed term.")
 @click.option("--post", "post_ids", multiple=True, help="Only this post (id or slug; repeatable).")
+@workers_option
 @json_option
 @click.pass_obj
 @handles_errors
-def translate_cmd(app: App, engine, glossaries, no_glossary, glossary_strict, post_ids, as_json) -> None:
+def translate_cmd(app: App, engine, glossaries, no_glossary, glossary_strict, post_ids, scheduler, as_json) -> None:
     """Translate what needs it: the memory first, then one engine call."""
     config = settings(app, engine=engine, glossaries=glossaries, use_glossary=False if no_glossary else None,
-                        glossary_strict=glossary_strict)
+                        glossary_strict=glossary_strict, scheduler=scheduler)
     store = open_store(app, config)
     data = pipeline.recorded_stage(store, config, "translate", lambda run_id: pipeline.translate_stage(
         store, config, run_id=run_id, post_ids=list(post_ids) or None).to_dict())
-    emit(data, as_json, lambda d: translate_counts(d) + _failures(d))
+    emit(data, as_json, lambda d: translate_counts(d) + worker_counts(d) + _failures(d))
     _exit_for(data["failed"])
 
 
@@ -154,15 +163,16 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
 @source_options
 @click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only posts published or changed since DATE (YYYY-MM-DD).")
+@workers_option
 @json_option
 @click.pass_obj
 @handles_errors
 def run_cmd(app: App, sources, out_dir, base_url, engine, glossaries, no_glossary, glossary_strict, fmt,
-            kind, limit, statuses, include, exclude, fetch_full, dry_run, since, as_json) -> None:
+            kind, limit, statuses, include, exclude, fetch_full, dry_run, since, scheduler, as_json) -> None:
     """Every stage: ingest, detect, translate, check, publish."""
     config = settings(app, out_dir=out_dir, base_url=base_url, engine=engine, glossaries=glossaries,
                         use_glossary=False if no_glossary else None, glossary_strict=glossary_strict,
-                        format=fmt)
+                        format=fmt, scheduler=scheduler)
     if not sources and not config.sources and not config.config_path and not Path(config.db_path).is_file():
         raise UsageError("nothing to run: give SOURCE... (files, folders, URLs), or a polypost.toml with "
                          "[sources] paths (`polypost init` writes one)")
@@ -175,7 +185,7 @@ def run_cmd(app: App, sources, out_dir, base_url, engine, glossaries, no_glossar
     emit(summary, as_json, lambda d: (
         ("dry run: " if d["dry_run"] else "") + ingest_counts(d) + "\n" + translate_counts(d) + "\n"
         + (f"published {d['published']} pages" + (f" to {d['out']}" if d.get("out") else "") + "; " if not d["dry_run"] else "")
-        + f"{len(d['failed'])} failed; {d['seconds']} s" + _failures(d)))
+        + f"{len(d['failed'])} failed; {d['seconds']} s" + worker_counts(d) + _failures(d)))
     _exit_for(summary["failed"])
 
 

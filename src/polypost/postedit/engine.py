@@ -20,8 +20,8 @@ class PostEditing:
         self.name = engine.name
         self.version = f"{engine.version}+{editor.version}"
 
-    def translate(self, texts: list[str]) -> list[str]:
-        return self.inner.translate(texts)
+    def translate(self, texts: list[str], **options: Any) -> list[str]:  # forms=... for Argos' prefix strategy
+        return self.inner.translate(texts, **options)
 
     def close(self) -> None:
         self.inner.close()

@@ -60,6 +60,8 @@ class Morphology:
         self._analyses: dict[str, tuple[Reading, ...]] = {}
         self._forms: dict[str, str | None] = {}
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
+        # One request at a time per process: a cluster worker's threads share this object.
+        self._lock = threading.Lock()
 
     def analyse(self, words: set[str] | list[str]) -> dict[str, tuple[Reading, ...]]:
         """Each word's readings (empty: unknown to the analyser). Cached across calls."""
@@ -88,6 +90,10 @@ class Morphology:
         return {a: self._forms.get(a) for a in analyses}
 
     def _run(self, command: list[str], lines: list[str], generate: bool = False) -> list[str]:
+        with self._lock:
+            return self._request(command, lines, generate)
+
+    def _request(self, command: list[str], lines: list[str], generate: bool) -> list[str]:
         """One request to a persistent `lt-proc -z` (null-flush) process: the lines, then NUL;
         the answer is read up to its NUL. Starting lt-proc costs ~50-200 ms, a request ~1 ms."""
         key = command[0]

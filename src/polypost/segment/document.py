@@ -113,6 +113,11 @@ class Document:
             text = slot.text if isinstance(slot, Run) else slot.run.text
             self.segments.append(Segment(index, text, _kind(slot, is_html), _key(text)))
 
+    def __getstate__(self) -> dict:
+        # A pickled tree does not keep the slots pointing into it (bs4 copies on pickling), so a
+        # document sent to another process parses again there.
+        return {**self.__dict__, "_unused": None}
+
     def _slots(self) -> tuple[BeautifulSoup | None, list[_BlockSlot | _AttrSlot | Run]]:
         # Each reassembly works on a fresh parse, so the slots point into a tree of its own.
         if self._is_html:

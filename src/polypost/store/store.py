@@ -159,23 +159,20 @@ class Store:
         return self._slugs_like("translations", "post_id", wanted, except_post, lang)
 
     def save_translation(self, translation: Translation) -> None:
-        row = {
-            "post_id": translation.post_id,
-            "lang": translation.lang,
-            "title": translation.title,
-            "slug": translation.slug,
-            "html": translation.html,
-            "description": translation.description,
-            "status": translation.status,
-            "engine": translation.engine,
-            "source_hash": translation.source_hash,
-            "glossary_report": json.dumps(translation.glossary_report, ensure_ascii=False),
-            "qa_report": json.dumps(translation.qa_report, ensure_ascii=False),
-            "published_path": translation.published_path,
-            "translated_at": translation.translated_at or now(),
-        }
+        self.save_translations([translation])
+
+    def save_translations(self, translations: Sequence[Translation]) -> None:
+        """Translations (a chunk's) in one transaction; each replaces the one of its post and language."""
+        columns = ("post_id", "lang", "title", "slug", "html", "description", "status", "engine", "source_hash",
+                   "glossary_report", "qa_report", "published_path", "translated_at")
+        rows = [(t.post_id, t.lang, t.title, t.slug, t.html, t.description, t.status, t.engine, t.source_hash,
+                 json.dumps(t.glossary_report, ensure_ascii=False), json.dumps(t.qa_report, ensure_ascii=False),
+                 t.published_path, t.translated_at or now()) for t in translations]
+        updates = ", ".join(f"{column} = excluded.{column}" for column in columns[2:])
         with self.db.conn:
-            self.db["translations"].upsert(row, pk=("post_id", "lang"))
+            self.db.conn.executemany(
+                f"insert into translations ({', '.join(columns)}) values ({', '.join('?' * len(columns))}) "
+                f"on conflict (post_id, lang) do update set {updates}", rows)
 
     def set_published_paths(self, lang: str, paths: dict[str, str | None]) -> None:
         """post id -> published path (None: not published), in one transaction."""
