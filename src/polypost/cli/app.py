@@ -45,6 +45,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("polypost.cli.review_cmd", "Write translated segments for review in a translation tool."),
     "import": ("polypost.cli.review_cmd", "Reviewed XLIFF or PO targets into the memory as human translations; rebuild and republish."),
     "share": ("polypost.cli.share_cmd", "Ready-to-post texts for X, LinkedIn, Facebook, WhatsApp and Telegram."),
+    "check": ("polypost.cli.site_cmd", "Broken internal references (links, images, anchors) on the published site."),
     "doctor": ("polypost.cli.doctor_cmd", "Engines, models, glossaries, folders, and the settings in effect."),
 }
 

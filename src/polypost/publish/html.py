@@ -311,4 +311,5 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
 
 @hookimpl
 def register_publishers(register) -> None:
-    register(Publisher(name="html", locate=html_locate, write=write_html_site))
+    register(Publisher(name="html", locate=html_locate, write=write_html_site,
+                       media=lambda settings: (root_folder(settings), root_url(settings))))

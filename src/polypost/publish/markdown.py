@@ -16,7 +16,7 @@ import yaml
 
 from polypost.hookspecs import hookimpl
 from polypost.publish.atomic import OutputWriter
-from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
+from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings, with_slash
 from polypost.publish.urls import url_path_segment
 from polypost.records import ORIGINAL, Post
 
@@ -84,4 +84,6 @@ def write_hugo_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
 
 @hookimpl
 def register_publishers(register) -> None:
-    register(Publisher(name="hugo", locate=hugo_locate, write=write_hugo_site))
+    # Hugo serves static/ at the site root.
+    register(Publisher(name="hugo", locate=hugo_locate, write=write_hugo_site,
+                       media=lambda settings: ("static/", with_slash(settings.base_url))))

@@ -97,6 +97,8 @@ class PublishResult:
     urls: dict[tuple[str, str], str] = field(default_factory=dict)  # (post_id, lang) -> absolute URL
     paths: dict[tuple[str, str], str] = field(default_factory=dict)  # (post_id, lang) -> path in out dir
     failed: list[dict[str, str]] = field(default_factory=list)  # {"post": id, "error": why}
+    unresolved: list[dict[str, str]] = field(default_factory=list)  # {"post", "lang", "reference", "reason"}
+    assets: int = 0  # files copied from the sources
 
 
 @dataclass
@@ -144,3 +146,5 @@ class Publisher:
     name: str
     locate: Callable[[Post, str, str, PublishSettings], tuple[str, str]]  # (post, lang, slug) -> (path, url)
     write: Callable[[list[PostEntry], OutputWriter, PublishSettings], None]
+    # (folder of the output, its absolute URL) where files a post refers to are copied; None: the root
+    media: Callable[[PublishSettings], tuple[str, str]] | None = None

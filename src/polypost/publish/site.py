@@ -9,6 +9,7 @@ module with a `register_publishers` hook.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -16,7 +17,9 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from polypost.publish.atomic import OutputWriter
+from polypost.publish.check import REFERENCES_NAME
 from polypost.publish.dates import parse_datetime
+from polypost.publish.references import LinkedBody, References
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishItem, PublishResult, PublishSettings, with_slash
 from polypost.publish.registry import get_publisher
 from polypost.publish.urls import check_slug
@@ -33,8 +36,10 @@ def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishS
     entries = plan_entries(items, settings, publisher, result.failed)
     out_dir.mkdir(parents=True, exist_ok=True)
     writer = OutputWriter(out_dir, site={"base_url": settings.base_url})
+    references = link_bodies(entries, settings, publisher)
     started = time.monotonic()
     publisher.write(entries, writer, settings)
+    _write_references(references, writer, result)
     result.removed = writer.finish()
     pages = sum(len(entry.versions) for entry in entries)
     report_rate("publishing", pages, pages, time.monotonic() - started, "pages")
@@ -47,6 +52,37 @@ def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishS
             result.urls[(entry.post.id, lang)] = version.url
             result.paths[(entry.post.id, lang)] = version.path
     return result
+
+
+def link_bodies(entries: list[PostEntry], settings: PublishSettings, publisher: Publisher) -> References:
+    """Every body's references made to work on the new site, as each page is rendered."""
+    folder, url = publisher.media(settings) if publisher.media else ("", with_slash(settings.base_url))
+    references = References(entries, settings, media_folder=folder, media_url=url)
+    for entry in entries:
+        for lang, version in entry.versions.items():
+            version.html = LinkedBody(version.html, references, entry, lang)
+    return references
+
+
+def _write_references(references: References, writer: OutputWriter, result: PublishResult) -> None:
+    """Copy the files bodies refer to, and list what the sources lack, for `polypost check`."""
+    for relpath, asset in sorted(references.assets.items()):
+        try:
+            writer.write(relpath, asset.source.read_bytes())
+        except OSError as error:
+            log.warning("%s: cannot copy %s: %s", relpath, asset.source, error.strerror or error)
+            continue
+        result.assets += 1
+    missing = references.missing_by_page()
+    if missing:
+        writer.write(REFERENCES_NAME, json.dumps({"missing": missing}, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    for problem in references.problems():
+        result.unresolved.append({"post": problem.post, "lang": problem.lang, "reference": problem.reference,
+                                  "reason": problem.reason})
+    posts = {problem["post"] for problem in result.unresolved}
+    if posts:
+        log.warning("publishing: %d references in %d posts cannot be resolved (kept as written; see "
+                    "`polypost check`)", len(result.unresolved), len(posts))
 
 
 def plan_entries(

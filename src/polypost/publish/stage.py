@@ -11,7 +11,10 @@ from typing import Any
 
 from polypost import __version__
 from polypost.config import Config
-from polypost.publish.atomic import load_manifest
+from polypost.errors import UsageError
+from polypost.publish.atomic import MANIFEST_NAME, load_manifest
+from polypost.publish.check import check_site
+from polypost.publish.html import root_folder, root_url
 from polypost.publish.records import PublishItem, PublishSettings
 from polypost.publish.site import publish_site
 from polypost.records import HIDDEN_STATUSES
@@ -74,6 +77,8 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
         "written": len(result.written),
         "unchanged": len(result.unchanged),
         "removed": len(result.removed),
+        "assets": result.assets,
+        "unresolved": result.unresolved,
         "out": str(out),
         "failed": failed,
     }
@@ -123,3 +128,20 @@ def _site_intact(out: Path) -> bool:
     except (OSError, ValueError):
         return False
     return bool(files) and all((out / name).is_file() for name in files)
+
+
+def check_published(config: Config) -> dict[str, Any]:
+    """`polypost check`: every internal reference of the HTML site in `out_dir`, and what is broken."""
+    out = Path(config.out_dir)
+    if config.format != "html":
+        raise UsageError(f"polypost check reads the HTML site; [site] format is {config.format!r} (build it with "
+                         "its generator and check that output)")
+    if not (out / MANIFEST_NAME).is_file():
+        raise UsageError(f"no published site at {out} (no {MANIFEST_NAME}); `polypost publish --out {out}` writes one")
+    settings = publish_settings(config)
+    bases = {root_url(settings): root_folder(settings)}
+    bases.update({settings.lang_base(lang): f"{lang}/" for lang in settings.langs()})
+    report = check_site(out, bases)
+    for item in report.broken:
+        log.warning("%s: broken reference %s (%s)", item.page, item.reference, item.reason)
+    return {"out": str(out), **report.to_dict()}
