@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
+from polypost.publish.bodyfit import fit_body
 from polypost.publish.records import PostEntry, PublishSettings
 from polypost.publish.urlattrs import rewrite_urls
 from polypost.publish.urls import url_path_segment
@@ -249,13 +250,14 @@ def _last_segment(value: str) -> str:
 
 
 class LinkedBody:
-    """A body whose references are rewritten each time it is read (like StoredText, never kept)."""
+    """A body whose references are rewritten, and which is fitted into the page (`bodyfit.py`),
+    each time it is read (like StoredText, never kept)."""
 
     def __init__(self, html, references: References, entry: PostEntry, lang: str):
         self._html, self._references, self._entry, self._lang = html, references, entry, lang
 
     def text(self) -> str:
-        return self._references.body(self._entry, self._lang, str(self._html))
+        return fit_body(self._references.body(self._entry, self._lang, str(self._html)))
 
     def __str__(self) -> str:
         return self.text()
