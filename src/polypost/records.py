@@ -83,6 +83,7 @@ class SourcePost:
     image: str | None = None
     tags: list[str] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    modified: str | None = None  # ISO 8601: when the source says the post last changed
     lang_hint: str | None = None  # what the source declares (html lang, front matter), if anything
 
     @property
@@ -109,6 +110,8 @@ class SourcePost:
             # leaving it out keeps the hash the same before and after detection.
             "comments": [{k: v for k, v in c.to_dict().items() if k not in DETECTED} for c in self.comments],
         }
+        if self.modified:  # only when given, so that the hash of a post without one stays what it was
+            payload["modified"] = self.modified
         data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(data).hexdigest()
 
@@ -134,7 +137,8 @@ class Post:
     tags: list[str] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     ingested_at: str | None = None
-    updated_at: str | None = None
+    updated_at: str | None = None  # when the store last changed this row (not the source's date)
+    modified: str | None = None  # ISO 8601: when the source says the post last changed
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Post":
@@ -158,6 +162,7 @@ class Post:
             comments=[Comment.from_dict(c) for c in json.loads(row.get("comments") or "[]")],
             ingested_at=row.get("ingested_at"),
             updated_at=row.get("updated_at"),
+            modified=meta.get("modified"),
         )
 
 

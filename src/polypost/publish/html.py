@@ -23,6 +23,7 @@ from polypost.publish import feeds, sitemap
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.dates import datetime_attribute, format_day, parse_datetime
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
+from polypost.publish.structured import article_times, blog_posting
 from polypost.publish.urls import url_path_segment
 from polypost.records import ORIGINAL, REVIEWED, Comment, Post
 from polypost.share.texts import NETWORKS, campaign_for, share_version
@@ -230,6 +231,8 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
         },
         # The card a shared link shows on X; Facebook, LinkedIn and the others read og:.
         twitter={"card": "summary_large_image" if version.image else "summary"},
+        article={"times": article_times(version), "tags": version.tags,
+                 "structured": blog_posting(entry, lang, page.description, settings)},
     )
 
 

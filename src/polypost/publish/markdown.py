@@ -54,6 +54,8 @@ def front_matter(version: PageVersion, post: Post) -> dict[str, object]:
     matter: dict[str, object] = {"title": version.title}
     if version.published is not None:
         matter["date"] = version.published.date() if version.date_only else version.published
+    if version.updated is not None and version.published is not None and version.updated > version.published:
+        matter["lastmod"] = version.updated  # Hugo's own key: its sitemap and .Lastmod read it
     matter["slug"] = version.slug
     if version.description:
         matter["description"] = version.description

@@ -129,7 +129,7 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
         author=post.author,
         published=published,
         date_only=date_only,
-        updated=parse_datetime(post.updated_at)[0] or published,
+        updated=last_modified(post, published),
         image=image,
         tags=list(post.tags),
         comments=list(post.comments),
@@ -140,7 +140,6 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
     if translation is not None and translation.status not in HIDDEN_STATUSES:
         if translation.lang != settings.target_lang:
             raise ValueError(f"translation is in {translation.lang!r}, the site's target is {settings.target_lang!r}")
-        translated_at = parse_datetime(translation.translated_at)[0]
         versions[settings.target_lang] = PageVersion(
             post_id=post.id,
             lang=translation.lang,
@@ -151,7 +150,7 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
             author=post.author,
             published=published,
             date_only=date_only,
-            updated=max((d for d in (original.updated, translated_at) if d), default=None),
+            updated=original.updated,
             image=image,
             tags=list(post.tags),
             comments=list(post.comments),
@@ -160,6 +159,16 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
     for lang, version in versions.items():
         version.path, version.url = publisher.locate(post, lang, version.slug, settings)
     return PostEntry(post=post, versions=versions)
+
+
+def last_modified(post: Post, published):
+    """The source's modification date, else the publication date; the store's own time (when this
+    run changed the row) only for a post that gives neither: a sitemap's lastmod and a feed's
+    updated say when the post changed, not when polypost last ran."""
+    modified = parse_datetime(post.modified)[0]
+    if modified is not None and (published is None or modified >= published):
+        return modified
+    return published or parse_datetime(post.updated_at)[0]
 
 
 def _absolute_image(post: Post, settings: PublishSettings) -> str | None:

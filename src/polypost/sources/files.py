@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
 from polypost.sources.page.extract import ExtractError, decode_html, extract_page, is_full_page
+from polypost.sources.page.metadata import page_modified
 from polypost.records import SourcePost, SourceProblem
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES, ReadSettings, SourceKind
@@ -29,6 +30,7 @@ __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+MODIFIED_KEYS = ("lastmod", "last_modified_at", "modified", "updated", "date_modified", "dateModified", "last_modified")
 JEKYLL_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
@@ -134,6 +136,7 @@ def _html_post(path: str, text: str) -> SourcePost:
     if is_full_page(text):
         post = extract_page(text, origin=path)
         post.source = "files"
+        post.modified = post.modified or page_modified(text)
         post.slug = _slug_from_url(post.url) or _slug_from_path(path)
         if not post.title:
             post.title = _title_from_filename(path)
@@ -155,6 +158,7 @@ def _html_post(path: str, text: str) -> SourcePost:
         url=meta.get("canonical") or None, author=meta.get("author") or None,
         published=_date_text(meta.get("date") or meta.get("published")) or _date_from_filename(path),
         description=meta.get("description") or None, tags=_as_list(meta.get("keywords")),
+        modified=_date_text(meta.get("lastmod") or meta.get("modified") or meta.get("updated")),
         lang_hint=meta.get("lang") or None,
     )
 
@@ -191,6 +195,8 @@ def _markdown_post(path: str, text: str) -> SourcePost | SourceProblem:
         description=_as_text(meta.get("description") or meta.get("summary") or meta.get("excerpt")) or None,
         image=_as_text(meta.get("image") or meta.get("cover")) or None,
         tags=tags,
+        # Hugo's lastmod, Jekyll's last_modified_at, and the other common spellings.
+        modified=_date_text(next((meta[key] for key in MODIFIED_KEYS if meta.get(key)), None)),
         lang_hint=_as_text(meta.get("lang") or meta.get("language")) or None,
     )
 

@@ -171,6 +171,7 @@ def _item_post(item: etree._Element, origin: str, context: _Context) -> SourcePo
         slug=_wp_text(item, "post_name") or None,
         author=context.authors.get(creator, creator) or None,
         published=_date(_wp_text(item, "post_date_gmt"), _wp_text(item, "post_date"), _child_text(item, "pubDate")),
+        modified=_date(_wp_text(item, "post_modified_gmt"), _wp_text(item, "post_modified"), ""),
         description=_excerpt(item) or None,
         tags=tags,
         comments=_comments(item, base),

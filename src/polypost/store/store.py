@@ -122,6 +122,7 @@ class Store:
                     "description": source_post.description,
                     "image": source_post.image,
                     "tags": source_post.tags,
+                    **({"modified": source_post.modified} if source_post.modified else {}),
                 },
                 ensure_ascii=False,
             ),
