@@ -19,10 +19,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from polypost.errors import LockedError, UsageError
+from polypost.errors import LockedError, NoSuchPost, UsageError
 from polypost.config import Config
 from polypost.glossary import Glossary
 from polypost.publish.stage import publish_store
+from polypost.records import REMOVED
 from polypost.review.importing import ImportReport
 from polypost.review.stage import check_review_file, remember_review
 from polypost.sources.stage import IngestOptions, IngestReport, ingest
@@ -116,6 +117,8 @@ def translate_options(store: Store, config: Config, **changes: Any) -> Translate
 
 def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids: Sequence[str] | None = None,
                     dry_run: bool = False, engine: Engine | None = None, force: bool = False) -> TranslateReport:
+    if post_ids is not None:
+        post_ids = _on_the_site(store, post_ids)
     glossary = load_glossary(config)
     own_engine = engine is None
     engine = engine or open_engine(config)
@@ -125,6 +128,41 @@ def translate_stage(store: Store, config: Config, run_id: int | None = None, pos
     finally:
         if own_engine:
             engine.close()
+
+
+def _on_the_site(store: Store, post_ids: Sequence[str]) -> list[str]:
+    """The posts of `post_ids` that are not taken off the site (those are never translated)."""
+    states = store.post_states()
+    kept = []
+    for post_id in post_ids:
+        post = store.get_post(post_id)
+        if post is None:
+            raise NoSuchPost(f"no post with id or slug {post_id!r}")
+        if post.id in states:
+            log.warning("post %s is %s (%s): not translated", post.id, states[post.id]["state"], states[post.id]["reason"])
+            continue
+        kept.append(post_id)
+    return kept
+
+
+def take_down(store: Store, config: Config, post_id: str, state: str, undo: bool = False,
+              run_id: int | None = None) -> dict[str, Any]:
+    """`polypost remove` / `exclude` (and `--undo`): record why the post is off the site, then
+    republish, which takes its pair off the disk, the homes, the feeds and the sitemap."""
+    post = store.get_post(post_id)
+    if post is None:
+        raise NoSuchPost(f"no post with id or slug {post_id!r}")
+    before = store.post_states().get(post.id)
+    if undo:
+        changed = bool(store.clear_post_state([post.id], states=[state]))
+    else:
+        reason = "taken down by `polypost remove`" if state == REMOVED else "excluded by `polypost exclude`"
+        changed = before is None or before["state"] != state
+        store.set_post_state([post.id], state, reason)
+    published = publish_stage(store, config, run_id=run_id)
+    return {"post": post.id, "slug": post.slug, "title": post.title, "state": None if undo else state,
+            "was": before["state"] if before else None, "changed": changed, "published": published["published"],
+            "removed": published["removed"], "out": published["out"], "failed": published["failed"]}
 
 
 def publish_stage(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
@@ -209,7 +247,8 @@ def _run_stages(store: Store, config: Config, options: RunOptions, started: floa
         ingested = ingest_stage(store, config, sources, options.ingest, run_id=run_id)
         # the same counts, and the same words, as `polypost ingest`
         summary.update(ingested=ingested.ingested, new=ingested.new, updated=ingested.updated,
-                       unchanged=ingested.unchanged, skipped=len(ingested.skipped))
+                       unchanged=ingested.unchanged, skipped=len(ingested.skipped), gone=ingested.gone,
+                       back=ingested.back)
         failed += ingested.failed
     post_ids = store.post_ids_since(options.since) if options.since else None
     translated = translate_stage(store, config, run_id=run_id, post_ids=post_ids, dry_run=options.dry_run)

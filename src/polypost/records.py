@@ -26,6 +26,11 @@ NEEDS_REVIEW_STATUSES = frozenset({FLAGGED, HELD})
 # What storing a post did.
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
+# Why a post is off the site (the post_states table): its source no longer has it, a person took it
+# down (`polypost remove`), or a person said never to translate or publish it (`polypost exclude`).
+GONE, REMOVED, EXCLUDED = "gone", "removed", "excluded"
+POST_STATES = (GONE, REMOVED, EXCLUDED)
+
 # The status of a page in the plan that is not a translation: the post as written.
 ORIGINAL = "original"
 

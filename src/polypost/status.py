@@ -22,6 +22,8 @@ def format_status(data: dict[str, Any]) -> str:
     lines = [f"database: {data['database']}", f"posts: {data['posts']}"]
     lines += [f"  {lang}: {count}" for lang, count in sorted(data["languages"].items())]
     lines.append("translations: " + ", ".join(f"{k} {v}" for k, v in data["translations"].items()))
+    if data.get("taken_down"):
+        lines.append("off the site: " + ", ".join(f"{k} {v}" for k, v in sorted(data["taken_down"].items())))
     if data["memory"]:
         lines.append("memory: " + ", ".join(f"{k} {v}" for k, v in data["memory"].items()))
     run = data["last_run"]

@@ -6,9 +6,11 @@ import sys
 
 import click
 
+from polypost import pipeline
 from polypost.publish.stage import check_published
+from polypost.records import EXCLUDED, REMOVED
 from polypost.cli.app import EXIT_FAILED, App, emit, handles_errors, main_group
-from polypost.cli.session import settings
+from polypost.cli.session import open_store, settings
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 
@@ -36,3 +38,38 @@ def check_cmd(app: App, out_dir, base_url, as_json: bool) -> None:
     emit(data, as_json, _check_summary)
     if data["broken"]:
         sys.exit(EXIT_FAILED)
+
+
+def _take_down_summary(data: dict) -> str:
+    if data["state"] is None:
+        head = f"post {data['post']} ({data['slug']}) is back on the site" if data["changed"] else \
+            f"post {data['post']} ({data['slug']}) was not {data['was'] or 'taken down'}; nothing to undo"
+    else:
+        head = f"post {data['post']} ({data['slug']}) is {data['state']}" + ("" if data["changed"] else " (already)")
+    return (f"{head}; published {data['published']} pages to {data['out']}, {data['removed']} files removed"
+            + "".join(f"\n  failed [{f['stage']}] {f['post']}: {f['error']}" for f in data["failed"]))
+
+
+def _take_down_command(name: str, state: str, help_text: str):
+    @main_group.command(name, help=help_text)
+    @click.argument("post")
+    @click.option("--undo", is_flag=True, help="Put the post back: translated and published again.")
+    @click.option("--out", "out_dir", type=click.Path(file_okay=False), envvar="POLYPOST_OUT", show_envvar=True,
+                  help="The published site's folder (default: configured, site/).")
+    @json_option
+    @click.pass_obj
+    @handles_errors
+    def command(app: App, post: str, undo: bool, out_dir, as_json: bool) -> None:
+        config = settings(app, out_dir=out_dir)
+        store = open_store(app, config, create=False)
+        data = pipeline.recorded_stage(store, config, name, lambda run_id: pipeline.take_down(
+            store, config, post, state, undo=undo, run_id=run_id))
+        emit(data, as_json, _take_down_summary)
+        if data["failed"]:
+            sys.exit(EXIT_FAILED)
+
+    return command
+
+
+remove_cmd = _take_down_command("remove", REMOVED, "Take a published pair down everywhere (pages, homes, feeds, sitemap).")
+exclude_cmd = _take_down_command("exclude", EXCLUDED, "Never translate or publish this post (and take it down if it is up).")

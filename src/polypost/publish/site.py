@@ -81,8 +81,8 @@ def _write_references(references: References, writer: OutputWriter, result: Publ
                                   "reason": problem.reason})
     posts = {problem["post"] for problem in result.unresolved}
     if posts:
-        log.warning("publishing: %d references in %d posts cannot be resolved (kept as written; see "
-                    "`polypost check`)", len(result.unresolved), len(posts))
+        log.info("publishing: %d references in %d posts cannot be resolved (kept as written; see "
+                 "`polypost check`)", len(result.unresolved), len(posts))
 
 
 def plan_entries(

@@ -67,9 +67,9 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
     failed = [{"post": problem["post"], "stage": "publish", "error": problem["error"]} for problem in result.failed]
     for problem in failed:
         store.record_failure(run_id, problem["post"], "publish", problem["error"])
-    store.set_published_paths(config.target_lang, {
-        item.post.id: result.paths.get((item.post.id, config.target_lang)) for item in items
-    })
+    paths = {post_id: None for post_id in store.post_states()}  # taken off the site: no page any more
+    paths.update({item.post.id: result.paths.get((item.post.id, config.target_lang)) for item in items})
+    store.set_published_paths(config.target_lang, paths)
     # A publish with failed posts is not a finished state: the next run tries again.
     store.save_publish_state(str(out.resolve()), None if failed else fingerprint, len(result.paths))
     return {

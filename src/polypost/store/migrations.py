@@ -151,6 +151,14 @@ def m008_shares_slug(db: sqlite_utils.Database) -> None:
     db["shares"].add_column("slug", str)
 
 
+@migration
+def m009_post_states(db: sqlite_utils.Database) -> None:
+    # Posts taken off the site, and why: "gone" (the source no longer has it), "removed" (a person
+    # took it down), "excluded" (a person said never to translate or publish it). The post row
+    # itself stays: nothing stored is lost, and a post that comes back is published again.
+    db["post_states"].create({"post_id": str, "state": str, "reason": str, "recorded_at": str}, pk="post_id")
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied."""
     if not db[MIGRATIONS_TABLE].exists():

@@ -43,15 +43,20 @@ class Store:
         rows = list(self.db["posts"].rows_where("id = ? or slug = ?", [post_id, post_id]))
         return Post.from_row(rows[0]) if rows else None
 
-    def iter_posts(self, where: str | None = None, params: Sequence[Any] = (), bodies: bool = True) -> Iterator[Post]:
-        """Posts newest first; with bodies=False each html is a StoredText, read when used.
+    def iter_posts(self, where: str | None = None, params: Sequence[Any] = (), bodies: bool = True,
+                   taken_down: bool = False) -> Iterator[Post]:
+        """Posts newest first; with bodies=False each html is a StoredText, read when used. Posts
+        taken off the site (`post_states`: gone, removed, excluded) only with taken_down=True.
 
         Rows are read a page at a time and no cursor stays open while the caller works: the
         stages write between two posts, and sqlite-utils' schema queries fail with "database
         table is locked" while a read cursor on the same connection is still open."""
         columns = [c for c in self.db["posts"].columns_dict if bodies or c != "html"]
         select = ", ".join(f"[{c}]" for c in columns)
-        sql = f"select id from posts{f' where {where}' if where else ''} order by published desc, id"
+        clauses = [f"({where})"] if where else []
+        if not taken_down:
+            clauses.append("id not in (select post_id from post_states)")
+        sql = f"select id from posts{' where ' + ' and '.join(clauses) if clauses else ''} order by published desc, id"
         ids = [row[0] for row in self.db.execute(sql, list(params)).fetchall()]
         for start in range(0, len(ids), _PAGE):
             page = ids[start:start + _PAGE]
@@ -74,6 +79,36 @@ class Store:
         escaped = origin.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "#%"
         return [row["id"] for row in self.db.query(
             "select id from posts where origin = ? or origin like ? escape '\\'", [origin, escaped])]
+
+    def post_ids_under(self, folder: str) -> list[str]:
+        """Posts read from files inside `folder` (its path as it was given when they were read)."""
+        prefix = folder.rstrip("/\\") + "/"
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [row["id"] for row in self.db.query(
+            "select id from posts where source = 'files' and origin like ? escape '\\'", [escaped])]
+
+    # posts taken off the site --------------------------------------------
+    def post_states(self) -> dict[str, dict[str, Any]]:
+        """post id -> {"state", "reason", "recorded_at"} for every post taken off the site."""
+        return {row["post_id"]: row for row in self.db.query("select * from post_states")}
+
+    def set_post_state(self, post_ids: Sequence[str], state: str, reason: str) -> None:
+        stamp = now()
+        with self.db.conn:
+            self.db["post_states"].upsert_all(
+                [{"post_id": post_id, "state": state, "reason": reason, "recorded_at": stamp} for post_id in post_ids],
+                pk="post_id")
+
+    def clear_post_state(self, post_ids: Sequence[str], states: Sequence[str] | None = None) -> list[str]:
+        """Put posts back (those in `states` only, when given); returns the ids put back."""
+        current = self.post_states()
+        back = [p for p in post_ids if p in current and (states is None or current[p]["state"] in states)]
+        if back:
+            with self.db.conn:
+                for start in range(0, len(back), 500):
+                    page = back[start:start + 500]
+                    self.db.execute(f"delete from post_states where post_id in ({', '.join('?' * len(page))})", page)
+        return back
 
     def post_ids_since(self, since: str) -> list[str]:
         return [row["id"] for row in self.db.query(
@@ -295,8 +330,9 @@ class Store:
             "select count(*) n from translations where lang = ? and published_path is not null",
             [target_lang]))["n"]
         memory = {r["origin"]: r["n"] for r in db.query("select origin, count(*) n from memory group by origin")}
+        taken_down = {r["state"]: r["n"] for r in db.query("select state, count(*) n from post_states group by state")}
         return {"languages": by_lang, "translations": {"untranslated": untranslated, **states, "published": published},
-                "memory": memory}
+                "memory": memory, "taken_down": taken_down}
 
     # the file ----------------------------------------------------------------
     def http_cache(self) -> HttpCache:
