@@ -167,5 +167,6 @@ def test_cli_reports_a_malformed_wxr_as_failed(corpus, tmp_path):
                                       "--json"])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["failed"][0]["post"] == str(corpus / "wxr" / "malformed-simple.xml")
-    assert data["ingested"] == 1 and "not well-formed XML" in data["failed"][0]["error"]
+    read_failures = [f for f in data["failed"] if f["stage"] == "ingest"]
+    assert read_failures[0]["post"] == str(corpus / "wxr" / "malformed-simple.xml")
+    assert data["ingested"] == 1 and "not well-formed XML" in read_failures[0]["error"]

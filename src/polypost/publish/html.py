@@ -199,7 +199,7 @@ def share_links(version: PageVersion, description: str, campaign_slug: str, sett
 
 def render_post(env: Environment, entry: PostEntry, lang: str, settings: PublishSettings) -> str:
     version = entry.versions[lang]
-    original = entry.versions[settings.source_lang]
+    original = entry.versions.get(settings.source_lang) or version  # a Spanish post has no English page
     switcher = [
         Link(url=other.url, label=settings.text(code)["switch_to"], lang=code)
         for code, other in entry.versions.items()
@@ -222,7 +222,7 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
             "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
             "body": Markup(str(version.html)),  # trusted: segmented and reassembled by the pipeline
             "tags": version.tags,
-            "tags_lang": settings.source_lang,  # tags are not translated
+            "tags_lang": entry.post.lang if entry.post.lang in settings.langs() else settings.source_lang,  # as written
             "note": _translation_note(version, original, settings),
             "status": version.status,
             "comments": _comment_tree(version.comments, lang),

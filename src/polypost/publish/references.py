@@ -183,7 +183,8 @@ class References:
         return found
 
     def _page_link(self, target: PostEntry, lang: str, reference: str) -> str:
-        version = target.versions.get(lang) or target.versions[self.settings.source_lang]
+        version = (target.versions.get(lang) or target.versions.get(self.settings.source_lang)
+                   or next(iter(target.versions.values())))
         fragment = urldefrag(reference)[1]
         return version.url + (f"#{fragment}" if fragment else "")
 

@@ -119,9 +119,11 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
     post = item.post
     published, date_only = parse_datetime(post.published)
     image = _absolute_image(post, settings)
+    # A post written in the target language is published in it, with no twin.
+    written_in = settings.target_lang if post.lang == settings.target_lang else settings.source_lang
     original = PageVersion(
         post_id=post.id,
-        lang=settings.source_lang,
+        lang=written_in,
         slug=check_slug(post.slug, post.id),
         title=post.title,
         description=post.description,
@@ -135,9 +137,9 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
         comments=list(post.comments),
         status=ORIGINAL,
     )
-    versions = {settings.source_lang: original}
+    versions = {written_in: original}
     translation = item.translation
-    if translation is not None and translation.status not in HIDDEN_STATUSES:
+    if translation is not None and translation.status not in HIDDEN_STATUSES and written_in == settings.source_lang:
         if translation.lang != settings.target_lang:
             raise ValueError(f"translation is in {translation.lang!r}, the site's target is {settings.target_lang!r}")
         versions[settings.target_lang] = PageVersion(

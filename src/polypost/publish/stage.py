@@ -65,6 +65,10 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
         return {"published": 0, "written": 0, "unchanged": 0, "removed": 0, "out": str(out),
                 "failed": [{"post": "(site)", "stage": "publish", "error": error}]}
     failed = [{"post": problem["post"], "stage": "publish", "error": problem["error"]} for problem in result.failed]
+    others = other_language_posts(store, config)
+    if others:
+        log.warning("%d posts are in neither %s nor %s, not published (`polypost status` lists them)",
+                    len(others), config.source_lang, config.target_lang)
     for problem in failed:
         store.record_failure(run_id, problem["post"], "publish", problem["error"])
     paths = {post_id: None for post_id in store.post_states()}  # taken off the site: no page any more
@@ -79,20 +83,34 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
         "removed": len(result.removed),
         "assets": result.assets,
         "unresolved": result.unresolved,
+        "other_languages": others,
         "out": str(out),
         "failed": failed,
     }
 
 
 def publishable_items(store: Store, config: Config) -> list[PublishItem]:
+    """Posts in the source language with their translations, and posts written in the target
+    language (published as they are, with no twin)."""
     translations = {t.post_id: t for t in store.iter_translations(config.target_lang, reports=False)}
     items = []
-    for post in store.iter_posts("lang = ?", [config.source_lang], bodies=False):
+    for post in store.iter_posts("lang in (?, ?)", [config.source_lang, config.target_lang], bodies=False):
+        if post.lang == config.target_lang:
+            items.append(PublishItem(post=post, translation=None))
+            continue
         translation = translations.get(post.id)
         if translation is not None and translation.status in HIDDEN_STATUSES:
             translation = None
         items.append(PublishItem(post=post, translation=translation))
     return items
+
+
+def other_language_posts(store: Store, config: Config) -> list[dict[str, Any]]:
+    """Posts in neither of the site's languages: stored, never translated nor published, and said so."""
+    return [{"post": post.id, "lang": post.lang or "und", "confidence": post.lang_confidence, "title": post.title,
+             "origin": post.origin}
+            for post in store.iter_posts("lang is null or lang not in (?, ?)", [config.source_lang, config.target_lang],
+                                         bodies=False)]
 
 
 def site_fingerprint(items: list, settings) -> str:
@@ -105,7 +123,7 @@ def site_fingerprint(items: list, settings) -> str:
                 digest.update(path.name.encode("utf-8") + path.read_bytes())
     for item in items:
         post, translation = item.post, item.translation
-        parts = [post.id, post.content_hash, post.slug]  # content_hash covers the body
+        parts = [post.id, post.content_hash, post.slug, post.lang or ""]  # content_hash covers the body
         if translation is not None:
             # Every new translation text is saved with a new translated_at: it stands for the body.
             parts += [translation.slug, translation.status, translation.title, translation.description or "",

@@ -243,6 +243,13 @@ def _ingest_one(store: Store, report: IngestReport, source_post: SourcePost, can
         report.ingested += 1
         setattr(report, state, getattr(report, state) + 1)
         log.info("%s %s (%s, %.2f): %s", state, source_post.origin, lang, confidence, source_post.title)
+        if lang not in candidates:
+            # Stored, but neither translated nor published: said once, as a failure of this run.
+            error = (f"detected as {lang!r} ({confidence:.2f}), not {' or '.join(candidates)}: stored, not translated "
+                     "nor published (give the post a `lang` in its front matter, or `polypost exclude` it)")
+            report.failed.append({"post": post_id, "stage": "detect", "error": error})
+            store.record_failure(run_id, post_id, "detect", error, origin=source_post.origin)
+            log.warning("%s: %s", source_post.origin, error)
     except Exception as exc:  # one bad post must not stop the batch
         error = f"{type(exc).__name__}: {exc}"
         report.failed.append({"post": source_post.origin, "stage": "ingest", "error": error})

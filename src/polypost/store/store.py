@@ -191,8 +191,10 @@ class Store:
             yield Translation.from_row(row)
 
     def taken_translation_slugs(self, lang: str, except_post: str, wanted: str) -> set[str]:
-        """Slugs of other translations into `lang` that a slug made from `wanted` could take."""
-        return self._slugs_like("translations", "post_id", wanted, except_post, lang)
+        """Slugs of other translations into `lang`, and of posts written in `lang` (their pages share
+        its folder), that a slug made from `wanted` could take."""
+        return (self._slugs_like("translations", "post_id", wanted, except_post, lang)
+                | self._slugs_like("posts", "id", wanted, except_post, lang))
 
     def save_translation(self, translation: Translation) -> None:
         row = {
