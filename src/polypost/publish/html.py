@@ -206,7 +206,7 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
         if code != lang
     ]
     page = _page_context(
-        lang, version.title, version.url, version.description or summarize(str(version.html)),
+        lang, version.title, version.url, version.description or summarize(str(getattr(version.html, 'source', version.html))),
         entry.alternates(settings), switcher, settings,
     )
     page.og_type = "article"
@@ -260,7 +260,7 @@ def render_home(env: Environment, lang: str, versions: list[PageVersion], page_n
             "url": version.url,
             "date": format_day(version.published, lang) if version.published else None,
             "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
-            "summary": version.description or summarize(str(version.html)),
+            "summary": version.description or summarize(str(getattr(version.html, 'source', version.html))),
         }
         for version in versions
     ]

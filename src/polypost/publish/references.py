@@ -103,6 +103,7 @@ class References:
                 self.by_file[os.path.normpath(os.path.abspath(post.origin))] = entry
         # A URL path names a post only where one post has it.
         self.by_path = {key: found[0] for key, found in by_path.items() if key and len(found) == 1}
+        self._found: dict[tuple[str, str], PostEntry | Path | None] = {}
 
     def body(self, entry: PostEntry, lang: str, html: str) -> str:
         """`html` of `entry`'s `lang` version with its references made to work here."""
@@ -189,11 +190,20 @@ class References:
         return version.url + (f"#{fragment}" if fragment else "")
 
     def _local_file(self, entry: PostEntry, lang: str, value: str) -> str | None:
-        path_part, fragment = urldefrag(value)
-        path_part = unquote(path_part.split("?", 1)[0])
+        path_part = unquote(urldefrag(value)[0].split("?", 1)[0])
         if not path_part:
             return None
         folder = Path(os.path.abspath(entry.post.origin)).parent
+        # Every page of a folder names the same few files: look each up on disk once per publish.
+        key = (str(folder), path_part)
+        if key not in self._found:
+            self._found[key] = self._find_file(folder, path_part)
+        found = self._found[key]
+        if isinstance(found, PostEntry):
+            return self._page_link(found, lang, value)
+        return self._asset(found) if found is not None else None
+
+    def _find_file(self, folder: Path, path_part: str) -> PostEntry | Path | None:
         if path_part.startswith("/"):
             rooted = path_part.lstrip("/")
             candidates = []
@@ -205,9 +215,9 @@ class References:
             normal = os.path.normpath(str(candidate))
             target = self.by_file.get(normal) or self._bundle_post(normal)
             if target is not None:
-                return self._page_link(target, lang, value)
-            if os.path.isfile(normal) and Path(normal).suffix.lower() in ASSET_SUFFIXES:
-                return self._asset(Path(normal))
+                return target
+            if Path(normal).suffix.lower() in ASSET_SUFFIXES and os.path.isfile(normal):
+                return Path(normal)
         return None
 
     def _bundle_post(self, normal: str) -> PostEntry | None:
@@ -256,6 +266,11 @@ class LinkedBody:
 
     def __init__(self, html, references: References, entry: PostEntry, lang: str):
         self._html, self._references, self._entry, self._lang = html, references, entry, lang
+
+    @property
+    def source(self):
+        """The body as stored (for a summary, which needs its words, not its links)."""
+        return self._html
 
     def text(self) -> str:
         return fit_body(self._references.body(self._entry, self._lang, str(self._html)))
