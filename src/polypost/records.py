@@ -89,6 +89,9 @@ class SourcePost:
     tags: list[str] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     modified: str | None = None  # ISO 8601: when the source says the post last changed
+    # What pairs this post with its version in another language when the source says so:
+    # "key:<Hugo translationKey>", "of:<translation_of>", "slugdate:<explicit slug>|<date>".
+    translation_keys: list[str] = field(default_factory=list)
     lang_hint: str | None = None  # what the source declares (html lang, front matter), if anything
 
     @property
@@ -117,6 +120,8 @@ class SourcePost:
         }
         if self.modified:  # only when given, so that the hash of a post without one stays what it was
             payload["modified"] = self.modified
+        if self.translation_keys:
+            payload["translation_keys"] = self.translation_keys
         data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(data).hexdigest()
 
@@ -144,6 +149,7 @@ class Post:
     ingested_at: str | None = None
     updated_at: str | None = None  # when the store last changed this row (not the source's date)
     modified: str | None = None  # ISO 8601: when the source says the post last changed
+    translation_keys: list[str] = field(default_factory=list)  # as SourcePost's
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Post":
@@ -168,6 +174,7 @@ class Post:
             ingested_at=row.get("ingested_at"),
             updated_at=row.get("updated_at"),
             modified=meta.get("modified"),
+            translation_keys=meta.get("translation_keys", []),
         )
 
 

@@ -15,6 +15,7 @@ from polypost.errors import UsageError
 from polypost.publish.atomic import MANIFEST_NAME, load_manifest
 from polypost.publish.check import check_site
 from polypost.publish.html import root_folder, root_url
+from polypost.publish.pairing import human_translation, pair_translations
 from polypost.publish.records import PublishItem, PublishSettings
 from polypost.publish.site import publish_site
 from polypost.records import HIDDEN_STATUSES
@@ -93,10 +94,19 @@ def publishable_items(store: Store, config: Config) -> list[PublishItem]:
     """Posts in the source language with their translations, and posts written in the target
     language (published as they are, with no twin)."""
     translations = {t.post_id: t for t in store.iter_translations(config.target_lang, reports=False)}
+    posts = list(store.iter_posts("lang in (?, ?)", [config.source_lang, config.target_lang], bodies=False))
+    # A translation the blogger already has is published instead of the machine's.
+    human = pair_translations([p for p in posts if p.lang == config.source_lang],
+                              [p for p in posts if p.lang == config.target_lang], config.target_lang, config.source_lang)
+    paired = {translation.id for translation in human.values()}
     items = []
-    for post in store.iter_posts("lang in (?, ?)", [config.source_lang, config.target_lang], bodies=False):
+    for post in posts:
         if post.lang == config.target_lang:
-            items.append(PublishItem(post=post, translation=None))
+            if post.id not in paired:
+                items.append(PublishItem(post=post, translation=None))
+            continue
+        if post.id in human:
+            items.append(PublishItem(post=post, translation=human_translation(post, human[post.id], config.target_lang)))
             continue
         translation = translations.get(post.id)
         if translation is not None and translation.status in HIDDEN_STATUSES:

@@ -40,7 +40,9 @@ class Store:
 
     # posts -------------------------------------------------------------
     def get_post(self, post_id: str) -> Post | None:
-        rows = list(self.db["posts"].rows_where("id = ? or slug = ?", [post_id, post_id]))
+        """By id, else by slug (two languages may share one: the first stored wins)."""
+        rows = list(self.db.query("select * from posts where id = ? or slug = ? order by id != ?, rowid limit 1",
+                                  [post_id, post_id, post_id]))
         return Post.from_row(rows[0]) if rows else None
 
     def iter_posts(self, where: str | None = None, params: Sequence[Any] = (), bodies: bool = True,
@@ -117,8 +119,8 @@ class Store:
     def content_hashes(self) -> dict[str, str]:
         return {r["id"]: r["content_hash"] for r in self.db.query("select id, content_hash from posts")}
 
-    def _free_slug(self, wanted: str, post_id: str) -> str:
-        return unique_slug(wanted, self._slugs_like("posts", "id", wanted, post_id))
+    def _free_slug(self, wanted: str, post_id: str, lang: str) -> str:
+        return unique_slug(wanted, self._slugs_like("posts", "id", wanted, post_id, lang))
 
     def _slugs_like(self, table: str, id_column: str, wanted: str, except_id: str, lang: str | None = None) -> set[str]:
         """The slugs `unique_slug(wanted, ...)` could collide with: those sharing its first
@@ -139,7 +141,11 @@ class Store:
             return post_id, "unchanged"
         stamp = now()
         wanted = slugify(source_post.slug or source_post.title) or post_id
-        slug = existing["slug"] if existing else self._free_slug(wanted, post_id)
+        if existing and (existing["lang"] == lang or existing["slug"] not in self._slugs_like(
+                "posts", "id", existing["slug"], post_id, lang)):
+            slug = existing["slug"]  # a post keeps its address
+        else:
+            slug = self._free_slug(wanted, post_id, lang)
         row = {
             "id": post_id,
             "source": source_post.source,
@@ -158,6 +164,7 @@ class Store:
                     "image": source_post.image,
                     "tags": source_post.tags,
                     **({"modified": source_post.modified} if source_post.modified else {}),
+                    **({"translation_keys": source_post.translation_keys} if source_post.translation_keys else {}),
                 },
                 ensure_ascii=False,
             ),
