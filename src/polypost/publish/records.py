@@ -38,7 +38,10 @@ class PublishSettings:
     sitemap_max_urls: int = 50_000  # past this, sitemap.xml becomes a sitemap index
     default_image: str | None = None  # og:image for posts that have none
     format: str = "html"  # a registered publisher: "html" or "hugo"
-    hugo_content_ext: str = "md"  # "html" for Hugo sites without goldmark's unsafe = true
+    # Hugo content files: "html" (rendered as they are by a stock Hugo), or "md" (HTML inside Markdown,
+    # which Hugo omits unless markup.goldmark.renderer.unsafe = true).
+    hugo_content_ext: str = "html"
+    hugo_layout: str = "bundles"  # "bundles": index.es.html beside index.html; "folders": content/<lang>/...
     # Share links on each post page (plain links, no scripts): names from polypost.share.NETWORKS.
     share_networks: tuple[str, ...] = ("x", "linkedin", "facebook", "whatsapp", "telegram")
     share_campaign: str | None = None  # utm_campaign of share links; None: the post's slug ("{slug}" is replaced)

@@ -35,6 +35,8 @@ def publish_settings(config: Config) -> PublishSettings:
         templates_dir=Path(config.templates_dir) if config.templates_dir else None,
         format=config.format,
         share_campaign=config.share_campaign,
+        hugo_content_ext=config.hugo_content_ext,
+        hugo_layout=config.hugo_layout,
     )
     if config.share_networks:
         settings.share_networks = tuple(config.share_networks)
