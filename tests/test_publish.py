@@ -169,7 +169,8 @@ def head_links(doc) -> dict[str, str]:
 
 
 def all_pages(out: Path) -> list[Path]:
-    return sorted(out.rglob("*.html"))
+    """Every page of the site (the 404 pages are not pages of it: test_not_found_pages_and_robots_txt)."""
+    return sorted(p for p in out.rglob("*.html") if p.name != "404.html")
 
 
 # --- every page ---------------------------------------------------------------------------------
@@ -571,8 +572,8 @@ def test_subdomain_sitemap_validates(tmp_path):
 
 def test_an_empty_archive_still_gives_a_working_site(tmp_path):
     result = publish([], tmp_path)
-    assert sorted(result.written) == ["en/feed.xml", "en/index.html", "es/feed.xml", "es/index.html", "index.html",
-                                      "sitemap.xml"]
+    assert sorted(result.written) == ["404.html", "en/404.html", "en/feed.xml", "en/index.html", "es/404.html",
+                                      "es/feed.xml", "es/index.html", "index.html", "robots.txt", "sitemap.xml"]
     assert "No posts yet." in (tmp_path / "en/index.html").read_text(encoding="utf-8")
     assert feedparser.parse(str(tmp_path / "es/feed.xml")).bozo == 0
 
@@ -772,3 +773,19 @@ def test_reader_comments_are_published_through_an_allowlist():
     assert "<img" not in clean and "<iframe" not in clean and "javascript:" not in clean
     assert '<a href="https://example.com/es" rel="nofollow ugc noopener">versión</a>' in clean
     assert clean.startswith("<p>¡Gracias! ")
+
+
+def test_not_found_pages_and_robots_txt(site, tmp_path):
+    out, _ = site
+    assert (out / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://blog.example.com/sitemap.xml\n"
+    for lang, heading in [("en", "Page not found"), ("es", "Página no encontrada")]:
+        doc = parse(out / lang / "404.html")
+        assert doc.get("lang") == lang and doc.findtext(".//h1") == heading
+        assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex"] and not doc.xpath('//link[@rel="canonical"]')
+        assert doc.xpath('//main//a/@href') == [f"https://blog.example.com/{lang}/"]
+    assert parse(out / "404.html").get("lang") == "en"
+    assert "404" not in (out / "sitemap.xml").read_text()
+    # A language on a host of its own gets its own robots.txt, naming the one sitemap.
+    publish(sample_items(), tmp_path, SUBDOMAINS)
+    for robots in (tmp_path / "en" / "robots.txt", tmp_path / "es" / "robots.txt"):  # en is served at the root
+        assert robots.read_text().endswith("Sitemap: " + SUBDOMAINS.base_url.rstrip("/") + "/sitemap.xml\n"), robots

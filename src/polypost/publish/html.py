@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from polypost.hookspecs import hookimpl
 from polypost.publish import feeds, sitemap
 from polypost.publish.atomic import OutputWriter
+from polypost.publish.extras import write_extras
 from polypost.publish.dates import datetime_attribute, format_day, parse_datetime
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
 from polypost.publish.structured import article_times, blog_posting
@@ -310,6 +311,7 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     urls = home_pair + [url for entry in entries for url in sitemap.urls_for_entry(entry, settings)]
     for name, payload in sitemap.render_sitemaps(urls, root_url(settings), settings.sitemap_max_urls).items():
         writer.write(folder + name, payload)
+    write_extras(env, writer, settings, folder, root_url(settings), _page_context)
 
 
 @hookimpl
