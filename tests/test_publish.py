@@ -789,3 +789,16 @@ def test_not_found_pages_and_robots_txt(site, tmp_path):
     publish(sample_items(), tmp_path, SUBDOMAINS)
     for robots in (tmp_path / "en" / "robots.txt", tmp_path / "es" / "robots.txt"):  # en is served at the root
         assert robots.read_text().endswith("Sitemap: " + SUBDOMAINS.base_url.rstrip("/") + "/sitemap.xml\n"), robots
+
+
+def test_a_site_title_per_language_from_the_config(tmp_path):
+    from polypost.config import load_config
+    from polypost.publish.stage import publish_settings
+
+    config_file = tmp_path / "polypost.toml"
+    config_file.write_text('[site]\ntitle = "Field Notes"\ntitles = { es = "Notas de campo" }\n')
+    settings = publish_settings(load_config(config_file, environ={}))
+    assert settings.site_title == {"en": "Field Notes", "es": "Notas de campo"}
+    publish([], tmp_path / "site", replace(SETTINGS, site_title=settings.site_title))
+    assert parse(tmp_path / "site" / "es" / "index.html").findtext(".//head/title") == "Notas de campo"
+    assert parse(tmp_path / "site" / "en" / "index.html").findtext(".//head/title") == "Field Notes"

@@ -37,6 +37,7 @@ class Config:
     # [site]
     base_url: str = "http://localhost:8000/"
     site_title: str = "Blog"
+    site_titles: dict[str, str] = field(default_factory=dict)  # per language: {es = "Notas de campo"}
     source_lang: str = "en"
     target_lang: str = "es"
     out_dir: str = "site"
@@ -103,6 +104,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "site": {
         "base_url": "base_url",
         "title": "site_title",
+        "titles": "site_titles",
         "source_lang": "source_lang",
         "target_lang": "target_lang",
         "out_dir": "out_dir",
@@ -293,6 +295,7 @@ CONFIG_TEMPLATE = """\
 # Absolute URL where the published site lives: hreflang, canonical and sitemap links use it.
 base_url = "http://localhost:8000/"
 title = "My blog"
+# The title in each language, where it differs: titles = { es = "Mi blog" }
 source_lang = "en"
 target_lang = "es"
 # Where `polypost publish` and `polypost run` write the site.

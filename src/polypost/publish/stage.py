@@ -31,7 +31,8 @@ def publish_settings(config: Config) -> PublishSettings:
         source_lang=config.source_lang,
         target_lang=config.target_lang,
         x_default=config.x_default,
-        site_title={config.source_lang: config.site_title, config.target_lang: config.site_title},
+        site_title={lang: config.site_titles.get(lang, config.site_title)
+                    for lang in (config.source_lang, config.target_lang)},
         templates_dir=Path(config.templates_dir) if config.templates_dir else None,
         format=config.format,
         share_campaign=config.share_campaign,
