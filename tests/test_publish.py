@@ -386,7 +386,8 @@ def test_sitemap_alternates_agree_with_the_pages(site):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     doc = etree.parse(str(out / "sitemap.xml"))
     locs = doc.xpath("//s:url/s:loc/text()", namespaces=ns)
-    assert len(locs) == len(set(locs)) == 2 + 6  # the two homes, two pairs and two English-only posts
+    assert len(locs) == len(set(locs)) == 3 + 6  # the chooser, the two homes, two pairs and two English-only posts
+    assert "https://blog.example.com/" in locs  # where x-default points
     for url in doc.xpath("//s:url", namespaces=ns):
         loc = url.findtext("s:loc", namespaces=ns)
         alternates = {a.get("hreflang"): a.get("href") for a in url.xpath("x:link", namespaces=ns)}
@@ -415,7 +416,7 @@ def test_sitemap_index_past_the_url_limit_validates(tmp_path):
         child = etree.parse(str(tmp_path / f"sitemap-{n}.xml"))
         assert schema.validate(child), schema.error_log
         total += len(child.getroot())
-    assert total == 8
+    assert total == 9  # the chooser, two homes, six post pages
     # back under the limit: the children go and sitemap.xml is a urlset again
     result = publish(sample_items(), tmp_path)
     assert sorted(p for p in result.removed if p.startswith("sitemap")) == [f"sitemap-{n}.xml" for n in (1, 2, 3)]

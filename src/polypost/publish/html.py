@@ -308,6 +308,8 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     home_pair = sitemap.SitemapUrl.pair(
         {code: settings.lang_base(code) for code in settings.langs()}, homes_fallback(settings)
     )
+    if folder == "":  # the chooser is where x-default points: a page of the site, listed with the homes
+        home_pair.append(sitemap.SitemapUrl(loc=root_url(settings), alternates=home_pair[0].alternates))
     urls = home_pair + [url for entry in entries for url in sitemap.urls_for_entry(entry, settings)]
     for name, payload in sitemap.render_sitemaps(urls, root_url(settings), settings.sitemap_max_urls).items():
         writer.write(folder + name, payload)
