@@ -38,6 +38,10 @@ def test_the_human_spanish_kubernetes_post_is_published_instead_of_apertium_s(tm
     human = (pair / "es__introducing-node-readiness-controller.index.md").read_text(encoding="utf-8")
     summary = run(tmp_path, pair)
     assert summary["published"] == 2  # one pair, not an English post and two Spanish ones
+    assert summary["translated"] == 0 and summary["segments"]["from_engine"] == 0  # nothing for Apertium to do
+    kits = json.loads(CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "share", "--json",
+                                               "--base-url", BASE]).stdout)
+    assert f"{BASE}es/introducing-node-readiness-controller/" in json.dumps(kits)  # the kit links the human page
     spanish = pages(tmp_path / "site", "es")
     assert list(spanish) == ["introducing-node-readiness-controller"]
     doc = spanish["introducing-node-readiness-controller"]

@@ -23,7 +23,9 @@ from polypost.errors import LockedError, NoSuchPost, UsageError
 from polypost.config import Config
 from polypost.glossary import Glossary
 from polypost.publish.stage import publish_store
-from polypost.records import REMOVED
+from polypost.publish.pairing import HUMAN, human_translation, pair_translations
+from polypost.records import REMOVED, Post
+from polypost.slugs import unique_slug
 from polypost.review.importing import ImportReport
 from polypost.review.stage import check_review_file, remember_review
 from polypost.sources.stage import IngestOptions, IngestReport, ingest
@@ -117,8 +119,12 @@ def translate_options(store: Store, config: Config, **changes: Any) -> Translate
 
 def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids: Sequence[str] | None = None,
                     dry_run: bool = False, engine: Engine | None = None, force: bool = False) -> TranslateReport:
+    human = store_human_translations(store, config)
     if post_ids is not None:
-        post_ids = _on_the_site(store, post_ids)
+        post_ids = [post_id for post_id in _on_the_site(store, post_ids) if post_id not in human]
+    elif human:  # a post with its blogger's own translation is never given to the engine
+        post_ids = [post.id for post in store.iter_posts("lang = ?", [config.source_lang], bodies=False)
+                    if post.id not in human]
     glossary = load_glossary(config)
     own_engine = engine is None
     engine = engine or open_engine(config)
@@ -128,6 +134,30 @@ def translate_stage(store: Store, config: Config, run_id: int | None = None, pos
     finally:
         if own_engine:
             engine.close()
+
+
+def store_human_translations(store: Store, config: Config) -> dict[str, Post]:
+    """The translations the blogger already has (`publish/pairing.py`) stored as their originals'
+    translations, status reviewed, engine "human": every stage then sees them (share kits, status,
+    the site). Returns original id -> the post that translates it."""
+    posts = {post.id: post for post in store.iter_posts("lang in (?, ?)", [config.source_lang, config.target_lang],
+                                                        bodies=False)}
+    pairs = pair_translations([p for p in posts.values() if p.lang == config.source_lang],
+                              [p for p in posts.values() if p.lang == config.target_lang],
+                              config.target_lang, config.source_lang)
+    for original_id, human in pairs.items():
+        wanted = human_translation(posts[original_id], human, config.target_lang)
+        existing = store.get_translation(original_id, config.target_lang)
+        if existing is not None and existing.engine == HUMAN and existing.source_hash == wanted.source_hash:
+            continue
+        # Its own post's slug is the same page; any other translation's is another page.
+        taken = store.taken_translation_slugs(config.target_lang, original_id, wanted.slug) - {human.slug}
+        wanted.slug = wanted.slug if wanted.slug not in taken else unique_slug(wanted.slug, taken)
+        wanted.html = str(human.html)
+        store.save_translation(wanted)
+        log.info("post %s: the translation %s (%s) is published as its %s version", original_id, human.id,
+                 human.origin, config.target_lang)
+    return pairs
 
 
 def _on_the_site(store: Store, post_ids: Sequence[str]) -> list[str]:

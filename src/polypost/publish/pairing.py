@@ -19,6 +19,7 @@ from pathlib import PurePath
 
 from polypost.records import REVIEWED, Post, Translation
 
+HUMAN = "human"  # the engine of a translation the blogger wrote (a Translation row's `engine`)
 _LANG_SUFFIX = re.compile(r"^(?P<base>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)(?P<ext>\.[^.]+)$")
 
 
@@ -89,6 +90,6 @@ def human_translation(original: Post, translation: Post, target_lang: str) -> Tr
         # The stored slug may carry a "-2" against the original's (one posts table for both
         # languages); the Spanish folder has room for the slug the source gave it.
         slug=original.slug if translation.slug.startswith(original.slug + "-") else translation.slug,
-        html=translation.html, description=translation.description, status=REVIEWED, engine="human",
+        html=translation.html, description=translation.description, status=REVIEWED, engine=HUMAN,
         source_hash=translation.content_hash, translated_at=translation.updated_at,
     )

@@ -15,7 +15,7 @@ from polypost.errors import UsageError
 from polypost.publish.atomic import MANIFEST_NAME, load_manifest
 from polypost.publish.check import check_site
 from polypost.publish.html import root_folder, root_url
-from polypost.publish.pairing import human_translation, pair_translations
+from polypost.publish.pairing import HUMAN, human_translation, pair_translations
 from polypost.publish.records import PublishItem, PublishSettings
 from polypost.publish.site import publish_site
 from polypost.records import HIDDEN_STATUSES
@@ -109,7 +109,10 @@ def publishable_items(store: Store, config: Config) -> list[PublishItem]:
                 items.append(PublishItem(post=post, translation=None))
             continue
         if post.id in human:
-            items.append(PublishItem(post=post, translation=human_translation(post, human[post.id], config.target_lang)))
+            stored = translations.get(post.id)  # stored by the translate stage, its slug made unique
+            if stored is None or stored.engine != HUMAN or stored.source_hash != human[post.id].content_hash:
+                stored = human_translation(post, human[post.id], config.target_lang)
+            items.append(PublishItem(post=post, translation=stored))
             continue
         translation = translations.get(post.id)
         if translation is not None and translation.status in HIDDEN_STATUSES:
