@@ -184,3 +184,17 @@ def test_no_nu_checker_error_on_the_corpus_is_one_polypost_made(published_corpus
     assert len([line for line in lines if "error" in line]) > 100  # the sources' own (obsolete markup): still there
     ours = [line for line in lines if POLYPOST_ERRORS.search(line)]
     assert ours == []
+
+
+def test_the_checker_reads_a_site_with_language_subdomains(tmp_path):
+    settings = PublishSettings(base_url="https://example.org/", lang_base_urls={"es": "https://es.example.org/"})
+    a = post("alpha", '<p><a href="/beta/">beta</a></p>', url="https://old.example.com/alpha/")
+    b = post("beta", "<p>Beta.</p>", url="https://old.example.com/beta/")
+    out = tmp_path / "site"
+    publish_site([PublishItem(a, es(a, a.html)), PublishItem(b, es(b, b.html))], out, settings)
+    assert body_refs(out / "es/alpha-es/index.html") == ["https://es.example.org/beta-es/"]
+    bases = {"https://example.org/": "", "https://example.org/en/": "en/", "https://es.example.org/": "es/"}
+    report = check_site(out, bases)
+    assert report.broken == [] and report.pages >= 8
+    (out / "es" / "beta-es" / "index.html").unlink()
+    assert {r.url for r in check_site(out, bases).broken} >= {"https://es.example.org/beta-es/"}
