@@ -174,14 +174,17 @@ def test_run_with_apertium_publishes_pairs_and_reruns_from_memory(tmp_path, blog
     assert summary["glossary"]["met"] == summary["glossary"]["expected"]
     english = out / "en" / "newsletter" / "index.html"
     assert english.exists()
-    spanish_pages = [p for p in (out / "es").glob("*/index.html") if p.parent.name != "page"]
+    spanish_pages = [p for p in (out / "es").glob("*/index.html") if p.parent.name not in ("page", "alcance")]
     assert len(spanish_pages) == 1
     spanish = spanish_pages[0].read_text(encoding="utf-8")
     assert 'lang="es"' in spanish and "community manager" in spanish
     assert 'href="https://example.com/newsletter"' in spanish
     assert "https://blog.example.com/en/newsletter/" in spanish
-    # The Spanish-language post is stored and labelled, not translated or published as a pair.
+    # The Spanish-language post is published as it is, in Spanish, with no English twin.
     assert not (out / "en" / "como-medir-el-alcance-en-redes-sociales").exists()
+    written_in_spanish = (out / "es" / "alcance" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="es"' in written_in_spanish and 'hreflang="en"' not in written_in_spanish
+    assert 'class="translation-note"' not in written_in_spanish
 
     again = json.loads(invoke(*args).stdout)
     assert again["translated"] == 0 and again["segments"] == {"from_memory": 0, "from_engine": 0, "kept": 0}

@@ -96,7 +96,8 @@ def sample_items() -> list[PublishItem]:
         description="How we moved from Jenkins to GitHub Actions and cut build times by 40%.",
         image="/img/ci-cover.png",
         tags=["ci", "devops"],
-        updated_at="2025-03-05T09:30:00+00:00",
+        updated_at="2026-12-01T03:00:00+00:00",  # the night polypost stored it: never a lastmod
+        modified="2025-03-05T09:30:00+00:00",
         comments=[
             Comment(author="Priya", html='<p>Did you try <a href="https://nektosact.com">act</a> locally?</p>',
                     published="2025-03-05T12:00:00Z", lang="en"),
@@ -168,7 +169,8 @@ def head_links(doc) -> dict[str, str]:
 
 
 def all_pages(out: Path) -> list[Path]:
-    return sorted(out.rglob("*.html"))
+    """Every page of the site (the 404 pages are not pages of it: test_not_found_pages_and_robots_txt)."""
+    return sorted(p for p in out.rglob("*.html") if p.name != "404.html")
 
 
 # --- every page ---------------------------------------------------------------------------------
@@ -384,16 +386,21 @@ def test_sitemap_alternates_agree_with_the_pages(site):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     doc = etree.parse(str(out / "sitemap.xml"))
     locs = doc.xpath("//s:url/s:loc/text()", namespaces=ns)
-    assert len(locs) == len(set(locs)) == 2 + 6  # the two homes, two pairs and two English-only posts
+    assert len(locs) == len(set(locs)) == 3 + 6  # the chooser, the two homes, two pairs and two English-only posts
+    assert "https://blog.example.com/" in locs  # where x-default points
     for url in doc.xpath("//s:url", namespaces=ns):
         loc = url.findtext("s:loc", namespaces=ns)
         alternates = {a.get("hreflang"): a.get("href") for a in url.xpath("x:link", namespaces=ns)}
         page = url_to_path(out, loc)
         assert page.is_file(), loc
         assert alternates == head_links(parse(page)), loc
-    es_ci = "https://blog.example.com/es/como-migramos-nuestra-ci-a-github-actions/"
-    lastmods = doc.xpath(f'//s:url[s:loc="{es_ci}"]/s:lastmod/text()', namespaces=ns)
-    assert lastmods == ["2025-03-05T10:00:00Z"]  # the later of the post's update and its translation
+    # lastmod is the post's own modification date, on both pages (not when polypost stored or
+    # translated it), else its publication date.
+    for url in ("https://blog.example.com/es/como-migramos-nuestra-ci-a-github-actions/",
+                "https://blog.example.com/en/migrating-ci-to-github-actions/"):
+        assert doc.xpath(f'//s:url[s:loc="{url}"]/s:lastmod/text()', namespaces=ns) == ["2025-03-05T09:30:00Z"]
+    lisbon = "https://blog.example.com/en/a-week-in-lisbon/"
+    assert doc.xpath(f'//s:url[s:loc="{lisbon}"]/s:lastmod/text()', namespaces=ns) == ["2025-01-20T18:45:00Z"]
 
 
 def test_sitemap_index_past_the_url_limit_validates(tmp_path):
@@ -409,7 +416,7 @@ def test_sitemap_index_past_the_url_limit_validates(tmp_path):
         child = etree.parse(str(tmp_path / f"sitemap-{n}.xml"))
         assert schema.validate(child), schema.error_log
         total += len(child.getroot())
-    assert total == 8
+    assert total == 9  # the chooser, two homes, six post pages
     # back under the limit: the children go and sitemap.xml is a urlset again
     result = publish(sample_items(), tmp_path)
     assert sorted(p for p in result.removed if p.startswith("sitemap")) == [f"sitemap-{n}.xml" for n in (1, 2, 3)]
@@ -566,8 +573,8 @@ def test_subdomain_sitemap_validates(tmp_path):
 
 def test_an_empty_archive_still_gives_a_working_site(tmp_path):
     result = publish([], tmp_path)
-    assert sorted(result.written) == ["en/feed.xml", "en/index.html", "es/feed.xml", "es/index.html", "index.html",
-                                      "sitemap.xml"]
+    assert sorted(result.written) == ["404.html", "en/404.html", "en/feed.xml", "en/index.html", "es/404.html",
+                                      "es/feed.xml", "es/index.html", "index.html", "robots.txt", "sitemap.xml"]
     assert "No posts yet." in (tmp_path / "en/index.html").read_text(encoding="utf-8")
     assert feedparser.parse(str(tmp_path / "es/feed.xml")).bozo == 0
 
@@ -727,7 +734,8 @@ def test_post_pages_have_twitter_cards_and_plain_share_links_with_utm(site):
         for link, source in zip(links, ["x", "linkedin", "facebook", "whatsapp", "telegram"]):
             expected = f"{page_url}?utm_source={source}&utm_medium=social&utm_campaign=migrating-ci-to-github-actions"
             assert expected in unquote(link)
-    assert not any(page.xpath("//script") for page in [es, lisbon])
+    # No scripts: JSON-LD is data, which no browser runs.
+    assert not any(page.xpath("//script[not(@type='application/ld+json')]") for page in [es, lisbon])
 
 
 def test_share_links_can_be_turned_off_and_given_a_campaign(tmp_path):
@@ -766,3 +774,32 @@ def test_reader_comments_are_published_through_an_allowlist():
     assert "<img" not in clean and "<iframe" not in clean and "javascript:" not in clean
     assert '<a href="https://example.com/es" rel="nofollow ugc noopener">versión</a>' in clean
     assert clean.startswith("<p>¡Gracias! ")
+
+
+def test_not_found_pages_and_robots_txt(site, tmp_path):
+    out, _ = site
+    assert (out / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://blog.example.com/sitemap.xml\n"
+    for lang, heading in [("en", "Page not found"), ("es", "Página no encontrada")]:
+        doc = parse(out / lang / "404.html")
+        assert doc.get("lang") == lang and doc.findtext(".//h1") == heading
+        assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex"] and not doc.xpath('//link[@rel="canonical"]')
+        assert doc.xpath('//main//a/@href') == [f"https://blog.example.com/{lang}/"]
+    assert parse(out / "404.html").get("lang") == "en"
+    assert "404" not in (out / "sitemap.xml").read_text()
+    # A language on a host of its own gets its own robots.txt, naming the one sitemap.
+    publish(sample_items(), tmp_path, SUBDOMAINS)
+    for robots in (tmp_path / "en" / "robots.txt", tmp_path / "es" / "robots.txt"):  # en is served at the root
+        assert robots.read_text().endswith("Sitemap: " + SUBDOMAINS.base_url.rstrip("/") + "/sitemap.xml\n"), robots
+
+
+def test_a_site_title_per_language_from_the_config(tmp_path):
+    from polypost.config import load_config
+    from polypost.publish.stage import publish_settings
+
+    config_file = tmp_path / "polypost.toml"
+    config_file.write_text('[site]\ntitle = "Field Notes"\ntitles = { es = "Notas de campo" }\n')
+    settings = publish_settings(load_config(config_file, environ={}))
+    assert settings.site_title == {"en": "Field Notes", "es": "Notas de campo"}
+    publish([], tmp_path / "site", replace(SETTINGS, site_title=settings.site_title))
+    assert parse(tmp_path / "site" / "es" / "index.html").findtext(".//head/title") == "Notas de campo"
+    assert parse(tmp_path / "site" / "en" / "index.html").findtext(".//head/title") == "Field Notes"

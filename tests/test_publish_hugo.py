@@ -14,7 +14,7 @@ from polypost.publish.records import Publisher, PublishItem, PublishSettings
 from polypost.publish.registry import get_publisher
 from polypost.publish.site import publish_site
 
-HUGO = PublishSettings(base_url="https://blog.example.com/", format="hugo")
+HUGO = PublishSettings(base_url="https://blog.example.com/", format="hugo", hugo_content_ext="md")
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
@@ -84,9 +84,12 @@ def test_hugo_front_matter_reads_like_a_real_hugo_translation_pair(tmp_path):
     assert grinder["date"].isoformat() == "2025-01-02"
 
 
-def test_html_content_files_for_sites_without_unsafe_markdown(tmp_path):
-    publish_site(items(), tmp_path, PublishSettings(format="hugo", hugo_content_ext="html"))
+def test_html_content_files_for_sites_without_unsafe_markdown_by_default(tmp_path):
+    publish_site(items(), tmp_path, PublishSettings(format="hugo"))
     assert (tmp_path / "content/posts/dialing-in-espresso/index.es.html").is_file()
+    publish_site(items(), tmp_path / "folders", PublishSettings(format="hugo", hugo_layout="folders"))
+    assert (tmp_path / "folders/content/es/posts/dialing-in-espresso/index.html").is_file()
+    assert (tmp_path / "folders/content/en/posts/dialing-in-espresso/index.html").is_file()
 
 
 def test_switching_format_removes_the_other_formats_files(tmp_path):

@@ -39,6 +39,7 @@ class Config:
     # [site]
     base_url: str = "http://localhost:8000/"
     site_title: str = "Blog"
+    site_titles: dict[str, str] = field(default_factory=dict)  # per language: {es = "Notas de campo"}
     source_lang: str = "en"
     target_lang: str = "es"
     out_dir: str = "site"
@@ -47,6 +48,8 @@ class Config:
     lang_base_urls: dict[str, str] = field(default_factory=dict)
     templates_dir: str | None = None
     mt_note: str | None = None
+    hugo_content_ext: str = "html"  # "html": content files a stock Hugo renders as they are; "md" needs unsafe = true
+    hugo_layout: str = "bundles"  # "bundles": index.es.html beside index.html; "folders": content/<lang>/
     # [sources]
     sources: list[str] = field(default_factory=list)
     max_bytes: int = 20 * 1024 * 1024  # a source file or fetched page bigger than this is refused
@@ -118,6 +121,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "site": {
         "base_url": "base_url",
         "title": "site_title",
+        "titles": "site_titles",
         "source_lang": "source_lang",
         "target_lang": "target_lang",
         "out_dir": "out_dir",
@@ -126,6 +130,8 @@ SECTIONS: dict[str, dict[str, str]] = {
         "lang_base_urls": "lang_base_urls",
         "templates_dir": "templates_dir",
         "mt_note": "mt_note",
+        "hugo_content_ext": "hugo_content_ext",
+        "hugo_layout": "hugo_layout",
     },
     "sources": {"paths": "sources", "max_bytes": "max_bytes", "sanitize_own": "sanitize_own",
                 "follow_symlinks": "follow_symlinks", "embed_hosts": "embed_hosts"},
@@ -160,6 +166,8 @@ CHOICES: dict[str, Callable[[], list[str]]] = {
     "format": lambda: sorted(publishers()),
     "device": lambda: ["auto", "cpu", "cuda"],
     "formality": lambda: list(FORMALITIES),
+    "hugo_content_ext": lambda: ["html", "md"],
+    "hugo_layout": lambda: ["bundles", "folders"],
 }
 
 _FIELD_TYPES = {f.name: f.type for f in fields(Config)}
@@ -309,13 +317,19 @@ CONFIG_TEMPLATE = """\
 # Absolute URL where the published site lives: hreflang, canonical and sitemap links use it.
 base_url = "http://localhost:8000/"
 title = "My blog"
+# The title in each language, where it differs: titles = { es = "Mi blog" }
 source_lang = "en"
 # es: neutral Spanish (ustedes); es-419 (or es-MX, es-AR, ...): Latin America; es-ES: Spain (vosotros).
 target_lang = "es"
 # Where `polypost publish` and `polypost run` write the site.
 out_dir = "site"
-# html: a static site; hugo: content/posts/<slug>/index.md and index.es.md
+# html: a static site; hugo: Hugo content, content/posts/<slug>/index.html and index.es.html
 format = "html"
+# Hugo: "html" content files (a stock Hugo renders them as they are), or "md" (HTML inside Markdown:
+# needs markup.goldmark.renderer.unsafe = true); "bundles" (index.es.html beside index.html) or
+# "folders" (content/en/posts/..., content/es/posts/...: set each language's contentDir).
+# hugo_content_ext = "html"
+# hugo_layout = "bundles"
 # The version search engines show when no language matches the reader.
 x_default = "en"
 # Language subdomains instead of language folders, e.g.

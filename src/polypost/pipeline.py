@@ -20,13 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from polypost import cluster
-from polypost.errors import LockedError, UsageError
+from polypost.errors import LockedError, NoSuchPost, UsageError
 from polypost.config import Config
 from polypost.glossary import Glossary
 from polypost.languages import language_of
 from polypost.postedit import post_editor, rules_for
 from polypost.postedit.engine import PostEditing
 from polypost.publish.stage import publish_store
+from polypost.publish.pairing import HUMAN, human_translation, pair_translations
+from polypost.records import REMOVED, Post
+from polypost.slugs import unique_slug
 from polypost.review.importing import ImportReport
 from polypost.review.stage import check_review_file, remember_review
 from polypost.sources.stage import IngestOptions, IngestReport, ingest
@@ -124,6 +127,12 @@ def translate_options(store: Store, config: Config, **changes: Any) -> Translate
 
 def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids: Sequence[str] | None = None,
                     dry_run: bool = False, engine: Engine | None = None, force: bool = False) -> TranslateReport:
+    human = store_human_translations(store, config)
+    if post_ids is not None:
+        post_ids = [post_id for post_id in _on_the_site(store, post_ids) if post_id not in human]
+    elif human:  # a post with its blogger's own translation is never given to the engine
+        post_ids = [post.id for post in store.iter_posts("lang = ?", [config.source_lang], bodies=False)
+                    if post.id not in human]
     glossary = load_glossary(config)
     if config.scheduler and engine is None:
         return _translate_on_cluster(store, config, glossary, run_id, post_ids, dry_run=dry_run, force=force)
@@ -152,6 +161,65 @@ def _translate_on_cluster(store: Store, config: Config, glossary: Glossary, run_
         return translate_posts(store, None, glossary,
                                translate_options(store, config, posts_per_engine_call=chunk, **changes),
                                post_ids=post_ids, run_id=run_id, runner=runner)
+
+
+def store_human_translations(store: Store, config: Config) -> dict[str, Post]:
+    """The translations the blogger already has (`publish/pairing.py`) stored as their originals'
+    translations, status reviewed, engine "human": every stage then sees them (share kits, status,
+    the site). Returns original id -> the post that translates it."""
+    posts = {post.id: post for post in store.iter_posts("lang in (?, ?)", [config.source_lang, config.target_lang],
+                                                        bodies=False)}
+    pairs = pair_translations([p for p in posts.values() if p.lang == config.source_lang],
+                              [p for p in posts.values() if p.lang == config.target_lang],
+                              config.target_lang, config.source_lang)
+    for original_id, human in pairs.items():
+        wanted = human_translation(posts[original_id], human, config.target_lang)
+        existing = store.get_translation(original_id, config.target_lang)
+        if existing is not None and existing.engine == HUMAN and existing.source_hash == wanted.source_hash:
+            continue
+        # Its own post's slug is the same page; any other translation's is another page.
+        taken = store.taken_translation_slugs(config.target_lang, original_id, wanted.slug) - {human.slug}
+        wanted.slug = wanted.slug if wanted.slug not in taken else unique_slug(wanted.slug, taken)
+        wanted.html = str(human.html)
+        store.save_translation(wanted)
+        log.info("post %s: the translation %s (%s) is published as its %s version", original_id, human.id,
+                 human.origin, config.target_lang)
+    return pairs
+
+
+def _on_the_site(store: Store, post_ids: Sequence[str]) -> list[str]:
+    """The posts of `post_ids` that are not taken off the site (those are never translated)."""
+    states = store.post_states()
+    kept = []
+    for post_id in post_ids:
+        post = store.get_post(post_id)
+        if post is None:
+            raise NoSuchPost(f"no post with id or slug {post_id!r}")
+        if post.id in states:
+            log.warning("post %s is %s (%s): not translated", post.id, states[post.id]["state"], states[post.id]["reason"])
+            continue
+        kept.append(post_id)
+    return kept
+
+
+def take_down(store: Store, config: Config, post_id: str, state: str, undo: bool = False,
+              run_id: int | None = None) -> dict[str, Any]:
+    """`polypost remove` / `exclude` (and `--undo`): record why the post is off the site, then
+    republish, which takes its pair off the disk, the homes, the feeds and the sitemap."""
+    post = store.get_post(post_id)
+    if post is None:
+        raise NoSuchPost(f"no post with id or slug {post_id!r}")
+    before = store.post_states().get(post.id)
+    if undo:
+        changed = bool(store.clear_post_state([post.id], states=[state]))
+    else:
+        reason = "taken down by `polypost remove`" if state == REMOVED else "excluded by `polypost exclude`"
+        changed = before is None or before["state"] != state
+        store.set_post_state([post.id], state, reason)
+    published = publish_stage(store, config, run_id=run_id)
+    return {"post": post.id, "slug": post.slug, "title": post.title, "state": None if undo else state,
+            "was": before["state"] if before else None, "changed": changed, "published": published["published"],
+            "removed": published["removed"], "out": published["out"], "failed": published["failed"]}
 
 
 def publish_stage(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
@@ -236,7 +304,8 @@ def _run_stages(store: Store, config: Config, options: RunOptions, started: floa
         ingested = ingest_stage(store, config, sources, options.ingest, run_id=run_id)
         # the same counts, and the same words, as `polypost ingest`
         summary.update(ingested=ingested.ingested, new=ingested.new, updated=ingested.updated,
-                       unchanged=ingested.unchanged, skipped=len(ingested.skipped))
+                       unchanged=ingested.unchanged, skipped=len(ingested.skipped), gone=ingested.gone,
+                       back=ingested.back)
         failed += ingested.failed
     post_ids = store.post_ids_since(options.since) if options.since else None
     translated = translate_stage(store, config, run_id=run_id, post_ids=post_ids, dry_run=options.dry_run)

@@ -26,6 +26,11 @@ NEEDS_REVIEW_STATUSES = frozenset({FLAGGED, HELD})
 # What storing a post did.
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
+# Why a post is off the site (the post_states table): its source no longer has it, a person took it
+# down (`polypost remove`), or a person said never to translate or publish it (`polypost exclude`).
+GONE, REMOVED, EXCLUDED = "gone", "removed", "excluded"
+POST_STATES = (GONE, REMOVED, EXCLUDED)
+
 # The status of a page in the plan that is not a translation: the post as written.
 ORIGINAL = "original"
 
@@ -84,6 +89,10 @@ class SourcePost:
     image: str | None = None
     tags: list[str] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    modified: str | None = None  # ISO 8601: when the source says the post last changed
+    # What pairs this post with its version in another language when the source says so:
+    # "key:<Hugo translationKey>", "of:<translation_of>", "slugdate:<explicit slug>|<date>".
+    translation_keys: list[str] = field(default_factory=list)
     lang_hint: str | None = None  # what the source declares (html lang, front matter), if anything
 
     @property
@@ -110,6 +119,10 @@ class SourcePost:
             # leaving it out keeps the hash the same before and after detection.
             "comments": [{k: v for k, v in c.to_dict().items() if k not in DETECTED} for c in self.comments],
         }
+        if self.modified:  # only when given, so that the hash of a post without one stays what it was
+            payload["modified"] = self.modified
+        if self.translation_keys:
+            payload["translation_keys"] = self.translation_keys
         data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(data).hexdigest()
 
@@ -135,7 +148,9 @@ class Post:
     tags: list[str] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     ingested_at: str | None = None
-    updated_at: str | None = None
+    updated_at: str | None = None  # when the store last changed this row (not the source's date)
+    modified: str | None = None  # ISO 8601: when the source says the post last changed
+    translation_keys: list[str] = field(default_factory=list)  # as SourcePost's
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Post":
@@ -159,6 +174,8 @@ class Post:
             comments=[Comment.from_dict(c) for c in json.loads(row.get("comments") or "[]")],
             ingested_at=row.get("ingested_at"),
             updated_at=row.get("updated_at"),
+            modified=meta.get("modified"),
+            translation_keys=meta.get("translation_keys", []),
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from polypost.config import Config
+from polypost.publish.stage import other_language_posts
 from polypost.store import Store
 
 
@@ -14,6 +15,7 @@ def collect_status(store: Store, config: Config) -> dict[str, Any]:
         "database": str(config.db_path),
         "posts": sum(counts["languages"].values()),
         **counts,
+        "other_languages": other_language_posts(store, config),
         "last_run": store.last_run(),
     }
 
@@ -22,6 +24,12 @@ def format_status(data: dict[str, Any]) -> str:
     lines = [f"database: {data['database']}", f"posts: {data['posts']}"]
     lines += [f"  {lang}: {count}" for lang, count in sorted(data["languages"].items())]
     lines.append("translations: " + ", ".join(f"{k} {v}" for k, v in data["translations"].items()))
+    if data.get("other_languages"):
+        lines.append(f"not published, in another language: {len(data['other_languages'])}")
+        lines += [f"  {p['lang']} ({p['confidence'] or 0:.2f}) {p['post']} {p['title']} [{p['origin']}]"
+                  for p in data["other_languages"]]
+    if data.get("taken_down"):
+        lines.append("off the site: " + ", ".join(f"{k} {v}" for k, v in sorted(data["taken_down"].items())))
     if data["memory"]:
         lines.append("memory: " + ", ".join(f"{k} {v}" for k, v in data["memory"].items()))
     run = data["last_run"]

@@ -45,6 +45,9 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("polypost.cli.review_cmd", "Write translated segments for review in a translation tool."),
     "import": ("polypost.cli.review_cmd", "Reviewed XLIFF or PO targets into the memory as human translations; rebuild and republish."),
     "share": ("polypost.cli.share_cmd", "Ready-to-post texts for X, LinkedIn, Facebook, WhatsApp and Telegram."),
+    "remove": ("polypost.cli.site_cmd", "Take a published pair down everywhere (pages, homes, feeds, sitemap)."),
+    "exclude": ("polypost.cli.site_cmd", "Never translate or publish this post (and take it down if it is up)."),
+    "check": ("polypost.cli.site_cmd", "Broken internal references (links, images, anchors) on the published site."),
     "doctor": ("polypost.cli.doctor_cmd", "Engines, models, glossaries, folders, and the settings in effect."),
 }
 

@@ -51,7 +51,8 @@ def _exit_for(failed: list) -> None:
 def ingest_counts(d: dict[str, Any]) -> str:
     """The ingest counts in the words `ingest` and `run` both use."""
     return (f"ingested {d['ingested']} ({d['new']} new, {d['updated']} updated), {d['unchanged']} unchanged, "
-            f"{d['skipped']} skipped")
+            f"{d['skipped']} skipped" + (f", {len(d['gone'])} gone from their source (taken off the site)"
+                                         if d.get("gone") else ""))
 
 
 def translate_counts(d: dict[str, Any]) -> str:
@@ -67,6 +68,14 @@ def translate_counts(d: dict[str, Any]) -> str:
 def worker_counts(d: dict[str, Any]) -> str:
     return "".join(f"\n  worker {address}: {did['posts']} posts, {did['segments']} segments"
                    for address, did in sorted((d.get("workers") or {}).items()))
+
+
+def _unresolved(data: dict[str, Any]) -> str:
+    found = data.get("unresolved") or []
+    if not found:
+        return ""
+    return (f"; {len(found)} references in {len({u['post'] for u in found})} posts name what their source lacks "
+            "(`polypost check` lists them)")
 
 
 def _failures(data: dict[str, Any]) -> str:
@@ -143,7 +152,7 @@ def publish_cmd(app: App, out_dir, base_url, fmt, as_json) -> None:
                                    lambda run_id: pipeline.publish_stage(store, config, run_id=run_id))
     emit(data, as_json, lambda d: (
         f"published {d['published']} pages to {d['out']}: {d['written']} written, {d['unchanged']} unchanged, "
-        f"{d['removed']} removed" + _failures(d)))
+        f"{d['removed']} removed" + _unresolved(d) + _failures(d)))
     _exit_for(data["failed"])
 
 

@@ -120,7 +120,34 @@ def detect_post(post: SourcePost, candidates: Sequence[str] = ("en", "es")) -> t
     # langdetect's cost grows with the text while its answer settles within a few hundred
     # characters (99.8% right past 400 here): a long post is judged on its opening.
     text = f"{post.title}. {opening_text(post.html, LONG_TEXT)}"[:LONG_TEXT]
-    return _plainly_source_language(text, candidates) or detect_language(text, candidates)
+    found = _plainly_source_language(text, candidates) or detect_language(text, candidates)
+    if found[0] in candidates or not candidates:
+        return found
+    return _candidate_after_all(text, found, candidates, post.lang_hint) or found
+
+
+# A post that langdetect gives to a third language although a candidate's function words make up
+# this share of its words (and outnumber the other candidate's this many times) is that candidate:
+# short list-like posts ("Nested and mixed lists are an interesting beast...", read as Danish).
+STOP_WORD_SHARE, STOP_WORD_LEAD = 0.2, 3
+
+
+def _candidate_after_all(text: str, found: tuple[str, float], candidates: Sequence[str],
+                         hint: str | None) -> tuple[str, float] | None:
+    """A candidate language for a post detected as another one, when the evidence says so: its
+    function words, else what the source declares when the detector was unsure (a page of a
+    few words, "Page B (lorem ipsum)", has no language of its own but its site's)."""
+    words = len(_WORD_RE.findall(text))
+    counts = stop_word_counts(text, candidates)
+    for lang, count in sorted(counts.items(), key=lambda item: -item[1]):
+        others = max((n for other, n in counts.items() if other != lang), default=0)
+        if count >= 5 and words and count / words >= STOP_WORD_SHARE and count >= STOP_WORD_LEAD * others:
+            return lang, round(min(0.9, count / words * 2), 4)
+        break
+    declared = (hint or "").replace("_", "-").split("-")[0].lower()
+    if declared in candidates and (found[0] == "und" or found[1] < 0.9):
+        return declared, 0.5
+    return None
 
 
 def _plainly_source_language(text: str, candidates: Sequence[str]) -> tuple[str, float] | None:

@@ -34,5 +34,8 @@ FACTS = LanguageFacts(
         "pagination": "Pages",
         "languages": "Languages",
         "share": "Share on",
+        "not_found": "Page not found",
+        "not_found_text": "There is nothing at this address. The home page lists every post:",
+        "home": "Home",
     },
 )

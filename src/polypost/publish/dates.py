@@ -24,7 +24,10 @@ def format_day(moment: datetime, lang: str) -> str:
 
 def datetime_attribute(moment: datetime, date_only: bool) -> str:
     """A valid value for <time datetime>: the date alone when the source gave no time."""
-    return moment.date().isoformat() if date_only else moment.isoformat()
+    if date_only:
+        return moment.date().isoformat()
+    # HTML allows at most three digits of a second's fraction; Python writes six.
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
 
 
 def parse_datetime(value: str | None) -> tuple[datetime | None, bool]:

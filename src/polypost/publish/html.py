@@ -21,8 +21,10 @@ from markupsafe import Markup, escape
 from polypost.hookspecs import hookimpl
 from polypost.publish import feeds, sitemap
 from polypost.publish.atomic import OutputWriter
+from polypost.publish.extras import write_extras
 from polypost.publish.dates import datetime_attribute, format_day, parse_datetime
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
+from polypost.publish.structured import article_times, blog_posting
 from polypost.publish.urls import url_path_segment
 from polypost.records import ORIGINAL, REVIEWED, Comment, Post
 from polypost.share.texts import NETWORKS, campaign_for, share_version
@@ -198,14 +200,14 @@ def share_links(version: PageVersion, description: str, campaign_slug: str, sett
 
 def render_post(env: Environment, entry: PostEntry, lang: str, settings: PublishSettings) -> str:
     version = entry.versions[lang]
-    original = entry.versions[settings.source_lang]
+    original = entry.versions.get(settings.source_lang) or version  # a Spanish post has no English page
     switcher = [
         Link(url=other.url, label=settings.text(code)["switch_to"], lang=code)
         for code, other in entry.versions.items()
         if code != lang
     ]
     page = _page_context(
-        lang, version.title, version.url, version.description or summarize(str(version.html)),
+        lang, version.title, version.url, version.description or summarize(str(getattr(version.html, 'source', version.html))),
         entry.alternates(settings), switcher, settings,
     )
     page.og_type = "article"
@@ -221,7 +223,7 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
             "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
             "body": Markup(str(version.html)),  # trusted: segmented and reassembled by the pipeline
             "tags": version.tags,
-            "tags_lang": settings.source_lang,  # tags are not translated
+            "tags_lang": entry.post.lang if entry.post.lang in settings.langs() else settings.source_lang,  # as written
             "note": _translation_note(version, original, settings),
             "status": version.status,
             "comments": _comment_tree(version.comments, lang),
@@ -230,6 +232,8 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
         },
         # The card a shared link shows on X; Facebook, LinkedIn and the others read og:.
         twitter={"card": "summary_large_image" if version.image else "summary"},
+        article={"times": article_times(version), "tags": version.tags,
+                 "structured": blog_posting(entry, lang, page.description, settings)},
     )
 
 
@@ -257,7 +261,7 @@ def render_home(env: Environment, lang: str, versions: list[PageVersion], page_n
             "url": version.url,
             "date": format_day(version.published, lang) if version.published else None,
             "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
-            "summary": version.description or summarize(str(version.html)),
+            "summary": version.description or summarize(str(getattr(version.html, 'source', version.html))),
         }
         for version in versions
     ]
@@ -304,11 +308,15 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     home_pair = sitemap.SitemapUrl.pair(
         {code: settings.lang_base(code) for code in settings.langs()}, homes_fallback(settings)
     )
+    if folder == "":  # the chooser is where x-default points: a page of the site, listed with the homes
+        home_pair.append(sitemap.SitemapUrl(loc=root_url(settings), alternates=home_pair[0].alternates))
     urls = home_pair + [url for entry in entries for url in sitemap.urls_for_entry(entry, settings)]
     for name, payload in sitemap.render_sitemaps(urls, root_url(settings), settings.sitemap_max_urls).items():
         writer.write(folder + name, payload)
+    write_extras(env, writer, settings, folder, root_url(settings), _page_context)
 
 
 @hookimpl
 def register_publishers(register) -> None:
-    register(Publisher(name="html", locate=html_locate, write=write_html_site))
+    register(Publisher(name="html", locate=html_locate, write=write_html_site,
+                       media=lambda settings: (root_folder(settings), root_url(settings))))

@@ -1,11 +1,15 @@
-"""Hugo content output: page bundles with one file per language.
+"""Hugo content output: one content file per post and language, as a stock Hugo reads them.
 
-`content/posts/<slug>/index.md` (source language) and `index.es.md` in the same folder:
-Hugo pairs translations by file name within a bundle, and `translationKey` pairs them
-even if a user moves one. Bodies stay HTML (the pipeline's output, links and all), which
-Hugo renders when `markup.goldmark.renderer.unsafe = true`; for a site that keeps that
-off, `hugo_content_ext = "html"` writes `index.html` / `index.es.html`, which Hugo
-renders as HTML content without the setting.
+Two layouts, as Hugo has: page bundles with a file per language (`content/posts/<slug>/index.html`
+and `index.es.html`: Hugo pairs translations by file name), or a content folder per language
+(`content/en/posts/<slug>/index.html`, `content/es/posts/<slug>/index.html`, with `contentDir`
+set per language). `translationKey` pairs them in either, even if a user moves one.
+
+Bodies are the pipeline's HTML. In `.html` content files (the default) Hugo renders them as they
+are, with its default configuration; in `.md` files (`hugo_content_ext = "md"`) Hugo's Markdown
+renderer omits raw HTML unless `markup.goldmark.renderer.unsafe = true`. What the static site puts
+around a body, the translation note and the reader comments, goes into the front matter
+(`translation_note`, `comments`) for the site's templates.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ import yaml
 
 from polypost.hookspecs import hookimpl
 from polypost.publish.atomic import OutputWriter
-from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
+from polypost.publish.dates import parse_datetime
+from polypost.publish.html import clean_comment
+from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings, with_slash
 from polypost.publish.urls import url_path_segment
-from polypost.records import ORIGINAL, Post
+from polypost.records import ORIGINAL, REVIEWED, Post
 
-CONTENT_SECTION = "content/posts"
+CONTENT = "content"
+SECTION = "posts"
 
 
 class _FrontMatterDumper(yaml.SafeDumper):
@@ -41,19 +48,25 @@ def hugo_locate(post: Post, lang: str, slug: str, settings: PublishSettings) -> 
     (or at their own baseURL when the user configured one).
     """
     ext = settings.hugo_content_ext
-    name = f"index.{ext}" if lang == settings.source_lang else f"index.{lang}.{ext}"
+    if settings.hugo_layout == "folders":
+        path = f"{CONTENT}/{lang}/{SECTION}/{post.slug}/index.{ext}"
+    else:
+        name = f"index.{ext}" if lang == settings.source_lang else f"index.{lang}.{ext}"
+        path = f"{CONTENT}/{SECTION}/{post.slug}/{name}"
     if lang == settings.source_lang:
         base = settings.lang_base_urls.get(lang) or settings.base_url
     else:
         base = settings.lang_base(lang)
-    base = base if base.endswith("/") else base + "/"
-    return f"{CONTENT_SECTION}/{post.slug}/{name}", f"{base}posts/{url_path_segment(slug)}/"
+    return path, f"{with_slash(base)}{SECTION}/{url_path_segment(slug)}/"
 
 
-def front_matter(version: PageVersion, post: Post) -> dict[str, object]:
+def front_matter(version: PageVersion, entry: PostEntry, settings: PublishSettings) -> dict[str, object]:
+    post = entry.post
     matter: dict[str, object] = {"title": version.title}
     if version.published is not None:
         matter["date"] = version.published.date() if version.date_only else version.published
+    if version.updated is not None and version.published is not None and version.updated > version.published:
+        matter["lastmod"] = version.updated  # Hugo's own key: its sitemap and .Lastmod read it
     matter["slug"] = version.slug
     if version.description:
         matter["description"] = version.description
@@ -64,24 +77,50 @@ def front_matter(version: PageVersion, post: Post) -> dict[str, object]:
         matter["tags"] = list(version.tags)
     if version.status != ORIGINAL:
         matter["translation"] = version.status  # machine, flagged or reviewed: for a template's note
+        original = entry.versions.get(settings.source_lang)
+        wording = settings.note(version.lang, reviewed=version.status == REVIEWED)
+        if wording and original is not None:
+            label = settings.text(version.lang)["original"]
+            matter["translation_note"] = wording.replace("{original}", label) if "{original}" in wording \
+                else f"{wording} {label}"
+            matter["original_url"] = original.url
+    if version.comments:
+        matter["comments"] = [_comment(c) for c in version.comments]
     return matter
 
 
-def render_content(version: PageVersion, post: Post) -> str:
+def _comment(comment) -> dict[str, object]:
+    moment = parse_datetime(comment.published)[0]
+    found: dict[str, object] = {"author": comment.author, "html": clean_comment(comment.html or "")}
+    if moment is not None:
+        found["date"] = moment
+    if comment.lang:
+        found["lang"] = comment.lang
+    if comment.parent is not None:
+        found["parent"] = comment.parent
+    return found
+
+
+def render_content(version: PageVersion, entry: PostEntry, settings: PublishSettings) -> str:
     matter = yaml.dump(
-        front_matter(version, post), Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=1000
+        front_matter(version, entry, settings), Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
+        width=1000,
     )
     return f"---\n{matter}---\n\n{str(version.html).strip()}\n"
 
 
 def write_hugo_site(entries: list[PostEntry], writer: OutputWriter, settings: PublishSettings) -> None:
     if settings.hugo_content_ext not in ("md", "html"):
-        raise ValueError(f"hugo_content_ext {settings.hugo_content_ext!r}: use 'md' or 'html'")
+        raise ValueError(f"hugo_content_ext {settings.hugo_content_ext!r}: use 'html' or 'md'")
+    if settings.hugo_layout not in ("bundles", "folders"):
+        raise ValueError(f"hugo_layout {settings.hugo_layout!r}: use 'bundles' or 'folders'")
     for entry in entries:
         for version in entry.versions.values():
-            writer.write(version.path, render_content(version, entry.post))
+            writer.write(version.path, render_content(version, entry, settings))
 
 
 @hookimpl
 def register_publishers(register) -> None:
-    register(Publisher(name="hugo", locate=hugo_locate, write=write_hugo_site))
+    # Hugo serves static/ at the site root.
+    register(Publisher(name="hugo", locate=hugo_locate, write=write_hugo_site,
+                       media=lambda settings: ("static/", with_slash(settings.base_url))))

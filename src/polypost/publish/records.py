@@ -38,7 +38,10 @@ class PublishSettings:
     sitemap_max_urls: int = 50_000  # past this, sitemap.xml becomes a sitemap index
     default_image: str | None = None  # og:image for posts that have none
     format: str = "html"  # a registered publisher: "html" or "hugo"
-    hugo_content_ext: str = "md"  # "html" for Hugo sites without goldmark's unsafe = true
+    # Hugo content files: "html" (rendered as they are by a stock Hugo), or "md" (HTML inside Markdown,
+    # which Hugo omits unless markup.goldmark.renderer.unsafe = true).
+    hugo_content_ext: str = "html"
+    hugo_layout: str = "bundles"  # "bundles": index.es.html beside index.html; "folders": content/<lang>/...
     # Share links on each post page (plain links, no scripts): names from polypost.share.NETWORKS.
     share_networks: tuple[str, ...] = ("x", "linkedin", "facebook", "whatsapp", "telegram")
     share_campaign: str | None = None  # utm_campaign of share links; None: the post's slug ("{slug}" is replaced)
@@ -97,6 +100,8 @@ class PublishResult:
     urls: dict[tuple[str, str], str] = field(default_factory=dict)  # (post_id, lang) -> absolute URL
     paths: dict[tuple[str, str], str] = field(default_factory=dict)  # (post_id, lang) -> path in out dir
     failed: list[dict[str, str]] = field(default_factory=list)  # {"post": id, "error": why}
+    unresolved: list[dict[str, str]] = field(default_factory=list)  # {"post", "lang", "reference", "reason"}
+    assets: int = 0  # files copied from the sources
 
 
 @dataclass
@@ -144,3 +149,5 @@ class Publisher:
     name: str
     locate: Callable[[Post, str, str, PublishSettings], tuple[str, str]]  # (post, lang, slug) -> (path, url)
     write: Callable[[list[PostEntry], OutputWriter, PublishSettings], None]
+    # (folder of the output, its absolute URL) where files a post refers to are copied; None: the root
+    media: Callable[[PublishSettings], tuple[str, str]] | None = None

@@ -9,6 +9,7 @@ module with a `register_publishers` hook.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -16,7 +17,9 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from polypost.publish.atomic import OutputWriter
+from polypost.publish.check import REFERENCES_NAME
 from polypost.publish.dates import parse_datetime
+from polypost.publish.references import LinkedBody, References
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishItem, PublishResult, PublishSettings, with_slash
 from polypost.publish.registry import get_publisher
 from polypost.publish.urls import check_slug
@@ -33,8 +36,10 @@ def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishS
     entries = plan_entries(items, settings, publisher, result.failed)
     out_dir.mkdir(parents=True, exist_ok=True)
     writer = OutputWriter(out_dir, site={"base_url": settings.base_url})
+    references = link_bodies(entries, settings, publisher)
     started = time.monotonic()
     publisher.write(entries, writer, settings)
+    _write_references(references, writer, result)
     result.removed = writer.finish()
     pages = sum(len(entry.versions) for entry in entries)
     report_rate("publishing", pages, pages, time.monotonic() - started, "pages")
@@ -47,6 +52,37 @@ def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishS
             result.urls[(entry.post.id, lang)] = version.url
             result.paths[(entry.post.id, lang)] = version.path
     return result
+
+
+def link_bodies(entries: list[PostEntry], settings: PublishSettings, publisher: Publisher) -> References:
+    """Every body's references made to work on the new site, as each page is rendered."""
+    folder, url = publisher.media(settings) if publisher.media else ("", with_slash(settings.base_url))
+    references = References(entries, settings, media_folder=folder, media_url=url)
+    for entry in entries:
+        for lang, version in entry.versions.items():
+            version.html = LinkedBody(version.html, references, entry, lang)
+    return references
+
+
+def _write_references(references: References, writer: OutputWriter, result: PublishResult) -> None:
+    """Copy the files bodies refer to, and list what the sources lack, for `polypost check`."""
+    for relpath, asset in sorted(references.assets.items()):
+        try:
+            writer.write(relpath, asset.source.read_bytes())
+        except OSError as error:
+            log.warning("%s: cannot copy %s: %s", relpath, asset.source, error.strerror or error)
+            continue
+        result.assets += 1
+    missing = references.missing_by_page()
+    if missing:
+        writer.write(REFERENCES_NAME, json.dumps({"missing": missing}, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    for problem in references.problems():
+        result.unresolved.append({"post": problem.post, "lang": problem.lang, "reference": problem.reference,
+                                  "reason": problem.reason})
+    posts = {problem["post"] for problem in result.unresolved}
+    if posts:
+        log.info("publishing: %d references in %d posts cannot be resolved (kept as written; see "
+                 "`polypost check`)", len(result.unresolved), len(posts))
 
 
 def plan_entries(
@@ -83,9 +119,11 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
     post = item.post
     published, date_only = parse_datetime(post.published)
     image = _absolute_image(post, settings)
+    # A post written in the target language is published in it, with no twin.
+    written_in = settings.target_lang if post.lang == settings.target_lang else settings.source_lang
     original = PageVersion(
         post_id=post.id,
-        lang=settings.source_lang,
+        lang=written_in,
         slug=check_slug(post.slug, post.id),
         title=post.title,
         description=post.description,
@@ -93,18 +131,17 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
         author=post.author,
         published=published,
         date_only=date_only,
-        updated=parse_datetime(post.updated_at)[0] or published,
+        updated=last_modified(post, published),
         image=image,
         tags=list(post.tags),
         comments=list(post.comments),
         status=ORIGINAL,
     )
-    versions = {settings.source_lang: original}
+    versions = {written_in: original}
     translation = item.translation
-    if translation is not None and translation.status not in HIDDEN_STATUSES:
+    if translation is not None and translation.status not in HIDDEN_STATUSES and written_in == settings.source_lang:
         if translation.lang != settings.target_lang:
             raise ValueError(f"translation is in {translation.lang!r}, the site's target is {settings.target_lang!r}")
-        translated_at = parse_datetime(translation.translated_at)[0]
         versions[settings.target_lang] = PageVersion(
             post_id=post.id,
             lang=translation.lang,
@@ -115,7 +152,7 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
             author=post.author,
             published=published,
             date_only=date_only,
-            updated=max((d for d in (original.updated, translated_at) if d), default=None),
+            updated=original.updated,
             image=image,
             tags=list(post.tags),
             comments=list(post.comments),
@@ -124,6 +161,16 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
     for lang, version in versions.items():
         version.path, version.url = publisher.locate(post, lang, version.slug, settings)
     return PostEntry(post=post, versions=versions)
+
+
+def last_modified(post: Post, published):
+    """The source's modification date, else the publication date; the store's own time (when this
+    run changed the row) only for a post that gives neither: a sitemap's lastmod and a feed's
+    updated say when the post changed, not when polypost last ran."""
+    modified = parse_datetime(post.modified)[0]
+    if modified is not None and (published is None or modified >= published):
+        return modified
+    return published or parse_datetime(post.updated_at)[0]
 
 
 def _absolute_image(post: Post, settings: PublishSettings) -> str | None:

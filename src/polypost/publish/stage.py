@@ -11,7 +11,11 @@ from typing import Any
 
 from polypost import __version__
 from polypost.config import Config
-from polypost.publish.atomic import load_manifest
+from polypost.errors import UsageError
+from polypost.publish.atomic import MANIFEST_NAME, load_manifest
+from polypost.publish.check import check_site
+from polypost.publish.html import root_folder, root_url
+from polypost.publish.pairing import HUMAN, human_translation, pair_translations
 from polypost.publish.records import PublishItem, PublishSettings
 from polypost.publish.site import publish_site
 from polypost.records import HIDDEN_STATUSES
@@ -27,10 +31,13 @@ def publish_settings(config: Config) -> PublishSettings:
         source_lang=config.source_lang,
         target_lang=config.target_lang,
         x_default=config.x_default,
-        site_title={config.source_lang: config.site_title, config.target_lang: config.site_title},
+        site_title={lang: config.site_titles.get(lang, config.site_title)
+                    for lang in (config.source_lang, config.target_lang)},
         templates_dir=Path(config.templates_dir) if config.templates_dir else None,
         format=config.format,
         share_campaign=config.share_campaign,
+        hugo_content_ext=config.hugo_content_ext,
+        hugo_layout=config.hugo_layout,
     )
     if config.share_networks:
         settings.share_networks = tuple(config.share_networks)
@@ -62,11 +69,15 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
         return {"published": 0, "written": 0, "unchanged": 0, "removed": 0, "out": str(out),
                 "failed": [{"post": "(site)", "stage": "publish", "error": error}]}
     failed = [{"post": problem["post"], "stage": "publish", "error": problem["error"]} for problem in result.failed]
+    others = other_language_posts(store, config)
+    if others:
+        log.warning("%d posts are in neither %s nor %s, not published (`polypost status` lists them)",
+                    len(others), config.source_lang, config.target_lang)
     for problem in failed:
         store.record_failure(run_id, problem["post"], "publish", problem["error"])
-    store.set_published_paths(config.target_lang, {
-        item.post.id: result.paths.get((item.post.id, config.target_lang)) for item in items
-    })
+    paths = {post_id: None for post_id in store.post_states()}  # taken off the site: no page any more
+    paths.update({item.post.id: result.paths.get((item.post.id, config.target_lang)) for item in items})
+    store.set_published_paths(config.target_lang, paths)
     # A publish with failed posts is not a finished state: the next run tries again.
     store.save_publish_state(str(out.resolve()), None if failed else fingerprint, len(result.paths))
     return {
@@ -74,20 +85,48 @@ def publish_store(store: Store, config: Config, run_id: int | None = None) -> di
         "written": len(result.written),
         "unchanged": len(result.unchanged),
         "removed": len(result.removed),
+        "assets": result.assets,
+        "unresolved": result.unresolved,
+        "other_languages": others,
         "out": str(out),
         "failed": failed,
     }
 
 
 def publishable_items(store: Store, config: Config) -> list[PublishItem]:
+    """Posts in the source language with their translations, and posts written in the target
+    language (published as they are, with no twin)."""
     translations = {t.post_id: t for t in store.iter_translations(config.target_lang, reports=False)}
+    posts = list(store.iter_posts("lang in (?, ?)", [config.source_lang, config.target_lang], bodies=False))
+    # A translation the blogger already has is published instead of the machine's.
+    human = pair_translations([p for p in posts if p.lang == config.source_lang],
+                              [p for p in posts if p.lang == config.target_lang], config.target_lang, config.source_lang)
+    paired = {translation.id for translation in human.values()}
     items = []
-    for post in store.iter_posts("lang = ?", [config.source_lang], bodies=False):
+    for post in posts:
+        if post.lang == config.target_lang:
+            if post.id not in paired:
+                items.append(PublishItem(post=post, translation=None))
+            continue
+        if post.id in human:
+            stored = translations.get(post.id)  # stored by the translate stage, its slug made unique
+            if stored is None or stored.engine != HUMAN or stored.source_hash != human[post.id].content_hash:
+                stored = human_translation(post, human[post.id], config.target_lang)
+            items.append(PublishItem(post=post, translation=stored))
+            continue
         translation = translations.get(post.id)
         if translation is not None and translation.status in HIDDEN_STATUSES:
             translation = None
         items.append(PublishItem(post=post, translation=translation))
     return items
+
+
+def other_language_posts(store: Store, config: Config) -> list[dict[str, Any]]:
+    """Posts in neither of the site's languages: stored, never translated nor published, and said so."""
+    return [{"post": post.id, "lang": post.lang or "und", "confidence": post.lang_confidence, "title": post.title,
+             "origin": post.origin}
+            for post in store.iter_posts("lang is null or lang not in (?, ?)", [config.source_lang, config.target_lang],
+                                         bodies=False)]
 
 
 def site_fingerprint(items: list, settings) -> str:
@@ -100,7 +139,7 @@ def site_fingerprint(items: list, settings) -> str:
                 digest.update(path.name.encode("utf-8") + path.read_bytes())
     for item in items:
         post, translation = item.post, item.translation
-        parts = [post.id, post.content_hash, post.slug]  # content_hash covers the body
+        parts = [post.id, post.content_hash, post.slug, post.lang or ""]  # content_hash covers the body
         if translation is not None:
             # Every new translation text is saved with a new translated_at: it stands for the body.
             parts += [translation.slug, translation.status, translation.title, translation.description or "",
@@ -123,3 +162,20 @@ def _site_intact(out: Path) -> bool:
     except (OSError, ValueError):
         return False
     return bool(files) and all((out / name).is_file() for name in files)
+
+
+def check_published(config: Config) -> dict[str, Any]:
+    """`polypost check`: every internal reference of the HTML site in `out_dir`, and what is broken."""
+    out = Path(config.out_dir)
+    if config.format != "html":
+        raise UsageError(f"polypost check reads the HTML site; [site] format is {config.format!r} (build it with "
+                         "its generator and check that output)")
+    if not (out / MANIFEST_NAME).is_file():
+        raise UsageError(f"no published site at {out} (no {MANIFEST_NAME}); `polypost publish --out {out}` writes one")
+    settings = publish_settings(config)
+    bases = {root_url(settings): root_folder(settings)}
+    bases.update({settings.lang_base(lang): f"{lang}/" for lang in settings.langs()})
+    report = check_site(out, bases)
+    for item in report.broken:
+        log.warning("%s: broken reference %s (%s)", item.page, item.reference, item.reason)
+    return {"out": str(out), **report.to_dict()}

@@ -140,6 +140,7 @@ def _entry_post(entry: Any, origin: str, feed_lang: str | None, fetcher: Fetcher
         slug=slug_from_url(url) if url else None,
         author=entry.get("author") or None,
         published=_date(entry),
+        modified=_updated(entry),
         description=(_plain(summary) or None) if full else None,
         image=_image(entry),
         tags=_tags(entry),
@@ -185,6 +186,14 @@ def _date(entry: Any) -> str | None:
         if value:
             return datetime(*value[:6], tzinfo=timezone.utc).isoformat()
     return entry.get("published") or entry.get("updated") or None
+
+
+def _updated(entry: Any) -> str | None:
+    """Atom's <updated> (RSS has none): only where the entry also says when it was published."""
+    value = entry.get("updated_parsed")
+    if not value or not entry.get("published_parsed"):
+        return None
+    return datetime(*value[:6], tzinfo=timezone.utc).isoformat()
 
 
 def _tags(entry: Any) -> list[str]:

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
 from polypost.sources.page.extract import ExtractError, decode_html, extract_page, is_full_page
+from polypost.sources.page.metadata import page_modified
 from polypost.records import SourcePost, SourceProblem
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES, ReadSettings, SourceKind
@@ -29,6 +30,7 @@ __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+MODIFIED_KEYS = ("lastmod", "last_modified_at", "modified", "updated", "date_modified", "dateModified", "last_modified")
 JEKYLL_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
@@ -134,6 +136,7 @@ def _html_post(path: str, text: str) -> SourcePost:
     if is_full_page(text):
         post = extract_page(text, origin=path)
         post.source = "files"
+        post.modified = post.modified or page_modified(text)
         post.slug = _slug_from_url(post.url) or _slug_from_path(path)
         if not post.title:
             post.title = _title_from_filename(path)
@@ -155,6 +158,7 @@ def _html_post(path: str, text: str) -> SourcePost:
         url=meta.get("canonical") or None, author=meta.get("author") or None,
         published=_date_text(meta.get("date") or meta.get("published")) or _date_from_filename(path),
         description=meta.get("description") or None, tags=_as_list(meta.get("keywords")),
+        modified=_date_text(meta.get("lastmod") or meta.get("modified") or meta.get("updated")),
         lang_hint=meta.get("lang") or None,
     )
 
@@ -191,8 +195,42 @@ def _markdown_post(path: str, text: str) -> SourcePost | SourceProblem:
         description=_as_text(meta.get("description") or meta.get("summary") or meta.get("excerpt")) or None,
         image=_as_text(meta.get("image") or meta.get("cover")) or None,
         tags=tags,
-        lang_hint=_as_text(meta.get("lang") or meta.get("language")) or None,
+        # Hugo's lastmod, Jekyll's last_modified_at, and the other common spellings.
+        modified=_date_text(next((meta[key] for key in MODIFIED_KEYS if meta.get(key)), None)),
+        translation_keys=_translation_keys(meta),
+        lang_hint=_as_text(meta.get("lang") or meta.get("language")) or _lang_from_path(path) or None,
     )
+
+
+_LANG_TAG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+
+
+def _translation_keys(meta: dict[str, Any]) -> list[str]:
+    """How the front matter pairs this post with its other language (see SourcePost.translation_keys).
+
+    Hugo pairs by `translationKey`; a site may name the original (`translation_of`); and Hugo sites
+    with a content folder per language give both versions the same `slug` and `date` (Kubernetes')."""
+    keys = []
+    if _as_text(meta.get("translationKey") or meta.get("translation_key")):
+        keys.append("key:" + _as_text(meta.get("translationKey") or meta.get("translation_key")))
+    if _as_text(meta.get("translation_of") or meta.get("translationOf")):
+        keys.append("of:" + _as_text(meta.get("translation_of") or meta.get("translationOf")))
+    if _as_text(meta.get("slug")) and meta.get("date"):
+        keys.append(f"slugdate:{_as_text(meta.get('slug'))}|{_date_text(meta.get('date'))}")
+    return keys
+
+
+def _lang_from_path(path: str) -> str | None:
+    """Hugo's two ways to say a file's language: `index.es.md`, or a `content/es/` folder."""
+    p = Path(path)
+    suffix = Path(p.stem).suffix.lstrip(".")
+    if suffix and _LANG_TAG.match(suffix) and suffix not in ("index",):
+        return suffix
+    parts = p.parts
+    for index, part in enumerate(parts[:-1]):
+        if part == "content" and index + 1 < len(parts) - 1 and _LANG_TAG.match(parts[index + 1]):
+            return parts[index + 1]
+    return None
 
 
 def render_markdown(text: str) -> str:
@@ -214,6 +252,9 @@ def _stem(path: str) -> str:
     """The name a post is known by: its file name, or its folder's for a Hugo index.md."""
     p = Path(path)
     stem = p.stem
+    base, dot, tail = stem.rpartition(".")
+    if dot and base and _LANG_TAG.match(tail):  # Hugo's "index.es.md", "my-post.es.md"
+        stem = base
     if stem in ("index", "_index"):
         return p.parent.name or stem
     if stem.endswith((".index", "._index")):  # a bundle flattened to "name.index.md"

@@ -16,7 +16,7 @@ from typing import Any
 from polypost.errors import UsageError
 from polypost.languages.detect import detect_post
 from polypost.progress import progress
-from polypost.records import UNCHANGED, SourcePost, SourceProblem
+from polypost.records import GONE, UNCHANGED, SourcePost, SourceProblem
 from polypost.sources.http import Fetcher
 from polypost.sources.kinds import guess_kind
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
@@ -24,6 +24,9 @@ from polypost.sources.registry import FILES, URLS, ReadSettings, SourceKind, sou
 from polypost.store import Store
 
 log = logging.getLogger(__name__)
+
+
+COMPLETE_KINDS = ("files", "wxr")  # kinds whose read lists every post of the source
 
 
 class SourceKindError(UsageError, ValueError):
@@ -58,6 +61,8 @@ class IngestReport:
     failed: list[dict] = field(default_factory=list)
     languages: dict[str, int] = field(default_factory=dict)
     post_ids: list[str] = field(default_factory=list)
+    gone: list[dict] = field(default_factory=list)  # {"post", "origin"}: its source no longer has it
+    back: list[str] = field(default_factory=list)  # posts gone before, found again
 
     def to_dict(self) -> dict:
         return {
@@ -68,6 +73,8 @@ class IngestReport:
             "skipped": len(self.skipped),
             "skipped_inputs": self.skipped,
             "languages": self.languages,
+            "gone": self.gone,
+            "back": self.back,
             "failed": self.failed,
         }
 
@@ -141,10 +148,43 @@ def ingest(store: Store, sources: Sequence[str], options: IngestOptions | None =
                     _ingest_one(store, report, item, options.candidates, known, run_id, fetcher)
                 else:  # Unchanged: the server said 304 for this URL
                     report.unchanged += _stored_from(store, item.origin, report)
+            if options.limit is None:
+                _find_gone(store, group_kind, group, report)
+        report.back = store.clear_post_state(sorted(set(report.post_ids)), states=[GONE])
+        for post_id in report.back:
+            log.info("post %s is back at its source: published again", post_id)
     finally:
         if own_fetcher:
             fetcher.close()
     return report
+
+
+def _find_gone(store: Store, kind: str, sources: Sequence[str], report: IngestReport) -> None:
+    """Posts read before from a folder or a WordPress export that this complete read did not
+    yield (the file deleted, the item now a draft, trashed or deleted): their source is gone.
+
+    Only sources read whole can say so: a feed lists its newest entries, a sitemap may be cut,
+    a --limit stops early. A source that failed as a whole (a damaged export) says nothing, and
+    a file that failed to read keeps its post."""
+    if kind not in COMPLETE_KINDS:
+        return
+    failed = {f["post"] for f in report.failed}
+    seen = set(report.post_ids)
+    for origin in failed:
+        seen.update(store.post_ids_from(origin))
+    states = store.post_states()
+    for source in sources:
+        if source in failed:
+            continue
+        previous = store.post_ids_under(source) if Path(source).is_dir() else store.post_ids_from(source)
+        gone = [post_id for post_id in previous if post_id not in seen and post_id not in states]
+        for post_id in gone:
+            post = store.get_post(post_id)
+            origin = post.origin if post else source
+            report.gone.append({"post": post_id, "origin": origin})
+            log.warning("%s: no longer in %s; post %s is taken off the site", origin, source, post_id)
+        if gone:
+            store.set_post_state(gone, GONE, f"no longer in {source}")
 
 
 def _stored_from(store: Store, origin: str, report: IngestReport) -> int:
@@ -203,6 +243,13 @@ def _ingest_one(store: Store, report: IngestReport, source_post: SourcePost, can
         report.ingested += 1
         setattr(report, state, getattr(report, state) + 1)
         log.info("%s %s (%s, %.2f): %s", state, source_post.origin, lang, confidence, source_post.title)
+        if lang not in candidates:
+            # Stored, but neither translated nor published: said once, as a failure of this run.
+            error = (f"detected as {lang!r} ({confidence:.2f}), not {' or '.join(candidates)}: stored, not translated "
+                     "nor published (give the post a `lang` in its front matter, or `polypost exclude` it)")
+            report.failed.append({"post": post_id, "stage": "detect", "error": error})
+            store.record_failure(run_id, post_id, "detect", error, origin=source_post.origin)
+            log.warning("%s: %s", source_post.origin, error)
     except Exception as exc:  # one bad post must not stop the batch
         error = f"{type(exc).__name__}: {exc}"
         report.failed.append({"post": source_post.origin, "stage": "ingest", "error": error})

@@ -7,6 +7,7 @@ from typing import Iterator, Sequence
 from urllib.parse import urlparse
 
 from polypost.sources.page.extract import ExtractError, extract_page
+from polypost.sources.page.metadata import page_modified
 from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged
 from polypost.hookspecs import hookimpl
@@ -55,6 +56,7 @@ def fetch_page_post(url: str, fetcher: Fetcher, source: str, found_in: str | Non
         fetcher.forget(url)
         return SourceProblem(origin=url, error=str(err))
     post.source = source
+    post.modified = post.modified or page_modified(result.text())
     post.html = sanitize_html(post.html, embed_hosts)
     post.url = post.url or result.url
     post.slug = post.slug or slug_from_url(post.url)

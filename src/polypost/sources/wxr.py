@@ -7,7 +7,8 @@ are not comments). The body is `post_content` as WordPress stores it:
 - Gutenberg block comments (`<!-- wp:paragraph -->`) are HTML comments: kept as written,
   never text to the segmenter.
 - Classic-editor bodies carry paragraphs as blank lines (WordPress adds the <p> when it
-  renders them, `wpautop`): the same is done here, or a post would be one run of text.
+  renders them, `wpautop`): WordPress's own rules are run here (`wpautop.py`), or a post would
+  be one run of text.
 - Shortcodes (`[gallery ids="1,2"]`, `[caption ...]...[/caption]`) are markup to WordPress but
   text to an HTML parser: each bracket token is wrapped in `<span class="notranslate"
   translate="no">`, which the segmenter restores verbatim; the words between an opening and a
@@ -35,6 +36,7 @@ from bs4.element import PreformattedString
 from lxml import etree
 
 from polypost.records import Comment, SourcePost, SourceProblem
+from polypost.sources.wpautop import shortcode_unautop, wpautop
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
 from polypost.sources.sitemap import safe_xml_parser
 from polypost.sources.wxr_entities import replace_entities
@@ -58,12 +60,6 @@ SHORTCODE_RE = re.compile(r"\[(\[?)(/?)([A-Za-z][\w-]*)((?:\s[^\[\]]*?)?)(/?)\](
 URL_ATTRIBUTES = {"a": "href", "img": "src", "source": "src", "video": "src", "audio": "src",
                   "iframe": "src", "track": "src", "embed": "src"}
 NEVER_WRAP = frozenset({"code", "pre", "script", "style", "kbd", "samp", "var", "textarea"})
-_BLOCK_START_RE = re.compile(
-    r"</?(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|"
-    r"blockquote|address|math|style|script|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|"
-    r"footer|nav|figure|figcaption|details|menu|summary|iframe|video|audio|object|!--)\b", re.I)
-
-
 class WxrError(ValueError):
     pass
 
@@ -175,6 +171,7 @@ def _item_post(item: etree._Element, origin: str, context: _Context) -> SourcePo
         slug=_wp_text(item, "post_name") or None,
         author=context.authors.get(creator, creator) or None,
         published=_date(_wp_text(item, "post_date_gmt"), _wp_text(item, "post_date"), _child_text(item, "pubDate")),
+        modified=_date(_wp_text(item, "post_modified_gmt"), _wp_text(item, "post_modified"), ""),
         description=_excerpt(item) or None,
         tags=tags,
         comments=_comments(item, base),
@@ -285,35 +282,10 @@ def _shortcode_spans(text: str, closing: set[str] | None = None) -> list[tuple[i
     return spans
 
 
-_KEEP_RE = re.compile(r"<(pre|script|style|textarea)\b.*?</\1\s*>", re.I | re.S)
-
-
 def autop(text: str) -> str:
-    """WordPress's wpautop, in short: blank lines part paragraphs, a single newline is a <br />.
-
-    Chunks that already start with a block element (or a comment), and shortcodes standing on
-    their own line, are left as they are; <pre>, <script> and <style> are never touched.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kept: list[str] = []
-
-    def stash(match: re.Match[str]) -> str:
-        kept.append(match.group(0))
-        return f"\x00{len(kept) - 1}\x00"
-
-    text = _KEEP_RE.sub(stash, text)
-    out = []
-    for chunk in re.split(r"\n[ \t]*\n\s*", text):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if _BLOCK_START_RE.match(chunk) or re.fullmatch(r"\x00\d+\x00", chunk) or \
-                (SHORTCODE_RE.fullmatch(chunk) and _shortcode_spans(chunk)):
-            out.append(chunk)
-        else:
-            out.append("<p>" + re.sub(r"[ \t]*\n[ \t]*", "<br />\n", chunk) + "</p>")
-    text = "\n\n".join(out)
-    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
+    """What WordPress shows for a classic post: its wpautop, then shortcode_unautop."""
+    html = shortcode_unautop(wpautop(text), lambda token: bool(SHORTCODE_RE.fullmatch(token) and _shortcode_spans(token)))
+    return html.strip()
 
 
 # ---------------------------------------------------------------- XML helpers

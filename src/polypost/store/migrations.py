@@ -151,6 +151,25 @@ def m008_shares_slug(db: sqlite_utils.Database) -> None:
     db["shares"].add_column("slug", str)
 
 
+@migration
+def m009_post_states(db: sqlite_utils.Database) -> None:
+    # Posts taken off the site, and why: "gone" (the source no longer has it), "removed" (a person
+    # took it down), "excluded" (a person said never to translate or publish it). The post row
+    # itself stays: nothing stored is lost, and a post that comes back is published again.
+    db["post_states"].create({"post_id": str, "state": str, "reason": str, "recorded_at": str}, pk="post_id")
+
+
+@migration
+def m010_post_slugs_per_language(db: sqlite_utils.Database) -> None:
+    # A post's page lives in its language's folder: an English post and a Spanish one (its human
+    # translation, say) may both be "reach". Unique per language, and still found by slug alone.
+    for index in db["posts"].indexes:
+        if index.unique and index.columns == ["slug"]:
+            db.execute(f"drop index [{index.name}]")
+    db["posts"].create_index(["lang", "slug"], unique=True, index_name="idx_posts_lang_slug")
+    db["posts"].create_index(["slug"], index_name="idx_posts_slug_lookup")
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied."""
     if not db[MIGRATIONS_TABLE].exists():

@@ -40,18 +40,25 @@ class Store:
 
     # posts -------------------------------------------------------------
     def get_post(self, post_id: str) -> Post | None:
-        rows = list(self.db["posts"].rows_where("id = ? or slug = ?", [post_id, post_id]))
+        """By id, else by slug (two languages may share one: the first stored wins)."""
+        rows = list(self.db.query("select * from posts where id = ? or slug = ? order by id != ?, rowid limit 1",
+                                  [post_id, post_id, post_id]))
         return Post.from_row(rows[0]) if rows else None
 
-    def iter_posts(self, where: str | None = None, params: Sequence[Any] = (), bodies: bool = True) -> Iterator[Post]:
-        """Posts newest first; with bodies=False each html is a StoredText, read when used.
+    def iter_posts(self, where: str | None = None, params: Sequence[Any] = (), bodies: bool = True,
+                   taken_down: bool = False) -> Iterator[Post]:
+        """Posts newest first; with bodies=False each html is a StoredText, read when used. Posts
+        taken off the site (`post_states`: gone, removed, excluded) only with taken_down=True.
 
         Rows are read a page at a time and no cursor stays open while the caller works: the
         stages write between two posts, and sqlite-utils' schema queries fail with "database
         table is locked" while a read cursor on the same connection is still open."""
         columns = [c for c in self.db["posts"].columns_dict if bodies or c != "html"]
         select = ", ".join(f"[{c}]" for c in columns)
-        sql = f"select id from posts{f' where {where}' if where else ''} order by published desc, id"
+        clauses = [f"({where})"] if where else []
+        if not taken_down:
+            clauses.append("id not in (select post_id from post_states)")
+        sql = f"select id from posts{' where ' + ' and '.join(clauses) if clauses else ''} order by published desc, id"
         ids = [row[0] for row in self.db.execute(sql, list(params)).fetchall()]
         for start in range(0, len(ids), _PAGE):
             page = ids[start:start + _PAGE]
@@ -75,6 +82,36 @@ class Store:
         return [row["id"] for row in self.db.query(
             "select id from posts where origin = ? or origin like ? escape '\\'", [origin, escaped])]
 
+    def post_ids_under(self, folder: str) -> list[str]:
+        """Posts read from files inside `folder` (its path as it was given when they were read)."""
+        prefix = folder.rstrip("/\\") + "/"
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [row["id"] for row in self.db.query(
+            "select id from posts where source = 'files' and origin like ? escape '\\'", [escaped])]
+
+    # posts taken off the site --------------------------------------------
+    def post_states(self) -> dict[str, dict[str, Any]]:
+        """post id -> {"state", "reason", "recorded_at"} for every post taken off the site."""
+        return {row["post_id"]: row for row in self.db.query("select * from post_states")}
+
+    def set_post_state(self, post_ids: Sequence[str], state: str, reason: str) -> None:
+        stamp = now()
+        with self.db.conn:
+            self.db["post_states"].upsert_all(
+                [{"post_id": post_id, "state": state, "reason": reason, "recorded_at": stamp} for post_id in post_ids],
+                pk="post_id")
+
+    def clear_post_state(self, post_ids: Sequence[str], states: Sequence[str] | None = None) -> list[str]:
+        """Put posts back (those in `states` only, when given); returns the ids put back."""
+        current = self.post_states()
+        back = [p for p in post_ids if p in current and (states is None or current[p]["state"] in states)]
+        if back:
+            with self.db.conn:
+                for start in range(0, len(back), 500):
+                    page = back[start:start + 500]
+                    self.db.execute(f"delete from post_states where post_id in ({', '.join('?' * len(page))})", page)
+        return back
+
     def post_ids_since(self, since: str) -> list[str]:
         return [row["id"] for row in self.db.query(
             "select id from posts where published >= ? or updated_at >= ?", [since, since])]
@@ -82,8 +119,8 @@ class Store:
     def content_hashes(self) -> dict[str, str]:
         return {r["id"]: r["content_hash"] for r in self.db.query("select id, content_hash from posts")}
 
-    def _free_slug(self, wanted: str, post_id: str) -> str:
-        return unique_slug(wanted, self._slugs_like("posts", "id", wanted, post_id))
+    def _free_slug(self, wanted: str, post_id: str, lang: str) -> str:
+        return unique_slug(wanted, self._slugs_like("posts", "id", wanted, post_id, lang))
 
     def _slugs_like(self, table: str, id_column: str, wanted: str, except_id: str, lang: str | None = None) -> set[str]:
         """The slugs `unique_slug(wanted, ...)` could collide with: those sharing its first
@@ -104,7 +141,11 @@ class Store:
             return post_id, "unchanged"
         stamp = now()
         wanted = slugify(source_post.slug or source_post.title) or post_id
-        slug = existing["slug"] if existing else self._free_slug(wanted, post_id)
+        if existing and (existing["lang"] == lang or existing["slug"] not in self._slugs_like(
+                "posts", "id", existing["slug"], post_id, lang)):
+            slug = existing["slug"]  # a post keeps its address
+        else:
+            slug = self._free_slug(wanted, post_id, lang)
         row = {
             "id": post_id,
             "source": source_post.source,
@@ -122,6 +163,8 @@ class Store:
                     "description": source_post.description,
                     "image": source_post.image,
                     "tags": source_post.tags,
+                    **({"modified": source_post.modified} if source_post.modified else {}),
+                    **({"translation_keys": source_post.translation_keys} if source_post.translation_keys else {}),
                 },
                 ensure_ascii=False,
             ),
@@ -155,8 +198,10 @@ class Store:
             yield Translation.from_row(row)
 
     def taken_translation_slugs(self, lang: str, except_post: str, wanted: str) -> set[str]:
-        """Slugs of other translations into `lang` that a slug made from `wanted` could take."""
-        return self._slugs_like("translations", "post_id", wanted, except_post, lang)
+        """Slugs of other translations into `lang`, and of posts written in `lang` (their pages share
+        its folder), that a slug made from `wanted` could take."""
+        return (self._slugs_like("translations", "post_id", wanted, except_post, lang)
+                | self._slugs_like("posts", "id", wanted, except_post, lang))
 
     def save_translation(self, translation: Translation) -> None:
         self.save_translations([translation])
@@ -291,8 +336,9 @@ class Store:
             "select count(*) n from translations where lang = ? and published_path is not null",
             [target_lang]))["n"]
         memory = {r["origin"]: r["n"] for r in db.query("select origin, count(*) n from memory group by origin")}
+        taken_down = {r["state"]: r["n"] for r in db.query("select state, count(*) n from post_states group by state")}
         return {"languages": by_lang, "translations": {"untranslated": untranslated, **states, "published": published},
-                "memory": memory}
+                "memory": memory, "taken_down": taken_down}
 
     # the file ----------------------------------------------------------------
     def http_cache(self) -> HttpCache:

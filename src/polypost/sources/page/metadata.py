@@ -96,6 +96,24 @@ def page_published(soup: BeautifulSoup, meta: dict[str, str], ld: dict[str, str]
     return iso_date(tag_attr(time_tag, "datetime")) if time_tag else None
 
 
+_MODIFIED_META = re.compile(
+    r"""<meta\b(?=[^>]*\b(?:property|name|itemprop)\s*=\s*["']?(?:article:modified_time|og:updated_time|"""
+    r"""datemodified|last-modified)["'\s>])[^>]*\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_MODIFIED_LD = re.compile(r'"dateModified"\s*:\s*"([^"]+)"')
+
+
+def page_modified(text: str) -> str | None:
+    """When the page says its article last changed: article:modified_time, og:updated_time,
+    JSON-LD dateModified. Read from the page's text with two patterns, not a second parse of a
+    page that may be megabytes long."""
+    match = _MODIFIED_META.search(text)
+    value = (match.group(1) or match.group(2)) if match else None
+    if not value:
+        found = _MODIFIED_LD.search(text)
+        value = found.group(1) if found else None
+    return iso_date(value) if value else None
+
+
 def iso_date(value: str | None) -> str | None:
     """Any common date spelling -> ISO 8601 (date only when no time was given), else None."""
     if not value or not value.strip():
