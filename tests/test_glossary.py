@@ -99,7 +99,8 @@ def test_unknown_column_and_spaces_and_duplicates_are_warnings(tmp_path):
                  "lead \tlead\t\tgreen\nlead\tlead\t\tblue\nroi\troi\t\t\n",
                  header="source\ttarget\tnote\tcolour\n")
     problems = check_files([path])
-    assert {p.severity for p in problems} == {"warning"}
+    # (and notes: "lead" takes the gender of Apertium's Spanish for it, a loanword's inferred gender)
+    assert {p.severity for p in problems} - {"note"} == {"warning"}
     text = "\n".join(str(p) for p in problems)
     assert "unknown column 'colour'" in text
     assert f"{path}:2: warning: 'source' has leading or trailing spaces" in text

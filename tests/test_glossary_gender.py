@@ -30,7 +30,8 @@ def test_genders_are_inferred_from_the_head_noun():
     assert found == {
         "tasa de conversión": ("f", "sg"), "llamada a la acción": ("f", "sg"),
         "estrategia de contenidos": ("f", "sg"), "transformación digital": ("f", "sg"),
-        "red social": ("f", "sg"), "landing page": (None, None),  # a loanword the analyser does not know
+        "red social": ("f", "sg"),
+        "landing page": ("f", "sg"),  # a loanword: the gender of "página", the Spanish for "page"
     }
     # A term that is not a noun is left alone.
     from polypost.glossary.gender import with_genders
@@ -54,8 +55,20 @@ def test_glossary_check_says_what_was_inferred_and_what_cannot_be_known():
     notes = {p.message.split(":")[0]: p for p in problems}
     assert notes["'tasa de conversión'"].severity == "note" and "gender f, number sg inferred" in \
         notes["'tasa de conversión'"].message
-    assert notes["'landing page'"].severity == "warning" and "gender cannot be known" in notes["'landing page'"].message
+    landing = notes["'landing page'"]
+    assert landing.severity == "note" and "gender f, number sg inferred as 'página', the Spanish for 'page'" \
+        in landing.message
     assert not any(p.severity == "error" for p in problems)
+
+
+@needs_morphology
+def test_a_term_neither_dictionary_knows_is_a_warning(tmp_path: Path):
+    path = tmp_path / "loan.en-es.tsv"
+    path.write_text("source\ttarget\tnote\ngrowthhack\tgrowthhack\t\n", encoding="utf-8")
+    [term] = Glossary.load([path]).terms
+    assert term.gender is None
+    [warning] = [p for p in check_files([path]) if p.severity == "warning"]
+    assert "gender cannot be known" in warning.message and "add the gender column" in warning.message
 
 
 @needs_morphology
@@ -82,4 +95,5 @@ def test_agreement_next_to_forced_terms_with_inferred_genders(capsys):
     # Verbs next to plural terms agree.
     assert "Sus tasas de conversión son" in outputs[9] and "Las llamadas a la acción eran" in outputs[10]
     assert "Las redes sociales son" in outputs[7]
+    assert any("Una landing page buena" in out or "Una buena landing page" in out for out in outputs)
     assert inferred["bleu"] >= alone["bleu"] and inferred["chrf"] >= alone["chrf"]

@@ -22,6 +22,7 @@ from pathlib import Path
 DATA_DIR = Path("/usr/share/apertium/apertium-eng-spa")
 ANALYSER = "spa-eng.automorf.bin"
 GENERATOR = "eng-spa.autogen.bin"
+BILINGUAL = "eng-spa.autobil.bin"  # English lemma -> its Spanish translations, with their tags
 
 _UNIT = re.compile(r"\^((?:[^$\\]|\\.)*)\$")
 _TAGS = re.compile(r"<([^<>]+)>")
@@ -55,10 +56,12 @@ class Morphology:
         folder = Path(data_dir) if data_dir is not None else DATA_DIR
         self.analyser = folder / ANALYSER
         self.generator = folder / GENERATOR
+        self.bilingual = folder / BILINGUAL
         self.timeout = timeout
         self.available = bool(shutil.which("lt-proc")) and self.analyser.is_file() and self.generator.is_file()
         self._analyses: dict[str, tuple[Reading, ...]] = {}
         self._forms: dict[str, str | None] = {}
+        self._spanish: dict[str, tuple[Reading, ...]] = {}
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
         # One request at a time per process: a cluster worker's threads share this object.
         self._lock = threading.Lock()
@@ -88,6 +91,21 @@ class Morphology:
                 form = line.strip()
                 self._forms[analysis] = None if (not form or "#" in form or "<" in form or "$" in form) else form
         return {a: self._forms.get(a) for a in analyses}
+
+    def spanish_nouns(self, nouns: set[str] | list[str]) -> dict[str, tuple[Reading, ...]]:
+        """The Spanish nouns that Apertium's English->Spanish dictionary gives for each English
+        noun lemma ("page" -> página<n><f><sg>), its default first; empty where it has none."""
+        wanted = sorted({n for n in nouns if n and n not in self._spanish and n.isalpha()})
+        if wanted and self.available and self.bilingual.is_file():
+            lines = self._run([str(self.bilingual), "-b"], [f"^{n}<n><sg>$" for n in wanted], generate=True)
+            for noun, line in zip(wanted, lines):
+                units = _UNIT.findall(line)
+                readings: tuple[Reading, ...] = ()
+                if len(units) == 1:
+                    _source, _, rest = units[0].partition("/")
+                    readings = tuple(Reading((r,)) for r in rest.split("/") if r and not r.startswith("@"))
+                self._spanish[noun] = readings
+        return {n: self._spanish.get(n, ()) for n in nouns}
 
     def _run(self, command: list[str], lines: list[str], generate: bool = False) -> list[str]:
         with self._lock:
