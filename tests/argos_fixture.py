@@ -368,6 +368,25 @@ def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "packages"
 
 
+def installed_variant(variant: str, tmp_path_factory: pytest.TempPathFactory, label: str):
+    """For a module-scoped fixture: yields (variant, an ArgosEngine over a package of that test
+    model behind the realistic tokenizer), Argos' folders in a temp home of its own."""
+    from polypost.translate.argos import ArgosEngine
+    from polypost.translate.argos_packages import find_installed, install_from_file
+
+    home = tmp_path_factory.mktemp(f"{label}-{variant}")
+    with pytest.MonkeyPatch.context() as patch:
+        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+            (home / var).mkdir()
+            patch.setenv(var, str(home / var))
+        patch.setenv("ARGOS_PACKAGES_DIR", str(home / "packages"))
+        install_from_file(build_argos_package(tmp_path_factory.mktemp("build"), version="6.0",
+                                              variant=variant, realistic_tokenizer=True))
+        engine = ArgosEngine(package=find_installed("en", "es"))
+        yield variant, engine
+        engine.close()
+
+
 @pytest.fixture
 def installed_argos(argos_home: Path, argos_package_file: Path) -> Path:
     from polypost.translate.argos_packages import install_from_file

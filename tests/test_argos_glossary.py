@@ -17,14 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from argos_fixture import build_argos_package
+from argos_fixture import installed_variant
 from polypost.glossary import Glossary
 from polypost.glossary.protect import forced_forms
 from polypost.records import SourcePost
 from polypost.segment.document import segment_html
 from polypost.sources.files import iter_file_posts
-from polypost.translate.argos import ArgosEngine
-from polypost.translate.argos_packages import find_installed, install_from_file
 
 DATA = Path(__file__).resolve().parent / "data"
 POST = DATA / "glossary_post.en.md"
@@ -45,17 +43,7 @@ def post() -> SourcePost:
 
 @pytest.fixture(scope="module", params=["copy", "drop", "shift", "reorder"])
 def variant_engine(request, tmp_path_factory):
-    home = tmp_path_factory.mktemp(f"argos-glossary-{request.param}")
-    with pytest.MonkeyPatch.context() as patch:
-        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-            (home / var).mkdir()
-            patch.setenv(var, str(home / var))
-        patch.setenv("ARGOS_PACKAGES_DIR", str(home / "packages"))
-        install_from_file(build_argos_package(tmp_path_factory.mktemp("build"), version="6.0",
-                                              variant=request.param, realistic_tokenizer=True))
-        engine = ArgosEngine(package=find_installed("en", "es"))
-        yield request.param, engine
-        engine.close()
+    yield from installed_variant(request.param, tmp_path_factory, "argos-glossary")
 
 
 def translate_post(glossary: Glossary, engine, post: SourcePost, strategy: str | None = None):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from argos_fixture import build_argos_package
+from argos_fixture import build_argos_package, installed_variant
 from argos_models import emission_order
 from polypost.records import SourcePost
 from polypost.segment.document import segment_html
@@ -149,17 +149,7 @@ def test_a_sentence_past_the_decoding_limit_is_split_and_translated_whole(tmp_pa
 # reorder, the target words its pieces were moved to (reorder_expectation).
 @pytest.fixture(scope="module", params=["copy", "drop", "shift", "reorder"])
 def variant_engine(request, tmp_path_factory):
-    home = tmp_path_factory.mktemp(f"argos-{request.param}")
-    with pytest.MonkeyPatch.context() as patch:
-        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-            (home / var).mkdir()
-            patch.setenv(var, str(home / var))
-        patch.setenv("ARGOS_PACKAGES_DIR", str(home / "packages"))
-        install_from_file(build_argos_package(tmp_path_factory.mktemp("build"), version="6.0",
-                                              variant=request.param, realistic_tokenizer=True))
-        engine = ArgosEngine(package=find_installed("en", "es"))
-        yield request.param, engine
-        engine.close()
+    yield from installed_variant(request.param, tmp_path_factory, "argos")
 
 
 def _unknown_characters(engine: ArgosEngine):
