@@ -16,12 +16,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from polypost.glossary.match import head_index
 from polypost.glossary.term import Problem, Term
 from polypost.postedit.morphology import Morphology, shared
 
 _WORD = re.compile(r"[^\W\d_]+")
 _ARTICLES = frozenset("el la los las un una unos unas".split())
-_PREPOSITIONS = frozenset("of to for in on at with from by about into per".split())
 
 
 def _head(target: str) -> str | None:
@@ -72,13 +72,8 @@ def _from_source(term: Term, morphology: Morphology) -> tuple[str, str, str] | N
 
 
 def _english_head(source: str) -> str | None:
-    """The head noun of an English term: the word before its first preposition ("call to
-    action"), else its last ("landing page")."""
     words = _WORD.findall(source.lower())
-    for index, word in enumerate(words[1:], start=1):
-        if word in _PREPOSITIONS:
-            return words[index - 1]
-    return words[-1] if words else None
+    return words[head_index(words)] if words else None
 
 
 def needs_gender(term: Term) -> bool:

@@ -111,17 +111,21 @@ def _english_plural_pattern(word: str) -> str:
     return escaped + r"(?:s|es|S)?"
 
 
+def head_index(words: Sequence[str]) -> int:
+    """Where an English term's head noun is: the word before its first preposition ("call to
+    action"), else the last word ("landing page")."""
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in _PREPOSITIONS:
+            return i - 1
+    return len(words) - 1
+
+
 def term_pattern(term: Term) -> str:
     """The regex body that finds one term (boundaries and possessive are added by Matcher)."""
     parts = re.split(r"(\s+|-)", term.source)
     words = parts[0::2]
     seps = parts[1::2]
-    # Plural on the head: the last word, or the first one before a preposition.
-    head = len(words) - 1
-    for i, word in enumerate(words[1:], start=1):
-        if word.lower() in _PREPOSITIONS:
-            head = i - 1
-            break
+    head = head_index(words)  # the plural goes on the head
     pieces = []
     for i, word in enumerate(words):
         pieces.append(_english_plural_pattern(word) if i == head and term.pos not in {"propn", "adj", "verb", "adv"} else re.escape(word))

@@ -31,6 +31,7 @@ from polypost.sources.page.metadata import (
     page_author,
     page_published,
     page_tags,
+    select_by_priority,
     tag_attr,
     tag_text,
 )
@@ -268,9 +269,7 @@ def _best_region(root: Tag, hits: dict[int, tuple[int, int]], article_text: str)
 
 
 def _container_region(soup: BeautifulSoup) -> Tag | None:
-    found = soup.select(", ".join(_CONTENT_SELECTORS))  # one pass over the tree, not one per selector
-    for selector in _CONTENT_SELECTORS:
-        matching = [tag for tag in found if tag.css.match(selector)]
+    for matching in select_by_priority(soup, _CONTENT_SELECTORS):
         if matching:
             return max(matching, key=lambda t: len(t.get_text(" ", strip=True)))
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urljoin, urlparse
 
 from dateutil import parser as dateparser
@@ -67,6 +67,14 @@ def _ld_text(value: object) -> str:
     return str(value).strip() if value else ""
 
 
+def select_by_priority(soup: BeautifulSoup, selectors: Sequence[str]) -> Iterator[list[Tag]]:
+    """Per selector, in the order given, the elements it matches (document order). The tree is
+    walked once for all of them: each walk costs seconds on a big page."""
+    found = soup.select(", ".join(selectors))
+    for selector in selectors:
+        yield [tag for tag in found if tag.css.match(selector)]
+
+
 _AUTHOR_SELECTORS = ("a[rel=author]", "[itemprop=author] [itemprop=name]", ".byline .author", ".author .fn")
 
 
@@ -74,12 +82,9 @@ def page_author(soup: BeautifulSoup, meta: dict[str, str], ld: dict[str, str], g
     for value in (meta.get("author"), meta.get("article:author"), ld.get("author"), meta.get("dc.creator")):
         if value and not value.startswith("http"):
             return value
-    # One pass over the tree for all the selectors (each pass costs seconds on a big page), then
-    # the first selector that matched, in the order of trust.
-    found = soup.select(", ".join(_AUTHOR_SELECTORS))
-    for selector in _AUTHOR_SELECTORS:
-        for tag in found:
-            if tag.css.match(selector) and tag_text(tag):
+    for matching in select_by_priority(soup, _AUTHOR_SELECTORS):
+        for tag in matching:
+            if tag_text(tag):
                 return re.sub(r"^by\s+", "", tag_text(tag), flags=re.I)
     # trafilatura's guess, then a social handle: better than nothing
     return guessed or meta.get("twitter:creator") or ""
