@@ -53,21 +53,21 @@ _WORDY_ATTRIBUTES = frozenset({"alt", "title", "placeholder", "aria-label", "lab
 class SetAside:
     html: str  # the source with a marker element in place of every subtree set aside
     parts: dict[str, str]  # marker id -> the subtree's source text
-    marker_re: re.Pattern[str]  # a marker as the parser writes it back
+    marker_re: re.Pattern[str] | None  # a marker as the parser writes it back; None: nothing set aside
 
     def put_back(self, html: str) -> str:
         """`html` (a serialisation of the parsed `self.html`) with every subtree back in place."""
-        if not self.parts:
+        if self.marker_re is None:
             return html
         return self.marker_re.sub(lambda m: self.parts.get(m.group(2), m.group()), html)
 
 
 def set_aside(html: str, min_chars: int = MIN_CHARS) -> SetAside:
-    nonce = secrets.token_hex(6)
-    marker_re = re.compile(r'<([a-z]+) data-polypost-inert="(' + nonce + r'-\d+)"\s*/?>(?:</\1>)?')
     ranges = _inert_ranges(html, min_chars) if len(html) >= min_chars else []
     if not ranges:
-        return SetAside(html, {}, marker_re)
+        return SetAside(html, {}, None)  # most documents: no marker, no regex to compile
+    nonce = secrets.token_hex(6)
+    marker_re = re.compile(r'<([a-z]+) data-polypost-inert="(' + nonce + r'-\d+)"\s*/?>(?:</\1>)?')
     out, parts, last = [], {}, 0
     for number, (start, end, name) in enumerate(ranges):
         key = f"{nonce}-{number}"
