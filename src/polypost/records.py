@@ -94,6 +94,7 @@ class SourcePost:
     # "key:<Hugo translationKey>", "of:<translation_of>", "slugdate:<explicit slug>|<date>".
     translation_keys: list[str] = field(default_factory=list)
     lang_hint: str | None = None  # what the source declares (html lang, front matter), if anything
+    source_digest: str | None = None  # a file's bytes and reading settings, to pass it over next time unread
 
     @property
     def identity(self) -> str:

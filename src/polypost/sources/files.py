@@ -7,11 +7,12 @@ on (Hugo posts open with an <img> tag, for instance).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
@@ -19,10 +20,12 @@ from markdown_it import MarkdownIt
 
 from polypost.sources.page.extract import ExtractError, decode_html, extract_page, is_full_page
 from polypost.sources.page.metadata import page_modified
+from polypost import __version__
 from polypost.records import SourcePost, SourceProblem
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES, ReadSettings, SourceKind
 from polypost.sources.front_matter import FrontMatterError, split_front_matter
+from polypost.sources.responses import Unchanged
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
 
 __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file_posts", "read_file_post"]
@@ -31,12 +34,16 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MODIFIED_KEYS = ("lastmod", "last_modified_at", "modified", "updated", "date_modified", "dateModified", "last_modified")
+# Raise when reading a file gives another post than before from the same bytes: every file is
+# then read again once, instead of being passed over as unchanged.
+READER_REVISION = 1
 JEKYLL_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
 def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                     sanitize: bool = False, follow_symlinks: bool = False,
-                    embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> Iterator[SourcePost | SourceProblem]:
+                    embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS,
+                    known_digests: Mapping[str, str] | None = None) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """Every post under `paths` (files, or folders walked recursively in sorted order).
 
     Hidden files and folders (.git, .DS_Store) are passed over. A file that cannot be read yields a
@@ -44,18 +51,21 @@ def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_b
     A symbolic link that leads out of the folder given is reported and skipped (a link to
     /etc/passwd would publish it) unless `follow_symlinks`. `sanitize` passes bodies through the
     untrusted-markup allowlist (off by default: the user's own files are trusted).
+    `known_digests` (path -> `source_digest` of the post stored from it): a file whose bytes and
+    reading settings are those of the stored post is `Unchanged`, not parsed again.
     """
     posts = 0
+    salt = f"{READER_REVISION}\x1f{sanitize}\x1f{','.join(embed_hosts) if sanitize else ''}".encode("utf-8")
     for path in _walk(paths, follow_symlinks):
         if isinstance(path, SourceProblem):
             yield path
             continue
         if limit is not None and posts >= limit:
             return
-        item = read_file_post(path, max_bytes=max_bytes)
+        item = read_file_post(path, max_bytes=max_bytes, known_digest=(known_digests or {}).get(path), salt=salt)
         if sanitize and isinstance(item, SourcePost):
             item.html = sanitize_html(item.html, embed_hosts)
-        if isinstance(item, SourcePost):
+        if isinstance(item, (SourcePost, Unchanged)):
             posts += 1
         yield item
 
@@ -94,8 +104,10 @@ def _link_problem(path: str, root: str) -> SourceProblem:
                                "([sources] follow_symlinks = true reads it)")
 
 
-def read_file_post(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourcePost | SourceProblem:
-    """One file -> a post, or a problem that says what is wrong with it."""
+def read_file_post(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_digest: str | None = None,
+                   salt: bytes = b"") -> SourcePost | SourceProblem | Unchanged:
+    """One file -> a post, or a problem that says what is wrong with it; `Unchanged` when the
+    file's digest (its bytes and `salt`, the reading settings) is `known_digest`."""
     suffix = Path(path).suffix.lower()
     if suffix not in HTML_SUFFIXES + MARKDOWN_SUFFIXES:
         return SourceProblem(origin=path, error=f"unsupported file type {suffix or '(no extension)'}",
@@ -114,12 +126,23 @@ def read_file_post(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourcePost 
     nul = data.find(b"\x00")
     if nul >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs too
         return SourceProblem(origin=path, error=f"binary file (NUL byte at offset {nul}), not text")
+    digest = source_digest(data, salt)
+    if digest == known_digest:
+        return Unchanged(origin=path)
     try:
-        if suffix in HTML_SUFFIXES:
-            return _html_post(path, decode_html(data, path))
-        return _markdown_post(path, _decode_utf8(data, path))
+        post = _html_post(path, decode_html(data, path)) if suffix in HTML_SUFFIXES else _markdown_post(
+            path, _decode_utf8(data, path))
     except (ExtractError, FrontMatterError) as err:
         return SourceProblem(origin=path, error=str(err))
+    if isinstance(post, SourcePost):
+        post.source_digest = digest
+    return post
+
+
+def source_digest(data: bytes, salt: bytes) -> str:
+    """What a file's post is made from: its bytes, the reading settings and this reader's revision
+    (polypost's version too, so that an upgrade that reads files differently reads them again)."""
+    return hashlib.sha256(f"{__version__}\x1f".encode("utf-8") + salt + b"\x1e" + data).hexdigest()
 
 
 def _decode_utf8(data: bytes, path: str) -> str:
@@ -334,9 +357,10 @@ def _as_list(value: Any) -> list[str]:
     return [_as_text(value)]
 
 
-def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
+def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     return iter_file_posts(sources, limit=settings.limit, sanitize=settings.sanitize_own,
                            follow_symlinks=settings.follow_symlinks, embed_hosts=settings.embed_hosts,
+                           known_digests=settings.known_digests,
                            **({"max_bytes": settings.max_bytes} if settings.max_bytes else {}))
 
 

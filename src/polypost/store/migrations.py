@@ -170,6 +170,14 @@ def m010_post_slugs_per_language(db: sqlite_utils.Database) -> None:
     db["posts"].create_index(["slug"], index_name="idx_posts_slug_lookup")
 
 
+
+@migration
+def m011_posts_source_digest(db: sqlite_utils.Database) -> None:
+    # A file's bytes and reading settings when its post was stored: a rerun passes the file over
+    # without parsing it when they are the same (NULL: read it, as before).
+    db["posts"].add_column("source_digest", str)
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied."""
     if not db[MIGRATIONS_TABLE].exists():

@@ -119,6 +119,16 @@ class Store:
     def content_hashes(self) -> dict[str, str]:
         return {r["id"]: r["content_hash"] for r in self.db.query("select id, content_hash from posts")}
 
+    def source_digests(self) -> dict[str, tuple[str, str]]:
+        """origin -> (the digest of the file its post was stored from, the post's id), for the
+        posts read from files."""
+        return {r["origin"]: (r["source_digest"], r["id"]) for r in self.db.query(
+            "select origin, source_digest, id from posts where source_digest is not null")}
+
+    def set_source_digest(self, post_id: str, digest: str | None) -> None:
+        with self.db.conn:
+            self.db.execute("update posts set source_digest = ? where id = ?", [digest, post_id])
+
     def _free_slug(self, wanted: str, post_id: str, lang: str) -> str:
         return unique_slug(wanted, self._slugs_like("posts", "id", wanted, post_id, lang))
 
@@ -170,6 +180,7 @@ class Store:
             ),
             "comments": json.dumps([c.to_dict() for c in source_post.comments], ensure_ascii=False),
             "content_hash": content_hash,
+            "source_digest": source_post.source_digest,
             "ingested_at": existing["ingested_at"] if existing else stamp,
             "updated_at": stamp,
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -116,21 +117,48 @@ class ChunkRunner(Protocol):
 
 
 class LocalChunks:
-    """Each chunk worked out in this process, as soon as it is submitted."""
+    """Each chunk worked out in this process, one at a time, on a thread of its own: while the
+    engine translates chunk N (Apertium's processes or CTranslate2's threads, the GIL released),
+    this thread segments chunk N+1 and protects its glossary terms, so the cores are not idle."""
 
     def __init__(self, engine: Engine, glossary: Glossary) -> None:
         self.engine, self.glossary = engine, glossary
         self.name, self.version = engine.name, engine.version
         self._done: list[ChunkResult] = []
+        self._running: Future[ChunkResult] | None = None
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="polypost-chunk")
 
     def submit(self, items: list[tuple[Post, str]], options: TranslateOptions, lookup: Lookup) -> None:
         jobs, failures = prepare_jobs(items, self.glossary, self.name, self.version, options)
-        known = lookup(list(chunk_keys(jobs)))
+        carried = self._finish_running()
+        keys = chunk_keys(jobs)
+        known = lookup(list(keys))
+        # The chunk before this one is translated but not yet in the store (the caller writes it
+        # after `completed` gives it back): what it made counts as memory here, as it would had
+        # the chunks run one after the other.
+        known.update({key: carried[key] for key in keys & carried.keys() if key not in known})
+        self._running = self._worker.submit(self._translate, jobs, known, failures, options)
+
+    def _translate(self, jobs: list[Job], known: dict[MemoryKey, MemoryEntry], failures: list[Failure],
+                   options: TranslateOptions) -> ChunkResult:
         result = translate_chunk(jobs, known, self.engine, self.glossary, options)
         result.failures[:0] = failures
+        return result
+
+    def _finish_running(self) -> dict[MemoryKey, MemoryEntry]:
+        """Wait for the chunk in flight; its new memory entries by key."""
+        running, self._running = self._running, None
+        if running is None:
+            return {}
+        result = running.result()  # an error of the chunk's own code is raised here, in order
         self._done.append(result)
+        return {entry.key: entry for entry in result.entries}
 
     def completed(self, wait: bool) -> Iterator[ChunkResult]:
+        if wait or (self._running is not None and self._running.done()):
+            self._finish_running()
+        if wait:
+            self._worker.shutdown(wait=True)
         done, self._done = self._done, []
         yield from done
 
