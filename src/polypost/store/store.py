@@ -146,7 +146,7 @@ class Store:
         the post's, when the caller has already computed it."""
         post_id = source_post.post_id()
         content_hash = content_hash or source_post.content_hash()
-        existing = self.db["posts"].get(post_id) if self._has_post(post_id) else None
+        existing = next(iter(self.db.query("select * from posts where id = ?", [post_id])), None)
         if existing and existing["content_hash"] == content_hash:
             return post_id, "unchanged"
         stamp = now()
@@ -184,14 +184,21 @@ class Store:
             "ingested_at": existing["ingested_at"] if existing else stamp,
             "updated_at": stamp,
         }
+        # Plain SQL: sqlite_utils' upsert reads the table's schema on every call, which an
+        # archive of thousands of posts pays thousands of times.
+        columns = ", ".join(row)
+        updates = ", ".join(f"{column} = excluded.{column}" for column in row if column != "id")
         with self.db.conn:
-            self.db["posts"].upsert(row, pk="id")
+            self.db.execute(f"insert into posts ({columns}) values ({', '.join('?' * len(row))}) "
+                            f"on conflict (id) do update set {updates}", list(row.values()))
         return post_id, ("updated" if existing else "new")
 
-    def _has_post(self, post_id: str) -> bool:
-        return bool(self.db.execute("select 1 from posts where id = ?", [post_id]).fetchone())
-
     # translations --------------------------------------------------------
+    def translation_fingerprints(self, lang: str) -> dict[str, str | None]:
+        """post id -> what its translation into `lang` was made from (`source_hash`)."""
+        return {r["post_id"]: r["source_hash"] for r in self.db.query(
+            "select post_id, source_hash from translations where lang = ?", [lang])}
+
     def get_translation(self, post_id: str, lang: str) -> Translation | None:
         rows = list(self.db["translations"].rows_where("post_id = ? and lang = ?", [post_id, lang]))
         return Translation.from_row(rows[0]) if rows else None
