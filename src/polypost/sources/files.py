@@ -12,7 +12,7 @@ import os
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
@@ -43,7 +43,8 @@ JEKYLL_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                     sanitize: bool = False, follow_symlinks: bool = False,
                     embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS,
-                    known_digests: Mapping[str, str] | None = None) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+                    known_digest: Callable[[str], str | None] | None = None,
+                    ) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """Every post under `paths` (files, or folders walked recursively in sorted order).
 
     Hidden files and folders (.git, .DS_Store) are passed over. A file that cannot be read yields a
@@ -51,7 +52,7 @@ def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_b
     A symbolic link that leads out of the folder given is reported and skipped (a link to
     /etc/passwd would publish it) unless `follow_symlinks`. `sanitize` passes bodies through the
     untrusted-markup allowlist (off by default: the user's own files are trusted).
-    `known_digests` (path -> `source_digest` of the post stored from it): a file whose bytes and
+    `known_digest` (a path -> the `source_digest` of the post stored from it): a file whose bytes and
     reading settings are those of the stored post is `Unchanged`, not parsed again.
     """
     posts = 0
@@ -62,7 +63,8 @@ def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_b
             continue
         if limit is not None and posts >= limit:
             return
-        item = read_file_post(path, max_bytes=max_bytes, known_digest=(known_digests or {}).get(path), salt=salt)
+        item = read_file_post(path, max_bytes=max_bytes, known_digest=known_digest(path) if known_digest else None,
+                              salt=salt)
         if sanitize and isinstance(item, SourcePost):
             item.html = sanitize_html(item.html, embed_hosts)
         if isinstance(item, (SourcePost, Unchanged)):
@@ -360,7 +362,7 @@ def _as_list(value: Any) -> list[str]:
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     return iter_file_posts(sources, limit=settings.limit, sanitize=settings.sanitize_own,
                            follow_symlinks=settings.follow_symlinks, embed_hosts=settings.embed_hosts,
-                           known_digests=settings.known_digests,
+                           known_digest=settings.known_digest,
                            **({"max_bytes": settings.max_bytes} if settings.max_bytes else {}))
 
 

@@ -6,8 +6,8 @@ each reader module ends with a `register_sources` hook implementation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from polypost.plugins import collect
@@ -31,7 +31,7 @@ class ReadSettings:
     sanitize_own: bool = False  # own files and WXR through the untrusted-markup allowlist too
     follow_symlinks: bool = False  # files: read symlinks that lead out of the source folder
     embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS  # hosts whose iframes untrusted markup may keep
-    known_digests: Mapping[str, str] = field(default_factory=dict)  # files: origin -> digest of its stored post
+    known_digest: Callable[[str], str | None] | None = None  # files: a path -> the digest of its stored post
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ the sources that takes the store; the readers below it take plain values.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,14 +132,12 @@ def ingest(store: Store, sources: Sequence[str], options: IngestOptions | None =
     own_fetcher = fetcher is None and any(_kind(kind).fetches for kind in groups)
     if own_fetcher:
         fetcher = Fetcher(store.http_cache(), **({"max_bytes": options.max_bytes} if options.max_bytes else {}))
-    files_read = store.source_digests()
     settings = ReadSettings(limit=options.limit, status=tuple(options.status), include=tuple(options.include),
                             exclude=tuple(options.exclude), fetch_full=options.fetch_full, fetcher=fetcher,
                             max_bytes=options.max_bytes, sanitize_own=options.sanitize_own,
                             follow_symlinks=options.follow_symlinks, embed_hosts=tuple(options.embed_hosts),
-                            known_digests={origin: digest for origin, (digest, _) in files_read.items()})
+                            known_digest=lambda origin: (store.source_digest_of(origin) or (None,))[0])
     report = IngestReport()
-    known = store.content_hashes()
     try:
         for group_kind, group in groups.items():
             items = _limited(iter_source(group_kind, group, settings), options.limit)
@@ -147,10 +145,10 @@ def ingest(store: Store, sources: Sequence[str], options: IngestOptions | None =
                 if isinstance(item, SourceProblem):
                     _record_problem(store, report, item, run_id, fetcher)
                 elif isinstance(item, SourcePost):
-                    _ingest_one(store, report, item, options.candidates, known, run_id, fetcher, settings.known_digests)
-                elif item.origin in files_read:  # Unchanged: a file's bytes are those of its stored post
-                    report.unchanged += 1
-                    report.post_ids.append(files_read[item.origin][1])
+                    _ingest_one(store, report, item, options.candidates, run_id, fetcher)
+                elif group_kind == "files" and (read := store.source_digest_of(item.origin)):
+                    report.unchanged += 1  # Unchanged: a file's bytes are those of its stored post
+                    report.post_ids.append(read[1])
                 else:  # Unchanged: the server said 304 for this URL
                     report.unchanged += _stored_from(store, item.origin, report)
             if options.limit is None:
@@ -229,22 +227,22 @@ def _forget(fetcher, origin: str) -> None:
         fetcher.forget(origin.split("#")[0])
 
 
-def _keep_digest(store: Store, post_id: str, source_post: SourcePost, digests: Mapping[str, str]) -> None:
+def _keep_digest(store: Store, post_id: str, source_post: SourcePost) -> None:
     """An unchanged post read from a file whose digest is new (polypost upgraded, a setting
     changed, the bytes changed but not the post): the next run passes the file over unread."""
-    if source_post.source_digest and digests.get(source_post.origin) != source_post.source_digest:
+    if source_post.source_digest:
         store.set_source_digest(post_id, source_post.source_digest)
 
 
 def _ingest_one(store: Store, report: IngestReport, source_post: SourcePost, candidates: Sequence[str],
-                known: dict[str, str], run_id: int | None, fetcher: Any, digests: Mapping[str, str]) -> None:
+                run_id: int | None, fetcher: Any) -> None:
     try:
         post_id = source_post.post_id()
         content_hash = source_post.content_hash()
-        if known.get(post_id) == content_hash:
+        if store.content_hash_of(post_id) == content_hash:
             report.unchanged += 1
             report.post_ids.append(post_id)
-            _keep_digest(store, post_id, source_post, digests)
+            _keep_digest(store, post_id, source_post)
             return
         lang, confidence = detect_post(source_post, candidates)
         report.languages[lang] = report.languages.get(lang, 0) + 1
@@ -252,7 +250,7 @@ def _ingest_one(store: Store, report: IngestReport, source_post: SourcePost, can
         report.post_ids.append(post_id)
         if state == UNCHANGED:
             report.unchanged += 1
-            _keep_digest(store, post_id, source_post, digests)
+            _keep_digest(store, post_id, source_post)
             return
         report.ingested += 1
         setattr(report, state, getattr(report, state) + 1)

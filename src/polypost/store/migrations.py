@@ -176,6 +176,7 @@ def m011_posts_source_digest(db: sqlite_utils.Database) -> None:
     # A file's bytes and reading settings when its post was stored: a rerun passes the file over
     # without parsing it when they are the same (NULL: read it, as before).
     db["posts"].add_column("source_digest", str)
+    db["posts"].create_index(["origin"], index_name="idx_posts_origin")
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -116,14 +116,16 @@ class Store:
         return [row["id"] for row in self.db.query(
             "select id from posts where published >= ? or updated_at >= ?", [since, since])]
 
-    def content_hashes(self) -> dict[str, str]:
-        return {r["id"]: r["content_hash"] for r in self.db.query("select id, content_hash from posts")}
+    # One post at a time, by index: a map of the whole archive would grow with it.
+    def content_hash_of(self, post_id: str) -> str | None:
+        row = self.db.execute("select content_hash from posts where id = ?", [post_id]).fetchone()
+        return row[0] if row else None
 
-    def source_digests(self) -> dict[str, tuple[str, str]]:
-        """origin -> (the digest of the file its post was stored from, the post's id), for the
-        posts read from files."""
-        return {r["origin"]: (r["source_digest"], r["id"]) for r in self.db.query(
-            "select origin, source_digest, id from posts where source_digest is not null")}
+    def source_digest_of(self, origin: str) -> tuple[str, str] | None:
+        """(the digest of the file at `origin` its post was stored from, the post's id), if any."""
+        row = self.db.execute("select source_digest, id from posts where origin = ? and source_digest is not null",
+                              [origin]).fetchone()
+        return (row[0], row[1]) if row else None
 
     def set_source_digest(self, post_id: str, digest: str | None) -> None:
         with self.db.conn:
@@ -194,10 +196,11 @@ class Store:
         return post_id, ("updated" if existing else "new")
 
     # translations --------------------------------------------------------
-    def translation_fingerprints(self, lang: str) -> dict[str, str | None]:
-        """post id -> what its translation into `lang` was made from (`source_hash`)."""
-        return {r["post_id"]: r["source_hash"] for r in self.db.query(
-            "select post_id, source_hash from translations where lang = ?", [lang])}
+    def translation_fingerprint(self, post_id: str, lang: str) -> tuple[str | None] | None:
+        """(what the translation of the post into `lang` was made from,), None when there is none."""
+        row = self.db.execute("select source_hash from translations where post_id = ? and lang = ?",
+                              [post_id, lang]).fetchone()
+        return (row[0],) if row else None
 
     def get_translation(self, post_id: str, lang: str) -> Translation | None:
         rows = list(self.db["translations"].rows_where("post_id = ? and lang = ?", [post_id, lang]))

@@ -94,16 +94,16 @@ def translate_posts(store: Store, engine: Engine | None, glossary: Glossary,
     glossary_hash = glossary_fingerprint(glossary)
     gates = f"{options.strict}{tuple(options.hold_back)}"
     pending: list[tuple[Post, str]] = []
-    made_from = store.translation_fingerprints(options.target_lang)  # one query, not one per post
     total = len(post_ids) if post_ids is not None else store.count_posts()
     for post in progress(_posts_to_consider(store, post_ids), "translating", total):
         if post.lang != options.source_lang:
             continue  # stored and labelled, never translated
         fingerprint = job_fingerprint(post, runner, glossary_hash, gates)
-        if post.id in made_from and made_from[post.id] == fingerprint and not options.force:
+        made_from = store.translation_fingerprint(post.id, options.target_lang)  # not the whole row
+        if made_from == (fingerprint,) and not options.force:
             run.report.unchanged += 1
             continue
-        run.existing[post.id] = store.get_translation(post.id, options.target_lang) if post.id in made_from else None
+        run.existing[post.id] = store.get_translation(post.id, options.target_lang) if made_from else None
         pending.append((post, fingerprint))
         if len(pending) >= options.posts_per_engine_call:
             runner.submit(pending, options, memory.lookup)
