@@ -10,7 +10,10 @@ cluster's runner) on a fresh copy of one ingested archive (benchmarks/archive.py
 - latency: an engine whose cost is latency alone (benchmarks/latency_engine.py: a fixed sleep
   per batch of 32 texts, standing in for remote GPUs), 1, 2, 4 and 8 workers. Goal: speed-up
   over one worker >= 0.85 x N.
-- apertium: real Apertium, 2 one-thread workers against 1. Goal: >= 1.7x on 2 cores.
+- apertium: real Apertium, 2 one-thread workers against 1. Goal: >= 1.7x on 2 cores. Twice:
+  unpinned (one worker's pipeline of eight processes already spreads over both cores, so a
+  second worker has little left to use) and with each worker pinned to a core of its own
+  (`taskset`), as a one-core slot of a real cluster is.
 - coordinator: the latency engine with no latency and the coordinator's own CPU time (this
   process, Dask's client threads included): posts per CPU second is its ceiling, the rate at
   which it could feed workers that cost nothing.
@@ -55,7 +58,7 @@ PRELOAD = ROOT / "benchmarks" / "latency_engine.py"
 class LocalCluster:
     """A scheduler and N one-thread workers, as subprocesses on 127.0.0.1."""
 
-    def __init__(self, folder: Path, workers: int, env: dict[str, str], threads: int = 1) -> None:
+    def __init__(self, folder: Path, workers: int, env: dict[str, str], threads: int = 1, pin: bool = False) -> None:
         self.folder, self.env, self.processes = folder, env, []
         scheduler_file = folder / "scheduler.json"
         self._spawn([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
@@ -64,7 +67,10 @@ class LocalCluster:
             time.sleep(0.1)
         self.address = json.loads(scheduler_file.read_text())["address"]
         for number in range(workers):
-            self._spawn([str(DASK), "worker", self.address, "--host", "127.0.0.1", "--nthreads", str(threads), "--no-nanny",
+            # Pinned: worker K and its children (Apertium's eight processes) on core K alone, as a
+            # one-core slot of a real cluster; unpinned, one worker's pipeline spreads over every core.
+            pinned = ["taskset", "-c", str(number % (os.cpu_count() or 1))] if pin else []
+            self._spawn([*pinned, str(DASK), "worker", self.address, "--host", "127.0.0.1", "--nthreads", str(threads), "--no-nanny",
                          "--no-dashboard", "--preload", str(PRELOAD), "--local-directory", str(folder / f"w{number}")])
 
     def _spawn(self, command: list[str]) -> None:
@@ -125,11 +131,11 @@ def ingested_archive(folder: Path, posts: int) -> Path:
 
 
 def timed_run(folder: Path, base: Path, workers: int, engine: str, env: dict[str, str], expect: int,
-              chunk: int = 0, threads: int = 1) -> dict:
+              chunk: int = 0, threads: int = 1, pin: bool = False) -> dict:
     """One stage run on a fresh cluster of `workers`; the seconds exclude starting and connecting."""
     os.environ.update(env)  # the coordinator reads the same settings as the workers
     where = Path(tempfile.mkdtemp(prefix=f"{engine}-{workers}-", dir=folder))
-    local = LocalCluster(where, workers, env, threads)
+    local = LocalCluster(where, workers, env, threads, pin)
     try:
         db = where / "polypost.db"
         shutil.copy(base, db)
@@ -208,12 +214,17 @@ def main() -> None:
             results["latency"] = rows
         if "apertium" in parts:
             base = ingested_archive(folder, args.apertium_posts)
-            rows = [timed_run(folder, base, n, "apertium", env, args.apertium_posts) for n in (1, 2)]
-            rows[1]["speedup"] = round(rows[0]["seconds"] / rows[1]["seconds"], 2)
-            for row in rows:
-                print(f"apertium, {row['workers']} one-thread workers: {row['seconds']} s, {row['posts_per_s']} posts/s, "
-                      f"{row['worker_cores_used']} cores busy in the workers"
-                      + (f", speed-up {row['speedup']}x (goal >= 1.7x)" if "speedup" in row else ""))
+            rows = []
+            for pin in (False, True):
+                pair = [timed_run(folder, base, n, "apertium", env, args.apertium_posts, pin=pin) for n in (1, 2)]
+                pair[1]["speedup"] = round(pair[0]["seconds"] / pair[1]["seconds"], 2)
+                for row in pair:
+                    row["pinned"] = pin
+                    print(f"apertium, {row['workers']} one-thread workers, "
+                          f"{'each pinned to one core' if pin else 'unpinned'}: {row['seconds']} s, "
+                          f"{row['posts_per_s']} posts/s, {row['worker_cores_used']} cores busy in the workers"
+                          + (f", speed-up {row['speedup']}x (goal >= 1.7x)" if "speedup" in row else ""))
+                rows += pair
             results["apertium"] = rows
         if "coordinator" in parts:
             base = ingested_archive(folder, args.coordinator_posts)
