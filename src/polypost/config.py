@@ -50,6 +50,7 @@ class Config:
     mt_note: str | None = None
     hugo_content_ext: str = "html"  # "html": content files a stock Hugo renders as they are; "md" needs unsafe = true
     hugo_layout: str = "bundles"  # "bundles": index.es.html beside index.html; "folders": content/<lang>/
+    translation_slugs: str = "translated"  # a new translation's slug: from its title, or "source": the original's
     # [sources]
     sources: list[str] = field(default_factory=list)
     max_bytes: int = 20 * 1024 * 1024  # a source file or fetched page bigger than this is refused
@@ -132,6 +133,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "mt_note": "mt_note",
         "hugo_content_ext": "hugo_content_ext",
         "hugo_layout": "hugo_layout",
+        "translation_slugs": "translation_slugs",
     },
     "sources": {"paths": "sources", "max_bytes": "max_bytes", "sanitize_own": "sanitize_own",
                 "follow_symlinks": "follow_symlinks", "embed_hosts": "embed_hosts"},
@@ -168,6 +170,7 @@ CHOICES: dict[str, Callable[[], list[str]]] = {
     "formality": lambda: list(FORMALITIES),
     "hugo_content_ext": lambda: ["html", "md"],
     "hugo_layout": lambda: ["bundles", "folders"],
+    "translation_slugs": lambda: ["translated", "source"],
 }
 
 _FIELD_TYPES = {f.name: f.type for f in fields(Config)}
@@ -330,6 +333,10 @@ format = "html"
 # "folders" (content/en/posts/..., content/es/posts/...: set each language's contentDir).
 # hugo_content_ext = "html"
 # hugo_layout = "bundles"
+# A new translation's slug: "translated" (from its translated title) or "source" (the original's,
+# so /es/grow-on-instagram/ beside /en/grow-on-instagram/). A post's own `slug_es` (front matter, or
+# <meta name="slug_es"> in an HTML fragment) wins over both; a published slug never changes otherwise.
+# translation_slugs = "translated"
 # The version search engines show when no language matches the reader.
 x_default = "en"
 # Language subdomains instead of language folders, e.g.

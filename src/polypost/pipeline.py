@@ -122,7 +122,7 @@ def translate_options(store: Store, config: Config, **changes: Any) -> Translate
                          max_length_ratio=config.max_length_ratio or learned.max_length_ratio)
     return TranslateOptions(source_lang=config.source_lang, target_lang=config.target_lang,
                             strict=config.glossary_strict, hold_back=tuple(config.hold_back),
-                            thresholds=thresholds, **changes)
+                            thresholds=thresholds, slugs=config.translation_slugs, **changes)
 
 
 def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids: Sequence[str] | None = None,

@@ -95,6 +95,7 @@ class SourcePost:
     translation_keys: list[str] = field(default_factory=list)
     lang_hint: str | None = None  # what the source declares (html lang, front matter), if anything
     source_digest: str | None = None  # a file's bytes and reading settings, to pass it over next time unread
+    translation_slugs: dict[str, str] = field(default_factory=dict)  # language -> the slug its author chose
 
     @property
     def identity(self) -> str:
@@ -124,6 +125,8 @@ class SourcePost:
             payload["modified"] = self.modified
         if self.translation_keys:
             payload["translation_keys"] = self.translation_keys
+        if self.translation_slugs:
+            payload["translation_slugs"] = self.translation_slugs
         data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(data).hexdigest()
 
@@ -152,6 +155,7 @@ class Post:
     updated_at: str | None = None  # when the store last changed this row (not the source's date)
     modified: str | None = None  # ISO 8601: when the source says the post last changed
     translation_keys: list[str] = field(default_factory=list)  # as SourcePost's
+    translation_slugs: dict[str, str] = field(default_factory=dict)  # as SourcePost's
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Post":
@@ -177,6 +181,7 @@ class Post:
             updated_at=row.get("updated_at"),
             modified=meta.get("modified"),
             translation_keys=meta.get("translation_keys", []),
+            translation_slugs=meta.get("translation_slugs", {}),
         )
 
 

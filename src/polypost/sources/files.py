@@ -185,6 +185,7 @@ def _html_post(path: str, text: str) -> SourcePost:
         description=meta.get("description") or None, tags=_as_list(meta.get("keywords")),
         modified=_date_text(meta.get("lastmod") or meta.get("modified") or meta.get("updated")),
         lang_hint=meta.get("lang") or None,
+        translation_slugs=translation_slugs(meta),
     )
 
 
@@ -224,7 +225,25 @@ def _markdown_post(path: str, text: str) -> SourcePost | SourceProblem:
         modified=_date_text(next((meta[key] for key in MODIFIED_KEYS if meta.get(key)), None)),
         translation_keys=_translation_keys(meta),
         lang_hint=_as_text(meta.get("lang") or meta.get("language")) or _lang_from_path(path) or None,
+        translation_slugs=translation_slugs(meta),
     )
+
+
+_SLUG_KEY = re.compile(r"^slug[_:]([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$")
+
+
+def translation_slugs(meta: dict[str, Any]) -> dict[str, str]:
+    """The slugs the author chose for the post's translations: `slug_es: crecer-en-instagram`
+    (or `slug:es`), or `slugs: {es: ...}`."""
+    found = {}
+    given = meta.get("slugs")
+    if isinstance(given, dict):
+        found.update({str(lang).lower(): _as_text(slug) for lang, slug in given.items() if _as_text(slug)})
+    for key, value in meta.items():
+        match = _SLUG_KEY.match(str(key).lower())
+        if match and _as_text(value):
+            found[match.group(1)] = _as_text(value)
+    return found
 
 
 _LANG_TAG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")

@@ -177,6 +177,7 @@ class Store:
                     "tags": source_post.tags,
                     **({"modified": source_post.modified} if source_post.modified else {}),
                     **({"translation_keys": source_post.translation_keys} if source_post.translation_keys else {}),
+                    **({"translation_slugs": source_post.translation_slugs} if source_post.translation_slugs else {}),
                 },
                 ensure_ascii=False,
             ),

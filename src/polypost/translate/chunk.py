@@ -46,6 +46,7 @@ class TranslateOptions:
     posts_per_engine_call: int = POSTS_PER_ENGINE_CALL
     force: bool = False  # rebuild even when nothing a translation was made from changed
     dry_run: bool = False  # count what would be done; write nothing
+    slugs: str = "translated"  # a new translation's slug from its title, or "source": the original's
 
 
 @dataclass

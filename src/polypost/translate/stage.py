@@ -20,7 +20,7 @@ from polypost.errors import NoSuchPost
 from polypost.glossary import Glossary
 from polypost.progress import progress
 from polypost.records import FLAGGED, HELD, Post, Translation
-from polypost.slugs import unique_slug
+from polypost.slugs import slugify, unique_slug
 from polypost.store import Store, now
 from polypost.translate.base import Engine
 from polypost.translate.chunk import (POSTS_PER_ENGINE_CALL, ChunkResult, ChunkRunner, Failure, LocalChunks,
@@ -74,6 +74,8 @@ class _Run:
     report: TranslateReport
     run_id: int | None
     existing: dict[str, Translation | None] = field(default_factory=dict)  # post id -> translation it replaces
+    # post id -> ("author", the slug its author gave) or ("source", the original's), posts in flight
+    chosen_slugs: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
 
 def translate_posts(store: Store, engine: Engine | None, glossary: Glossary,
@@ -104,6 +106,7 @@ def translate_posts(store: Store, engine: Engine | None, glossary: Glossary,
             run.report.unchanged += 1
             continue
         run.existing[post.id] = store.get_translation(post.id, options.target_lang) if made_from else None
+        run.chosen_slugs[post.id] = chosen_slug(post, options)
         pending.append((post, fingerprint))
         if len(pending) >= options.posts_per_engine_call:
             runner.submit(pending, options, memory.lookup)
@@ -115,6 +118,16 @@ def translate_posts(store: Store, engine: Engine | None, glossary: Glossary,
     for result in runner.completed(wait=True):
         _write(run, result)
     return run.report
+
+
+def chosen_slug(post: Post, options: TranslateOptions) -> tuple[str, str] | None:
+    """The translation's slug when it is not to come from its title: the one the post's author
+    gave for the target language (`slug_es`), else, with `slugs = "source"`, the original's."""
+    given = post.translation_slugs.get(options.target_lang.lower()) or post.translation_slugs.get(
+        language_of(options.target_lang))
+    if given and slugify(given):
+        return ("author", given)
+    return ("source", post.slug) if options.slugs == "source" else None
 
 
 def _posts_to_consider(store: Store, post_ids: Sequence[str] | None):
@@ -170,11 +183,13 @@ def _write(run: _Run, result: ChunkResult) -> None:
 def _translation(run: _Run, done: PostResult, given: set[str]) -> Translation:
     fields, options = done.fields, run.options
     existing = run.existing.pop(done.post_id, None)
-    if existing:
-        slug = existing.slug  # a published address never changes by itself
+    chosen = run.chosen_slugs.pop(done.post_id, None)  # (who chose it, the slug) or None
+    if existing and not (chosen and chosen[0] == "author" and slugify(chosen[1]) != existing.slug):
+        slug = existing.slug  # a published address changes only when the post's author gives another
     else:
-        taken = run.store.taken_translation_slugs(options.target_lang, done.post_id, fields["title"]) | given
-        slug = unique_slug(fields["title"], taken)
+        wanted = chosen[1] if chosen else fields["title"]
+        taken = run.store.taken_translation_slugs(options.target_lang, done.post_id, wanted) | given
+        slug = unique_slug(wanted, taken)
     given.add(slug)
     return Translation(
         post_id=done.post_id,
@@ -209,6 +224,7 @@ def _count(run: _Run, done: PostResult) -> None:
 
 def _fail(run: _Run, failure: Failure) -> None:
     run.existing.pop(failure.post_id, None)
+    run.chosen_slugs.pop(failure.post_id, None)
     run.report.failed.append({"post": failure.post_id, "stage": "translate", "error": failure.error})
     if not run.options.dry_run:  # recorded first: a record that fails (full disk) ends the batch alone
         run.store.record_failure(run.run_id, failure.post_id, "translate", failure.error, origin=failure.origin)
