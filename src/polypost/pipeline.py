@@ -36,6 +36,7 @@ from polypost.sources.stage import IngestOptions, IngestReport, ingest
 from polypost.store import Store
 from polypost.translate.base import Engine, available_engines, get_engine
 from polypost.translate.qa import learned_thresholds
+from polypost.translate.paired import paired_entries
 from polypost.translate.stage import TranslateOptions, TranslateReport, translate_posts
 
 log = logging.getLogger(__name__)
@@ -182,8 +183,13 @@ def store_human_translations(store: Store, config: Config) -> dict[str, Post]:
         wanted.slug = wanted.slug if wanted.slug not in taken else unique_slug(wanted.slug, taken)
         wanted.html = str(human.html)
         store.save_translation(wanted)
-        log.info("post %s: the translation %s (%s) is published as its %s version", original_id, human.id,
-                 human.origin, config.target_lang)
+        learned = paired_entries(replace(posts[original_id], html=str(posts[original_id].html)),
+                                 replace(human, html=wanted.html), config.source_lang, config.target_lang)
+        store.memory().put(learned)
+        log.info("post %s: the translation %s (%s) is published as its %s version%s", original_id, human.id,
+                 human.origin, config.target_lang,
+                 f"; its {len(learned)} segments are in the memory" if learned else
+                 " (cut into other segments than the original: nothing learned for the memory)")
     return pairs
 
 

@@ -23,6 +23,7 @@ from polypost.records import FLAGGED, HELD, MACHINE, REVIEWED, MemoryEntry, Memo
 from polypost.segment.document import Document
 from polypost.translate.base import Engine, Translated, engine_flags
 from polypost.translate.keys import is_kept, memory_key, post_documents
+from polypost.translate.paired import PAIRED_ENGINE
 from polypost.translate.qa import Thresholds, check_segment, with_engine_flags
 
 log = logging.getLogger(__name__)
@@ -312,7 +313,9 @@ def finish_job(job: Job, translations: dict[MemoryKey, MemoryEntry], known: dict
             flags.extend({**flag, "field": name, "segment": segment.index} for flag in entry.qa_flags or [])
             if entry.origin != "human":
                 machine_segments += 1
-            elif _without_rules(entry.key) != _without_rules(key):  # post-editing never touches a person's text
+            elif entry.key.engine != PAIRED_ENGINE and _without_rules(entry.key) != _without_rules(key):
+                # (post-editing never touches a person's text; a translation the blogger wrote of
+                # this very text, learned from a pair of posts, was made against no engine)
                 # A person's fix always wins, but it was made against another engine, model or
                 # glossary: ask for a second look rather than overwrite it.
                 flags.append({"check": "second-look", "field": name, "segment": segment.index,
