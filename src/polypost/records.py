@@ -202,6 +202,7 @@ class Translation:
     qa_report: list[dict[str, Any]] = field(default_factory=list)
     published_path: str | None = None
     translated_at: str | None = None
+    tags: list[str] = field(default_factory=list)  # the post's tags translated, in its order ([]: none)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Translation":
@@ -219,6 +220,7 @@ class Translation:
             qa_report=json.loads(row.get("qa_report") or "[]"),
             published_path=row.get("published_path"),
             translated_at=row.get("translated_at"),
+            tags=json.loads(row.get("tags") or "[]"),
         )
 
 

@@ -154,7 +154,7 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
             date_only=date_only,
             updated=original.updated,
             image=image,
-            tags=list(post.tags),
+            tags=list(translation.tags or post.tags),  # in its own words (a translation from before: the post's)
             comments=list(post.comments),
             status=translation.status,
         )

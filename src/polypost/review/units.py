@@ -10,7 +10,7 @@ from typing import Any
 from polypost.records import Translation
 from polypost.segment.placeholders import PLACEHOLDER_RE
 
-FIELDS = ("title", "body", "description")
+FIELDS = ("title", "body", "description", "tags")
 
 
 @dataclass

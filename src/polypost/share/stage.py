@@ -81,11 +81,14 @@ def _kit(post: Post, translation: Translation, settings: PublishSettings, publis
          campaign: str | None, networks: Sequence[str]) -> ShareKit:
     name = campaign_for(campaign or settings.share_campaign, post.slug)
     versions = {}
-    for lang, title, description, html, slug in (
-        (settings.target_lang, translation.title, translation.description, translation.html, translation.slug),
-        (settings.source_lang, post.title, post.description, post.html, post.slug),
+    for lang, title, description, html, slug, tags in (
+        # Hashtags in each language's own words: the translated tags (those of a translation
+        # made before tags were translated: the post's own).
+        (settings.target_lang, translation.title, translation.description, translation.html, translation.slug,
+         translation.tags or post.tags),
+        (settings.source_lang, post.title, post.description, post.html, post.slug, post.tags),
     ):
         # The same URL the publisher gave the page, and the description its og:description has.
         _, url = publisher.locate(post, lang, check_slug(slug, post.id), settings)
-        versions[lang] = share_version(lang, title, description or summarize(html), url, post.tags, name, networks)
+        versions[lang] = share_version(lang, title, description or summarize(html), url, tags, name, networks)
     return ShareKit(post_id=post.id, slug=post.slug, campaign=name, versions=versions)

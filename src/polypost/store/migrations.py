@@ -179,6 +179,14 @@ def m011_posts_source_digest(db: sqlite_utils.Database) -> None:
     db["posts"].create_index(["origin"], index_name="idx_posts_origin")
 
 
+
+@migration
+def m012_translation_tags(db: sqlite_utils.Database) -> None:
+    # A translation's tags, translated like its title (JSON list): Spanish pages and share kits
+    # show them instead of the English ones.
+    db["translations"].add_column("tags", str)
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied."""
     if not db[MIGRATIONS_TABLE].exists():

@@ -9,6 +9,7 @@ paths give the same translations by construction.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +23,7 @@ from polypost.progress import report_rate
 from polypost.records import FLAGGED, HELD, MACHINE, REVIEWED, MemoryEntry, MemoryKey, Post
 from polypost.segment.document import Document
 from polypost.translate.base import Engine, Translated, engine_flags
-from polypost.translate.keys import is_kept, memory_key, post_documents
+from polypost.translate.keys import is_kept, memory_key, post_documents, tags_of
 from polypost.translate.paired import PAIRED_ENGINE
 from polypost.translate.qa import Thresholds, check_segment, with_engine_flags
 
@@ -323,7 +324,8 @@ def finish_job(job: Job, translations: dict[MemoryKey, MemoryEntry], known: dict
             for row in glossary.report(segment.text, entry.target_text):
                 glossary_report.append({**row, "field": name, "segment": segment.index})
         assembled = doc.reassemble(targets)
-        fields[name] = assembled.html
+        # The tags field travels as a JSON list (a field is a string wherever the chunk ran).
+        fields[name] = json.dumps(tags_of(assembled.html, job.post.tags)) if name == "tags" else assembled.html
         flags.extend({**flag, "field": name} for flag in assembled.flags)
     missed = [row for row in glossary_report if not row["met"]]
     counts = {"expected": sum(row["expected"] for row in glossary_report),

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from html import escape
+
+from bs4 import BeautifulSoup
 
 from polypost.glossary import Glossary
 from polypost.languages import language, language_of
@@ -40,11 +43,22 @@ def looks_like_target_language(text: str, target_lang: str, candidates: Sequence
 
 
 def post_documents(post: Post) -> dict[str, Document]:
-    """A post's translatable fields cut into segments (the review exchange cuts them the same way)."""
+    """A post's translatable fields cut into segments (the review exchange cuts them the same way);
+    its tags are one field, a segment per tag."""
     docs = {"title": segment_text(post.title), "body": segment_html(post.html)}
     if post.description:
         docs["description"] = segment_text(post.description)
+    if post.tags:
+        docs["tags"] = segment_html("".join(f"<p>{escape(tag)}</p>" for tag in post.tags))
     return docs
+
+
+def tags_of(html: str, sources: Sequence[str]) -> list[str]:
+    """The tags of a translated `tags` field, in their order, lower case where the source tag is
+    (a tag is not a sentence: "community manager" stays so, "Instagram" and "SEO" as written)."""
+    tags = [" ".join(p.get_text(" ").split()) for p in BeautifulSoup(html, "html.parser").find_all("p")]
+    return [tag[:1].lower() + tag[1:] if source[:1].islower() and not tag.split(" ", 1)[0].isupper() else tag
+            for source, tag in zip(sources, tags)]
 
 
 def is_kept(segment: Segment, source_lang: str, target_lang: str) -> bool:

@@ -24,7 +24,8 @@ def paired_entries(original: Post, translation: Post, source_lang: str, target_l
     the two are not cut alike."""
     source_docs, target_docs = post_documents(original), post_documents(translation)
     pairs = []
-    for name in source_docs.keys() & target_docs.keys():  # a description one of them lacks says nothing
+    # A description one of them lacks says nothing; tags are chosen per language, not translated.
+    for name in (source_docs.keys() & target_docs.keys()) - {"tags"}:
         sources, targets = source_docs[name].segments, target_docs[name].segments
         if [s.kind for s in sources] != [t.kind for t in targets]:
             return []

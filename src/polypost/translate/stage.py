@@ -10,6 +10,7 @@ here or, given a `runner`, on a cluster's workers (polypost.cluster).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -94,7 +95,8 @@ def translate_posts(store: Store, engine: Engine | None, glossary: Glossary,
     run.report.workers = {worker: {"posts": 0, "segments": 0} for worker in getattr(runner, "workers", ())}
     memory = store.memory()
     glossary_hash = glossary_fingerprint(glossary)
-    gates = f"{options.strict}{tuple(options.hold_back)}"
+    # "+tags": translations made before tags were translated are made again once (from the memory).
+    gates = f"{options.strict}{tuple(options.hold_back)}+tags"
     pending: list[tuple[Post, str]] = []
     total = len(post_ids) if post_ids is not None else store.count_posts()
     for post in progress(_posts_to_consider(store, post_ids), "translating", total):
@@ -198,6 +200,7 @@ def _translation(run: _Run, done: PostResult, given: set[str]) -> Translation:
         slug=slug,
         html=fields["body"],
         description=fields.get("description"),
+        tags=json.loads(fields["tags"]) if "tags" in fields else [],
         status=done.status,
         engine=run.report.engine,
         source_hash=done.fingerprint,
