@@ -15,7 +15,7 @@ from typing import Any
 from polypost.postedit.morphology import Reading
 
 WORD = re.compile(r"[^\W\d_]+")
-VERB_TAGS = ("vblex", "vbser", "vbhaver", "vbmod", "vaux")
+VERB_TAGS = frozenset(("vblex", "vbser", "vbhaver", "vbmod", "vaux"))
 _NON_VERB = ("n", "adj", "det", "prn", "pr", "adv", "cnjcoo", "cnjsub", "cnjadv", "np", "ij", "num", "predet")
 _CLAUSE_BREAK = re.compile(r"[.,;:!?¿¡()\"“”«»\n]")
 
@@ -30,7 +30,7 @@ class Change:
 
 
 def _is_verb(reading: Reading) -> bool:
-    return any(tag in reading.tags for tag in VERB_TAGS)
+    return not reading.tag_set.isdisjoint(VERB_TAGS)
 
 
 def _only_verbs(readings: tuple[Reading, ...]) -> bool:
