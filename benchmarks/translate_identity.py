@@ -1,6 +1,6 @@
 """Two code trees, the same translations: every stored result compared, field by field.
 
-    .venv/bin/python benchmarks/translate_identity.py --posts 1000 --before /work/main/src
+    .venv/bin/python benchmarks/translate_identity.py --posts 1000 --before main   # a git ref, or a src folder
 
 Translates benchmarks/archive.py's archive, data/samples and a few real pages of
 ../shared/corpus with Apertium, once per target variant, in a fresh process per code tree
@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from translate_overhead import ROOT, child, write_archive  # noqa: E402
+from translate_overhead import ROOT, child, code_tree, write_archive  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -69,20 +69,23 @@ def differences(before: dict, after: dict, limit: int = 20) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--before", default="/work/main/src")
+    parser.add_argument("--before", default="main", help="the other code: a src folder, or a git ref")
     parser.add_argument("--after", default=str(ROOT / "src"))
-    parser.add_argument("--targets", default="es,es-419,es-ES")
+    parser.add_argument("--targets", default="es,es-419,es-ES,es:formal",
+                        help="target variants, a formality after a colon")
     parser.add_argument("--glossary", default=str(ROOT / "glossaries" / "marketing.en-es.tsv"))
     args = parser.parse_args()
     failed = False
     with tempfile.TemporaryDirectory(prefix="polypost-identity-") as tmp_name:
         tmp = Path(tmp_name)
         inputs = os.pathsep.join(sources(tmp, args.posts))
+        before = code_tree(args.before, tmp)
         for target in args.targets.split(","):
             dumps = {}
-            for side, src in (("before", args.before), ("after", args.after)):
-                dump = tmp / f"{side}-{target}.json"
-                figures = child(src, str(tmp / f"{side}-{target}.db"), inputs, target, args.glossary, str(dump))
+            for side, src in (("before", before), ("after", args.after)):
+                name = f"{side}-{target.replace(':', '-')}"
+                dump = tmp / f"{name}.json"
+                figures = child(src, str(tmp / f"{name}.db"), inputs, target, args.glossary, str(dump))
                 dumps[side] = json.loads(dump.read_text(encoding="utf-8"))
                 print(f"{target} {side}: {figures['translated']} posts translated, "
                       f"{len(dumps[side]['memory'])} memory entries, {figures['translate']:.1f} s", flush=True)

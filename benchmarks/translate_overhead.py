@@ -1,7 +1,7 @@
 """The translate stage's own work beside the engine's, per part, for two code trees in one run.
 
     .venv/bin/python benchmarks/translate_overhead.py --posts 1000
-    .venv/bin/python benchmarks/translate_overhead.py --posts 1000 --before /work/main/src --target es-419
+    .venv/bin/python benchmarks/translate_overhead.py --posts 1000 --before main --target es-419
 
 Writes benchmarks/archive.py's archive, then in a fresh process per code tree (PYTHONPATH set to
 `--before`, then to this checkout's src) ingests it and runs `translate_posts` with Apertium,
@@ -116,6 +116,9 @@ def run_translation(db: str, sources: list[str], target: str, glossary_file: str
 
     parts = install_timers() if timers else {}
     overrides = {"glossaries": [glossary_file]} if glossary_file else {"use_glossary": False}
+    target, _, formality = target.partition(":")  # "es-ES:formal"
+    if formality:
+        overrides["formality"] = formality
     config = load_config(environ={}, db_path=db, out_dir=str(Path(db).parent / "site"), engine="apertium",
                          target_lang=target, **overrides)
     store = Store.open(db)
@@ -166,6 +169,17 @@ def child(src: str, *args: str) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
+def code_tree(before: str, tmp: Path) -> str:
+    """`before` as a src folder: itself, or a git ref's src written out under `tmp`."""
+    if Path(before).is_dir():
+        return before
+    folder = tmp / "before-code"
+    folder.mkdir()
+    archive = subprocess.run(["git", "archive", before, "src"], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return str(folder / "src")
+
+
 def write_archive(folder: Path, posts: int) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import archive
@@ -176,7 +190,7 @@ def write_archive(folder: Path, posts: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--before", default="/work/main/src", help="the other code tree's src folder")
+    parser.add_argument("--before", default="main", help="the other code: a src folder, or a git ref")
     parser.add_argument("--after", default=str(ROOT / "src"))
     parser.add_argument("--target", default="es")
     parser.add_argument("--glossary", default=str(ROOT / "glossaries" / "marketing.en-es.tsv"))
@@ -191,7 +205,8 @@ def main() -> None:
         archive = Path(tmp) / "archive"
         write_archive(archive, args.posts)
         results = {}
-        for name, src in (("before", args.before), ("after", args.after)):
+        before = code_tree(args.before, Path(tmp))
+        for name, src in (("before", before), ("after", args.after)):
             results[name] = child(src, str(Path(tmp) / f"{name}.db"), str(archive), args.target, args.glossary, "-")
     labels = [label for label, _, _ in PARTS]
     print(f"{args.posts} posts, target {args.target}, Apertium; seconds")

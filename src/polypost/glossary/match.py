@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from polypost.glossary.term import Term
 
@@ -55,7 +56,7 @@ class Match:
             return "pl"
         return self.term.number
 
-    @property
+    @cached_property  # read for every report row, restore and key of the segment: worked out once
     def target_form(self) -> str:
         """What the output must contain for this occurrence."""
         term = self.term

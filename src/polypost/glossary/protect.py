@@ -28,6 +28,7 @@ Strategies (measured in benchmarks/glossary_compliance.py; pick per engine):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -213,10 +214,15 @@ def _find_surrogate(slot: Slot, text: str, taken: list[tuple[int, int]]) -> re.M
     """The surrogate's translation (or, from an engine that kept it, the English word)."""
     en_sg, en_pl, es_sg, es_pl = slot.surrogate
     for form in (es_pl, es_sg, en_pl, en_sg):  # plural first: it contains the singular
-        for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text, re.IGNORECASE):
+        for m in _word_pattern(form).finditer(text):
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 return m
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_pattern(form: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
 
 
 def _uncapitalise_after_terms(text: str, spans: list, protected: Protected) -> str:
