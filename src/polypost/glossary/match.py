@@ -36,6 +36,7 @@ _VERB_CONTEXT = re.compile(
     r"(?i:\b(?:to|will|can|could|would|should|may|might|must|cannot|can't|don't|doesn't|didn't|"
     r"won't|we|you|they|i|help|helps|let|lets)\s+)$"
 )
+_SEPARATORS = re.compile(r"[\s\-]+")
 _THIRD_PERSON = re.compile(r"(?i:\b(?:it|this|that|which|what|who|he|she)\s+)$")
 
 
@@ -93,7 +94,7 @@ def _keep_form(match: Match) -> str:
 
 
 def _fold_separators(text: str) -> str:
-    return re.sub(r"[\s\-]+", "", text).casefold()
+    return _SEPARATORS.sub("", text).casefold()
 
 
 def _strip_possessive(surface: str) -> str:

@@ -157,8 +157,11 @@ def restore(protected: Protected, translated: str) -> str:
     out: list[str] = []
     spans: list[tuple[int, int, Slot]] = []
     last = 0
+    length = 0  # of "".join(out), kept as it grows: summing the pieces per term was quadratic
     for m, slot in found:
-        out.append(translated[last:m.start()])
+        piece = translated[last:m.start()]  # empty where two finds overlap
+        out.append(piece)
+        length += len(piece)
         form = slot.match.target_form
         if not slot.match.term.case_sensitive:
             if slot.kind == "placeholder":
@@ -175,8 +178,9 @@ def restore(protected: Protected, translated: str) -> str:
             before = (out[-1] if out else "")[-1:] or (out[-2][-1:] if len(out) > 1 else "")
             after = _ANY_TERM_TOKEN_RE.sub("", translated[m.end():m.end() + 40])[:1]
             form = (" " if before.isalnum() else "") + form + (" " if after.isalnum() else "")
-        start = sum(len(p) for p in out)
+        start = length
         out.append(form)
+        length += len(form)
         spans.append((start, start + len(form), slot))
         last = m.end()
     out.append(translated[last:])
