@@ -112,3 +112,11 @@ def test_sentence_counts_are_kept_per_language():
     assert sentence_count(text, "es") == 2
     assert sentence_count("Write to ana@example.org. Then wait.", "en") == 2
     assert sentence_count("See www.example.com/a.b. Then go.", "en") == 2
+
+
+def test_terms_are_never_found_inside_addresses_handles_hashtags_or_placeholders():
+    matcher = Matcher([Term(source="lead", target="cliente potencial", pos="noun")])
+    found = lambda text: [m.surface for m in matcher.find(text)]  # noqa: E731
+    assert found("A lead, #lead and https://example.com/lead and ⟦lead⟧ and www.lead.com") == ["lead"]
+    assert found("Write lead@example.com or @lead about a lead") == ["lead"]
+    assert found("lead") == ["lead"] and found("no terms here") == []
