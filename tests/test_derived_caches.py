@@ -120,3 +120,25 @@ def test_terms_are_never_found_inside_addresses_handles_hashtags_or_placeholders
     assert found("A lead, #lead and https://example.com/lead and ⟦lead⟧ and www.lead.com") == ["lead"]
     assert found("Write lead@example.com or @lead about a lead") == ["lead"]
     assert found("lead") == ["lead"] and found("no terms here") == []
+
+
+def test_the_word_before_a_term_is_what_the_searches_from_the_start_found():
+    import random
+    import re
+
+    from polypost.glossary.agreement import _MARKUP, _determiner_pair, _word_before
+
+    word_re = re.compile(r"([^\W\d_]+)( )(" + _MARKUP + ")$")
+    pair_re = re.compile(r"(?:^|(?<= ))(de|a|De|A) (la|los|las|el)$")
+    pieces = ["a", "la", "de", "De", "A", "los", "las", "el", "é", "ß", "_", "7", " ", "  ", "\n", "⟦1⟧", "⟦/12⟧",
+              "⟦3/⟧", "⟦", "⟧", "/", "\ue000", "\ue001", "casa", "Nueva", "²"]
+    rng = random.Random(5)
+    samples = ["x de la\n", "casa ⟦1⟧\n", "De los", "la nueva ⟦2⟧⟦/2⟧", " a el", "_a la", "7 casa ⟦1⟧"]
+    for _ in range(40000):
+        samples.append("".join(rng.choice(pieces) for _ in range(rng.randint(0, 9))))
+    for text in samples:
+        for pos in {len(text), rng.randint(0, len(text))}:
+            m = word_re.search(text[:pos])
+            assert _word_before(text, pos) == ((m.start(1), m.group(1), m.group(3)) if m else None), (text, pos)
+            p = pair_re.search(text[:pos])
+            assert _determiner_pair(text, pos) == ((p.start(1), p.group(0)) if p else None), (text, pos)
