@@ -142,3 +142,20 @@ def test_the_word_before_a_term_is_what_the_searches_from_the_start_found():
             assert _word_before(text, pos) == ((m.start(1), m.group(1), m.group(3)) if m else None), (text, pos)
             p = pair_re.search(text[:pos])
             assert _determiner_pair(text, pos) == ((p.start(1), p.group(0)) if p else None), (text, pos)
+
+
+def test_protected_spans_are_those_of_the_whole_pattern_whatever_the_text_lacks():
+    import random
+
+    from polypost.segment import protected
+
+    def full(text):  # every branch, every text
+        return [(m.start(), m.start() + protected._length(m.group(0))) for m in protected.PROTECTED_RE.finditer(text)]
+
+    pieces = ["word", " ", ".", "ana@example.org", "@ana", "#tag", "#5", "C#", "www.example.com", "https://a.b/c)",
+              "(", ")", "⟦", "⟧", "ftp://x", "@", "&#", "é", "\n"]
+    rng = random.Random(3)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert protected.protected_spans(text) == full(text), text
+    assert protected.protected_spans("Mail ana@example.org or @ana, see #tag") == [(5, 20), (24, 28), (34, 38)]

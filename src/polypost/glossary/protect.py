@@ -86,7 +86,7 @@ class Protected:
 def protect(text: str, matches: list[Match], strategy: str = DEFAULT_STRATEGY) -> Protected:
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown glossary strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
-    pool = _surrogate_pool(text) if strategy == "surrogate" else {}
+    pool = _surrogate_pool(text) if strategy == "surrogate" and matches else {}  # no term, no surrogate
     pieces, slots, last = [], [], 0
     for i, match in enumerate(matches, start=1):
         slot = _hide(i, match, strategy, pool)
