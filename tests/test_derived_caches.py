@@ -159,3 +159,22 @@ def test_protected_spans_are_those_of_the_whole_pattern_whatever_the_text_lacks(
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert protected.protected_spans(text) == full(text), text
     assert protected.protected_spans("Mail ana@example.org or @ana, see #tag") == [(5, 20), (24, 28), (34, 38)]
+
+
+def test_masking_hides_what_the_whole_pattern_finds_whatever_the_text_lacks():
+    import random
+
+    from polypost.postedit import masking
+
+    def full(text):
+        spans = []
+        masked = masking._PROTECTED.sub(lambda m: spans.append(m.group(0)) or masking.MASK,
+                                        text.replace(masking.MASK, ""))
+        return masked, spans
+
+    pieces = ["palabra", " ", "`code`", "`", "⟦1⟧", "⟦/1⟧", "ana@example.org", "@ana", "#tema", "www.example.com",
+              "https://a.b/c", masking.MASK, "é", ".", "⟧"]
+    rng = random.Random(4)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        assert masking.mask(text) == full(text), text

@@ -17,9 +17,9 @@ BRACKET = r"[⟦⟧]"
 
 PROTECTED_RE = re.compile("|".join(f"(?:{p})" for p in (URL, EMAIL, HANDLE, HASHTAG, BRACKET)))
 # Without "@" no e-mail address or handle can match: the e-mail branch alone tries every word.
-_WITHOUT_AT_RE = re.compile("|".join(f"(?:{p})" for p in (URL, HASHTAG, BRACKET)))
+PROTECTED_WITHOUT_AT_RE = re.compile("|".join(f"(?:{p})" for p in (URL, HASHTAG, BRACKET)))
 # Every match of PROTECTED_RE holds one of these; most segments hold none.
-_MARKS = ("://", "www.", "@", "#", "⟦", "⟧")
+PROTECTED_MARKS = ("://", "www.", "@", "#", "⟦", "⟧")
 
 _URL_START = re.compile(r"(?:https?|ftp)://|www\.")
 _URL_TRAILING = ".,;:!?'\")]}"
@@ -29,10 +29,10 @@ def protected_spans(text: str, pattern: re.Pattern[str] = PROTECTED_RE) -> list[
     """(start, end) of each protected item, in order, never overlapping."""
     spans: list[tuple[int, int]] = []
     if pattern is PROTECTED_RE:
-        if not any(mark in text for mark in _MARKS):
+        if not any(mark in text for mark in PROTECTED_MARKS):
             return spans
         if "@" not in text:
-            pattern = _WITHOUT_AT_RE
+            pattern = PROTECTED_WITHOUT_AT_RE
     for match in pattern.finditer(text):
         spans.append((match.start(), match.start() + _length(match.group(0))))
     return spans
