@@ -1,16 +1,23 @@
 """Values worked out once and kept (a reading's tags, a word's plan in a batch, a term's
 fingerprint, a text's sentence count): each must be the value of its own input, never another's.
+And shortcuts (a pattern's branch left out where a text lacks its marks, a search read from the
+end): each must find what the whole search finds, checked on generated texts.
 No Apertium needed: readings are written out by hand."""
 
 from __future__ import annotations
 
 import pickle
+import random
+import re
 
+from polypost.glossary.agreement import _MARKUP, _determiner_pair, _word_before
 from polypost.glossary.match import Matcher
 from polypost.glossary.term import Term
+from polypost.postedit import masking
 from polypost.postedit.morphology import Reading
 from polypost.postedit.register import plan_words
 from polypost.postedit.rules import Rules
+from polypost.segment import protected
 from polypost.translate.qa_text import _noun_adjective, _subject_verb, _Words, sentence_count
 
 
@@ -123,11 +130,6 @@ def test_terms_are_never_found_inside_addresses_handles_hashtags_or_placeholders
 
 
 def test_the_word_before_a_term_is_what_the_searches_from_the_start_found():
-    import random
-    import re
-
-    from polypost.glossary.agreement import _MARKUP, _determiner_pair, _word_before
-
     word_re = re.compile(r"([^\W\d_]+)( )(" + _MARKUP + ")$")
     pair_re = re.compile(r"(?:^|(?<= ))(de|a|De|A) (la|los|las|el)$")
     pieces = ["a", "la", "de", "De", "A", "los", "las", "el", "é", "ß", "_", "7", " ", "  ", "\n", "⟦1⟧", "⟦/12⟧",
@@ -145,10 +147,6 @@ def test_the_word_before_a_term_is_what_the_searches_from_the_start_found():
 
 
 def test_protected_spans_are_those_of_the_whole_pattern_whatever_the_text_lacks():
-    import random
-
-    from polypost.segment import protected
-
     def full(text):  # every branch, every text
         return [(m.start(), m.start() + protected._length(m.group(0))) for m in protected.PROTECTED_RE.finditer(text)]
 
@@ -162,10 +160,6 @@ def test_protected_spans_are_those_of_the_whole_pattern_whatever_the_text_lacks(
 
 
 def test_masking_hides_what_the_whole_pattern_finds_whatever_the_text_lacks():
-    import random
-
-    from polypost.postedit import masking
-
     def full(text):
         spans = []
         masked = masking._PROTECTED.sub(lambda m: spans.append(m.group(0)) or masking.MASK,
