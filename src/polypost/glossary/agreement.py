@@ -207,15 +207,15 @@ def _fix_before(text: str, start: int, end: int, gender: str | None, number: str
     term_start, term_end = start, end
     pos = start
     for _ in range(3):  # "todas las nuevas X"
-        m = re.search(r"([^\W\d_]+)( )(" + _MARKUP + ")$", text[:pos])
-        if not m:
+        found = _word_before(text, pos)
+        if found is None:
             break
-        a, word = m.start(1), m.group(1)
-        across_markup = bool(m.group(3))
+        a, word, markup = found
+        across_markup = bool(markup)
         # "de la" / "a la" before the term behave as one determiner ("del", "al").
-        pair = re.search(r"(?:^|(?<= ))(de|a|De|A) (la|los|las|el)$", text[:a + len(word)])
-        if pair and word.lower() in {"la", "los", "las", "el"}:
-            a, word = pair.start(1), pair.group(0)
+        pair = _determiner_pair(text, a + len(word)) if word.lower() in {"la", "los", "las", "el"} else None
+        if pair is not None:
+            a, word = pair
         low = word.lower()
         if low in _DET_TABLE:
             new = _match_case(word, _DET_TABLE[low][_SLOTS[(gender or _gender_of(low), number)]])
@@ -242,3 +242,41 @@ def _fix_before(text: str, start: int, end: int, gender: str | None, number: str
 def _gender_of(low: str) -> str:
     row = _DET_TABLE[low]
     return "f" if low in (row[1], row[3]) and low not in (row[0], row[2]) else "m"
+
+
+# What `re.search(r"([^\W\d_]+)( )(MARKUP)$", text[:pos])` finds, read from the end instead:
+# that search tried every position of the text before the term, once per term and word.
+_TOKEN = re.compile(r"⟦/?\d+/?⟧")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _word_before(text: str, pos: int) -> tuple[int, str, str] | None:
+    """(start, word, markup) of the word, one space and markup tokens ending `text[:pos]`."""
+    end = pos - 1 if pos and text[pos - 1] == "\n" else pos  # "$" also matches before a last newline
+    start = end
+    while start > 0 and text[start - 1] == "⟧":  # the markup tokens, from the last one back
+        opening = text.rfind("⟦", 0, start - 1)
+        if opening < 0 or not _TOKEN.fullmatch(text, opening, start):
+            break
+        start = opening
+    if start < 2 or text[start - 1] != " ":
+        return None
+    letters = _LETTERS.match(text[start - 2::-1])  # the letters before the space, read backwards
+    if letters is None:
+        return None
+    a = start - 1 - letters.end()
+    return a, text[a:start - 1], text[start:end]
+
+
+def _determiner_pair(text: str, end: int) -> tuple[int, str] | None:
+    """(start, "de la") where `text[:end]` ends on a preposition and an article standing as
+    words: `re.search(r"(?:^|(?<= ))(de|a|De|A) (la|los|las|el)$", text[:end])`, from the end."""
+    if end and text[end - 1] == "\n":
+        end -= 1
+    for article in ("la", "los", "las", "el"):
+        for preposition in ("de", "a", "De", "A"):
+            pair = f"{preposition} {article}"
+            start = end - len(pair)
+            if start >= 0 and text.startswith(pair, start) and (start == 0 or text[start - 1] == " "):
+                return start, pair
+    return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from polypost.glossary.term import Term
 
@@ -25,6 +26,13 @@ _UNTOUCHABLE = re.compile(
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?<![\w&])[@#]\w+"
 )
+# The same without the e-mail address, for a text without "@" (most): that branch tries every
+# word of a text to its end, looking for the "@" it cannot find.
+_UNTOUCHABLE_WITHOUT_AT = re.compile(
+    r"⟦[^⟦⟧]*⟧"
+    r"|\b(?:https?://|www\.)[^\s⟦⟧]+"
+    r"|(?<![\w&])#\w+"
+)
 _MASK = "\x00"  # a non-word character, so word boundaries still work over masked spans
 _PREPOSITIONS = {"to", "of", "for", "in", "on", "per", "with", "by", "from"}
 _APOSTROPHE = "['’]"
@@ -35,6 +43,7 @@ _VERB_CONTEXT = re.compile(
     r"(?i:\b(?:to|will|can|could|would|should|may|might|must|cannot|can't|don't|doesn't|didn't|"
     r"won't|we|you|they|i|help|helps|let|lets)\s+)$"
 )
+_SEPARATORS = re.compile(r"[\s\-]+")
 _THIRD_PERSON = re.compile(r"(?i:\b(?:it|this|that|which|what|who|he|she)\s+)$")
 
 
@@ -55,7 +64,7 @@ class Match:
             return "pl"
         return self.term.number
 
-    @property
+    @cached_property  # read for every report row, restore and key of the segment: worked out once
     def target_form(self) -> str:
         """What the output must contain for this occurrence."""
         term = self.term
@@ -91,8 +100,9 @@ def _keep_form(match: Match) -> str:
     return surface
 
 
+@lru_cache(maxsize=4096)  # a term's source and the few surfaces it is written with, every match
 def _fold_separators(text: str) -> str:
-    return re.sub(r"[\s\-]+", "", text).casefold()
+    return _SEPARATORS.sub("", text).casefold()
 
 
 def _strip_possessive(surface: str) -> str:
@@ -164,7 +174,9 @@ class Matcher:
     def find(self, text: str) -> list[Match]:
         if self._regex is None or not text:
             return []
-        masked = _UNTOUCHABLE.sub(lambda m: _MASK * len(m.group()), text)
+        untouchable = _UNTOUCHABLE if "@" in text else _UNTOUCHABLE_WITHOUT_AT
+        masked = untouchable.sub(_masked, text) if ("⟦" in text or "#" in text or "/" in text or "www." in text
+                                                    or "@" in text) else text
         found = []
         for m in self._regex.finditer(masked):
             term = self.terms[int(m.lastgroup[1:])]
@@ -180,6 +192,10 @@ class Matcher:
             found.append(Match(term=term, start=m.start(), end=end, surface=text[m.start():end],
                                plural=plural, possessive=bool(possessive), plural_form=plural_form))
         return found
+
+
+def _masked(match: re.Match[str]) -> str:
+    return _MASK * len(match.group())
 
 
 def _looks_like_verb(term: Term, body: str, text: str, start: int) -> bool:

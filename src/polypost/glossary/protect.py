@@ -28,6 +28,7 @@ Strategies (measured in benchmarks/glossary_compliance.py; pick per engine):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -85,7 +86,7 @@ class Protected:
 def protect(text: str, matches: list[Match], strategy: str = DEFAULT_STRATEGY) -> Protected:
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown glossary strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
-    pool = _surrogate_pool(text) if strategy == "surrogate" else {}
+    pool = _surrogate_pool(text) if strategy == "surrogate" and matches else {}  # no term, no surrogate
     pieces, slots, last = [], [], 0
     for i, match in enumerate(matches, start=1):
         slot = _hide(i, match, strategy, pool)
@@ -156,8 +157,11 @@ def restore(protected: Protected, translated: str) -> str:
     out: list[str] = []
     spans: list[tuple[int, int, Slot]] = []
     last = 0
+    length = 0  # of "".join(out), kept as it grows: summing the pieces per term was quadratic
     for m, slot in found:
-        out.append(translated[last:m.start()])
+        piece = translated[last:m.start()]  # empty where two finds overlap
+        out.append(piece)
+        length += len(piece)
         form = slot.match.target_form
         if not slot.match.term.case_sensitive:
             if slot.kind == "placeholder":
@@ -174,8 +178,9 @@ def restore(protected: Protected, translated: str) -> str:
             before = (out[-1] if out else "")[-1:] or (out[-2][-1:] if len(out) > 1 else "")
             after = _ANY_TERM_TOKEN_RE.sub("", translated[m.end():m.end() + 40])[:1]
             form = (" " if before.isalnum() else "") + form + (" " if after.isalnum() else "")
-        start = sum(len(p) for p in out)
+        start = length
         out.append(form)
+        length += len(form)
         spans.append((start, start + len(form), slot))
         last = m.end()
     out.append(translated[last:])
@@ -213,10 +218,15 @@ def _find_surrogate(slot: Slot, text: str, taken: list[tuple[int, int]]) -> re.M
     """The surrogate's translation (or, from an engine that kept it, the English word)."""
     en_sg, en_pl, es_sg, es_pl = slot.surrogate
     for form in (es_pl, es_sg, en_pl, en_sg):  # plural first: it contains the singular
-        for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text, re.IGNORECASE):
+        for m in _word_pattern(form).finditer(text):
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 return m
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_pattern(form: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
 
 
 def _uncapitalise_after_terms(text: str, spans: list, protected: Protected) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -52,9 +53,8 @@ class Term:
 
     def fingerprint(self) -> str:
         """Everything that changes the output; feeds `Glossary.terms_hash`."""
-        fields = [self.source, self.target, self.pos, self.gender, self.number,
-                  self.case_sensitive, self.plural]
-        return json.dumps(fields, ensure_ascii=False)
+        return _fingerprint((self.source, self.target, self.pos, self.gender, self.number,
+                             self.case_sensitive, self.plural))
 
 
 @dataclass
@@ -66,3 +66,10 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _fingerprint(fields: tuple) -> str:
+    # Keyed by the values, not the term: a term is mutable, and every segment's memory key
+    # asks for the fingerprints of the terms it matches.
+    return json.dumps(list(fields), ensure_ascii=False)

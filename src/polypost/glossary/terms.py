@@ -18,6 +18,9 @@ from polypost.glossary.term import GlossaryError, Term
 from polypost.languages import language
 
 
+_MATCH_CACHE = 8192  # segment texts; a chunk of 200 posts has about 4,000
+
+
 class Glossary:
     """The active terms of one language pair; later files win over earlier ones."""
 
@@ -61,11 +64,16 @@ class Glossary:
 
     def matches(self, text: str) -> list[Match]:
         # terms_hash, protect and report all ask about the same segment text: match it once.
-        if text not in self._match_cache:
-            if len(self._match_cache) >= 4096:
+        # Two chunks of segments are in flight (one prepared while the one before is reported
+        # on another thread): room for both; and the answer is held here, not read back from
+        # a cache the other thread may have just cleared.
+        found = self._match_cache.get(text)
+        if found is None:
+            found = self.matcher.find(text)
+            if len(self._match_cache) >= _MATCH_CACHE:
                 self._match_cache.clear()
-            self._match_cache[text] = self.matcher.find(text)
-        return self._match_cache[text]
+            self._match_cache[text] = found
+        return found
 
     def terms_hash(self, text: str) -> str:
         """A hash of the entries that match in `text` ("" when none), for the memory key."""

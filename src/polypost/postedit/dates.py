@@ -35,9 +35,11 @@ class DateRules:
             ("day_month_year", "{day} de {month} de {year}"), ("day_month", "{day} de {month}"),
             ("month_year", "{month} de {year}"))}
         self.pattern = _pattern(self.months) if self.months else None
+        # Every date names a month: a text without one skips the pattern, which tries each word.
+        self.any_month = re.compile("|".join(re.escape(m) for m in self.months)) if self.months else None
 
     def apply(self, text: str) -> str:
-        if self.pattern is None:
+        if self.pattern is None or not self.any_month.search(text):
             return text
         return self.pattern.sub(self._rewrite, text)
 

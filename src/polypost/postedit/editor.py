@@ -63,7 +63,8 @@ class PostEditor:
         words = {w for text, _ in masked for w in WORD.findall(text)}
         # Lower-cased forms too: QA looks both up next, and finds them here in one request.
         readings = self.morphology.analyse(words | {w.lower() for w in words}) if self.morphology.available else {}
-        plans = [plan_words(text, readings, source, self.rules) if readings else []
+        memo: dict = {}  # one batch, one set of readings and rules: a word's plan is made once
+        plans = [plan_words(text, readings, source, self.rules, memo) if readings else []
                  for (source, _), (text, _) in zip(pairs, masked)]
         forms = self.morphology.generate({c.analysis for plan in plans for c in plan if c.analysis}) \
             if readings else {}

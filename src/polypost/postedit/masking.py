@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 
-from polypost.segment.protected import PROTECTED_RE
+from polypost.segment.protected import PROTECTED_MARKS, PROTECTED_RE, PROTECTED_WITHOUT_AT_RE
 
 MASK = "\ue000"
 _CODE = r"`[^`\n]+`"
 _PLACEHOLDER = r"⟦[^⟦⟧]{1,12}⟧"
 _PROTECTED = re.compile(f"{_PLACEHOLDER}|{_CODE}|{PROTECTED_RE.pattern}")
+# Without "@" no e-mail address or handle: the same spans without the branch that tries every word.
+_PROTECTED_WITHOUT_AT = re.compile(f"{_PLACEHOLDER}|{_CODE}|{PROTECTED_WITHOUT_AT_RE.pattern}")
+_MARKS = (*PROTECTED_MARKS, "`")  # one of these is in every span
 
 
 def mask(text: str) -> tuple[str, list[str]]:
@@ -24,7 +27,10 @@ def mask(text: str) -> tuple[str, list[str]]:
         spans.append(match.group(0))
         return MASK
 
-    return _PROTECTED.sub(keep, text.replace(MASK, "")), spans
+    text = text.replace(MASK, "")
+    if not any(mark in text for mark in _MARKS):
+        return text, spans
+    return (_PROTECTED if "@" in text else _PROTECTED_WITHOUT_AT).sub(keep, text), spans
 
 
 def unmask(masked: str, spans: list[str]) -> str | None:

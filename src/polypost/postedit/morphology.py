@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA_DIR = Path("/usr/share/apertium/apertium-eng-spa")
@@ -33,17 +33,21 @@ class Reading:
     """One analysis of a word: its parts ("sentar<vblex><imp><p2><pl>", "+prpers<prn><enc>...")."""
 
     parts: tuple[str, ...]
+    # Derived from parts[0] once: QA and post-editing ask a reading for its tags millions of
+    # times a run. Not compared: two readings are equal when their parts are.
+    lemma: str = field(init=False, compare=False, repr=False)
+    tags: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    tag_set: frozenset[str] = field(init=False, compare=False, repr=False)
 
-    @property
-    def lemma(self) -> str:
-        return self.parts[0].split("<", 1)[0]
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return tuple(_TAGS.findall(self.parts[0]))
+    def __post_init__(self) -> None:
+        head = self.parts[0]
+        tags = tuple(_TAGS.findall(head))
+        object.__setattr__(self, "lemma", head.split("<", 1)[0])
+        object.__setattr__(self, "tags", tags)
+        object.__setattr__(self, "tag_set", frozenset(tags))
 
     def has(self, *tags: str) -> bool:
-        return all(tag in self.tags for tag in tags)
+        return self.tag_set.issuperset(tags)
 
     def text(self) -> str:
         return "+".join(self.parts)

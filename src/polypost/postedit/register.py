@@ -15,7 +15,7 @@ from typing import Any
 from polypost.postedit.morphology import Reading
 
 WORD = re.compile(r"[^\W\d_]+")
-VERB_TAGS = ("vblex", "vbser", "vbhaver", "vbmod", "vaux")
+VERB_TAGS = frozenset(("vblex", "vbser", "vbhaver", "vbmod", "vaux"))
 _NON_VERB = ("n", "adj", "det", "prn", "pr", "adv", "cnjcoo", "cnjsub", "cnjadv", "np", "ij", "num", "predet")
 _CLAUSE_BREAK = re.compile(r"[.,;:!?¿¡()\"“”«»\n]")
 
@@ -30,7 +30,7 @@ class Change:
 
 
 def _is_verb(reading: Reading) -> bool:
-    return any(tag in reading.tags for tag in VERB_TAGS)
+    return not reading.tag_set.isdisjoint(VERB_TAGS)
 
 
 def _only_verbs(readings: tuple[Reading, ...]) -> bool:
@@ -77,29 +77,47 @@ def _next_verb(words: list[tuple[int, int, str]], index: int, text: str,
     return ()
 
 
-def plan_words(text: str, readings: dict[str, tuple[Reading, ...]], source: str, rules: Any) -> list[Change]:
-    """What replaces which word of `text` under `rules` (a postedit.rules.Rules)."""
+def plan_words(text: str, readings: dict[str, tuple[Reading, ...]], source: str, rules: Any,
+               memo: dict[str, Any] | None = None) -> list[Change]:
+    """What replaces which word of `text` under `rules` (a postedit.rules.Rules). `memo`: what
+    a word as written comes to where neither its neighbours nor the source decide it, for
+    texts read with the same `readings` and `rules` (a batch repeats most of its words)."""
     words = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
     lexical = {lemma: rule for lemma, rule in rules.table("lexical").items() if rule.get("to")}
     plural_to_ustedes = rules.plural == "ustedes"
     formal = rules.singular == "usted"
+    memo = {} if memo is None else memo
     changes: list[Change] = []
     for index, (start, end, word) in enumerate(words):
-        found = readings.get(word, ())
-        if not found:
-            continue
-        lower = word.lower()
-        change = None
-        if plural_to_ustedes:
-            change = _plural(index, words, text, found, lower, readings)
-        if change is None and formal:
-            change = _formal(index, words, text, found, lower, readings)
-        if change is None:
-            change = _lexical(found, lexical, source)
+        if word in memo:
+            change = memo[word]
+        else:
+            found = readings.get(word, ())
+            if not found:
+                memo[word] = None
+                continue
+            lower = word.lower()
+            change = None
+            if plural_to_ustedes:
+                change = _plural(index, words, text, found, lower, readings)
+            if change is None and formal:
+                change = _formal(index, words, text, found, lower, readings)
+            if change is None:
+                change = _lexical(found, lexical, source)
+            if _context_free(found, lower, lexical):
+                memo[word] = change
         if change is not None:
             literal, analysis, rule = change
             changes.append(Change(start, end, literal, analysis, rule))
     return changes
+
+
+def _context_free(found: tuple[Reading, ...], lower: str, lexical: dict[str, Any]) -> bool:
+    """Whether a word's change depends on the word alone: "os" and "te" read the next verb, and
+    a lexical rule with senses reads the source."""
+    if lower in ("os", "te"):
+        return False
+    return not any((lexical.get(r.lemma.lower()) or {}).get("senses") for r in found)
 
 
 def _plural(index, words, text, found, lower, readings):

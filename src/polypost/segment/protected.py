@@ -16,6 +16,10 @@ HASHTAG = r"(?<![\w&#/])#[^\W\d_][\w-]*"  # "#5" and "C#" are not hashtags
 BRACKET = r"[⟦⟧]"
 
 PROTECTED_RE = re.compile("|".join(f"(?:{p})" for p in (URL, EMAIL, HANDLE, HASHTAG, BRACKET)))
+# Without "@" no e-mail address or handle can match: the e-mail branch alone tries every word.
+PROTECTED_WITHOUT_AT_RE = re.compile("|".join(f"(?:{p})" for p in (URL, HASHTAG, BRACKET)))
+# Every match of PROTECTED_RE holds one of these; most segments hold none.
+PROTECTED_MARKS = ("://", "www.", "@", "#", "⟦", "⟧")
 
 _URL_START = re.compile(r"(?:https?|ftp)://|www\.")
 _URL_TRAILING = ".,;:!?'\")]}"
@@ -24,6 +28,11 @@ _URL_TRAILING = ".,;:!?'\")]}"
 def protected_spans(text: str, pattern: re.Pattern[str] = PROTECTED_RE) -> list[tuple[int, int]]:
     """(start, end) of each protected item, in order, never overlapping."""
     spans: list[tuple[int, int]] = []
+    if pattern is PROTECTED_RE:
+        if not any(mark in text for mark in PROTECTED_MARKS):
+            return spans
+        if "@" not in text:
+            pattern = PROTECTED_WITHOUT_AT_RE
     for match in pattern.finditer(text):
         spans.append((match.start(), match.start() + _length(match.group(0))))
     return spans

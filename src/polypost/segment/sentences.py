@@ -32,13 +32,17 @@ _OPENERS = re.compile(r"(?:[\"'“‘«(\[¿¡]|⟦[^⟦⟧\s]{1,12}⟧)*")
 # Spans that are never cut: placeholders (ours and the glossary's), URLs, e-mail addresses.
 _PROTECTED = re.compile(rf"⟦[^⟦⟧\s]{{1,12}}⟧|{URL}|{EMAIL}")
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")  # U.S, e.g, EE.UU, a.m
+# What every match of _PROTECTED contains: "⟦", "@", "www." or "://" (URL and EMAIL below).
+_MAY_PROTECT = re.compile(r"⟦|@|www\.|://")
 _LEADING_JUNK = re.compile(r"^(?:[\"'“‘«(\[¿¡]|⟦[^⟦⟧\s]{1,12}⟧)+")
 
 
 def split_sentences(text: str, lang: str = "en") -> list[str]:
     """Split `text` into sentences; `"".join(result) == text` always holds."""
     always = language(lang).abbreviations or _EVERY_ABBREVIATION
-    protected = protected_spans(text, _PROTECTED)
+    # Nothing to protect without a placeholder bracket, a URL's or an address's marks: the scan
+    # for e-mail addresses tries every word of a text, the cost of a whole split.
+    protected = protected_spans(text, _PROTECTED) if _MAY_PROTECT.search(text) else []
     pieces: list[str] = []
     start = 0
     for match in _CANDIDATE.finditer(text):

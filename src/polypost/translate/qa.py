@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from polypost.languages.detect import detect_language, stop_word_counts
-from polypost.segment.sentences import split_sentences
 from polypost.translate.qa_text import (check_doubled_words, check_opening_marks, check_sentence_count,
-                                        check_spanish_words, check_urls)
+                                        check_spanish_words, check_urls, sentence_count)
 
 _PLACEHOLDER = re.compile(r"⟦[^⟧]{0,12}⟧")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -125,9 +124,11 @@ def check_length(source: str, target: str, thresholds: Thresholds) -> list[dict]
 
 
 def check_truncation(source: str, target: str) -> list[dict]:
-    source_count = len([s for s in split_sentences(source) if s.strip()])
-    target_count = len([s for s in split_sentences(target) if s.strip()])
-    if source_count >= 3 and target_count * 2 < source_count:
+    source_count = sentence_count(source, "en")
+    if source_count < 3:
+        return []
+    target_count = sentence_count(target, "en")
+    if target_count * 2 < source_count:
         return [{"check": "truncated", "evidence": f"{target_count} sentences for {source_count}"}]
     return []
 

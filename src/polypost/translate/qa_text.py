@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from polypost.languages import language, language_of
 from polypost.postedit.marks import add_opening_marks
@@ -46,10 +47,17 @@ def check_doubled_words(source: str, target: str) -> list[dict]:
     return [{"check": "doubled-words", "evidence": ", ".join(f"{w} {w}" for w in sorted(found))}] if found else []
 
 
+@lru_cache(maxsize=1024)
+def sentence_count(text: str, lang: str = "en") -> int:
+    """The sentences of `text` that are not blank. Two checks count each segment's source and
+    target: the count is made once (a segment is checked within one call, so a small cache does)."""
+    return len([s for s in split_sentences(text, lang) if s.strip()])
+
+
 def check_sentence_count(source: str, target: str, source_lang: str, target_lang: str) -> list[dict]:
     """pofilter's sentencecount: a sentence gained or lost."""
-    wanted = len([s for s in split_sentences(source, language_of(source_lang)) if s.strip()])
-    found = len([s for s in split_sentences(target, language_of(target_lang)) if s.strip()])
+    wanted = sentence_count(source, language_of(source_lang))
+    found = sentence_count(target, language_of(target_lang))
     if wanted == found or (wanted <= 1 and found <= 1):
         return []
     return [{"check": "sentences", "evidence": f"{found} sentences for {wanted}"}]
@@ -67,34 +75,58 @@ def check_spanish_words(source: str, target: str, target_lang: str, terms: Seque
     morphology = shared()
     if language_of(target_lang) != "es" or not morphology.available:
         return []
-    words = [(m.start(), m.group(0)) for m in _WORD.finditer(target)]
-    if not words:
+    spans = [(m.start(), m.group(0)) for m in _WORD.finditer(target)]
+    if not spans:
         return []
-    readings = morphology.analyse({w for _, w in words} | {w.lower() for _, w in words})
+    words = _Words(spans, morphology)
     flags = []
     meant = {w.lower() for term in terms for w in _WORD.findall(term)}
-    left = [w for w in _english_left(source, words, readings) if w.lower() not in meant]
+    left = [w for w in _english_left(source, words) if w.lower() not in meant]
     if left:
         flags.append({"check": "untranslated-words", "evidence": ", ".join(left)})
-    grammar = (_clitic_before_infinitive(words, readings) + _article_disagreement(target, words, readings)
-               + _noun_adjective(target, words, readings) + _subject_verb(target, words, readings)
-               + _uno_before_noun(words, readings) + _relative_quien(words, readings)
+    grammar = (_clitic_before_infinitive(words) + _article_disagreement(target, words)
+               + _noun_adjective(target, words) + _subject_verb(target, words)
+               + _uno_before_noun(words) + _relative_quien(words)
                + _final_preposition(target) + _interrogative_statement(target))
     if grammar:
         flags.append({"check": "grammar", "evidence": "; ".join(grammar)})
     return flags
 
 
-def _english_left(source: str, words: list[tuple[int, str]], readings: dict[str, tuple[Reading, ...]]) -> list[str]:
+_NO_TAGS: frozenset[str] = frozenset()
+
+
+class _Words:
+    """A text's words as the checks read them, each derived once: the checks walk every word
+    pair of every segment, and asked each word for its lower case and readings again and again."""
+
+    __slots__ = ("spans", "lower", "readings", "found", "tags")
+
+    def __init__(self, spans: list[tuple[int, str]], morphology) -> None:
+        self.spans = spans  # (start, word as written)
+        self.lower = [w.lower() for _, w in spans]
+        self.readings = morphology.analyse({w for _, w in spans} | set(self.lower))
+        self.found = [self.readings.get(w, ()) for w in self.lower]  # the lower-case word's readings
+        # Every tag any reading of the word has: "no reading is a noun" in one look.
+        union: dict[str, frozenset[str]] = {}
+        self.tags = []
+        for lower, found in zip(self.lower, self.found):
+            tags = union.get(lower)
+            if tags is None:
+                tags = union[lower] = frozenset().union(*(r.tag_set for r in found)) if found else _NO_TAGS
+            self.tags.append(tags)
+
+
+def _english_left(source: str, words: _Words) -> list[str]:
     """Lower-case words of the source copied into the target that Spanish does not know."""
     source_words = {w.lower() for w in _WORD.findall(source)}
     stop = language("es").stop_words
+    readings = words.readings
     left = []
-    for _, word in words:
-        lower = word.lower()
+    for (_, word), lower, found in zip(words.spans, words.lower, words.found):
         if len(word) < 3 or lower not in source_words or lower in stop or word.isupper():
             continue
-        if word[0].isupper() or readings.get(word) or readings.get(lower):  # a capital: most often a name
+        if word[0].isupper() or readings.get(word) or found:  # a capital: most often a name
             continue
         left.append(word)
     return list(dict.fromkeys(left))
@@ -109,21 +141,21 @@ def _non_finite(readings: tuple[Reading, ...]) -> bool:
     return any(any(r.has(v) for v in _VERBS) and (r.has("inf") or r.has("ger")) for r in readings)
 
 
-def _clitic_before_infinitive(words, readings) -> list[str]:
+def _clitic_before_infinitive(words: _Words) -> list[str]:
     """Spanish attaches a pronoun to an infinitive or gerund ("serme", "ayudarles"); "me ser",
     "les ayudar" is the engine's English order. "la", "lo", "los", "las" are articles too
     ("lo bueno"): those count only before a word that cannot be a noun or an adjective."""
     found = []
-    for (_, word), (_, following) in zip(words, words[1:]):
-        lower = word.lower()
+    for i in range(len(words.spans) - 1):
+        lower = words.lower[i]
         if lower not in _CLITICS:
             continue
-        found_readings = readings.get(following.lower(), ())
+        found_readings = words.found[i + 1]
         if not _non_finite(found_readings):
             continue
         if lower in ("la", "lo", "los", "las") and any(r.has("n") or r.has("adj") for r in found_readings):
             continue
-        found.append(f"{word} {following}")
+        found.append(f"{words.spans[i][1]} {words.spans[i + 1][1]}")
     return found
 
 
@@ -133,14 +165,17 @@ def _agrees(det: Reading, noun: Reading) -> bool:
     return gender_ok and number_ok
 
 
-def _article_disagreement(target: str, words, readings) -> list[str]:
+def _article_disagreement(target: str, words: _Words) -> list[str]:
     found = []
-    for (start, word), (next_start, following) in zip(words, words[1:]):
-        if word.lower() not in _DETERMINERS or target[start + len(word):next_start].strip():
+    spans = words.spans
+    for i in range(len(spans) - 1):
+        if words.lower[i] not in _DETERMINERS:
             continue
-        dets = [r for r in readings.get(word.lower(), ()) if r.has("det")]
-        nouns = [r for r in readings.get(following, ()) or readings.get(following.lower(), ())
-                 if r.has("n") or r.has("adj")]
+        (start, word), (next_start, following) = spans[i], spans[i + 1]
+        if target[start + len(word):next_start].strip():
+            continue
+        dets = [r for r in words.found[i] if r.has("det")]
+        nouns = [r for r in words.readings.get(following, ()) or words.found[i + 1] if r.has("n") or r.has("adj")]
         if dets and nouns and not any(_agrees(d, n) for d in dets for n in nouns):
             found.append(f"{word} {following}")
     return found
@@ -154,45 +189,45 @@ def _finite(reading: Reading) -> bool:
     return any(reading.has(v) for v in _VERBS) and any(reading.has(p) for p in ("p1", "p2", "p3"))
 
 
-def _subject_verb(target: str, words, readings) -> list[str]:
+def _subject_verb(target: str, words: _Words) -> list[str]:
     """A plural noun phrase with a singular verb right after it ("Las redes sociales es"), or
     the other way round: the agreement Apertium loses most. Read only where the words leave no
     doubt: an article, a noun, adjectives, then a word that can only be a verb."""
-    found = []
-    for i in range(1, len(words)):
-        word = words[i][1]
-        article = readings.get(words[i - 1][1].lower(), ())
-        nouns = [r for r in readings.get(word.lower(), ()) if r.has("n")]
+    flagged = []
+    spans, lower, found, tags = words.spans, words.lower, words.found, words.tags
+    for i in range(1, len(spans)):
         # Only after an article: in "pasos de inicialización que ocurren" the verb agrees with
         # "pasos", so a noun after "de" says nothing (tried: a false flag on human Spanish).
-        if not nouns or not any(r.has("det") for r in article):
+        if "n" not in tags[i] or "det" not in tags[i - 1]:
             continue
-        if i > 1 and words[i - 2][1].lower() in _NOT_SUBJECT:
+        nouns = [r for r in found[i] if r.has("n")]
+        if i > 1 and lower[i - 2] in _NOT_SUBJECT:
             continue  # "todos los días": time; "llamadas a la acción eran": a complement
         numbers = {n for r in nouns for n in ("sg", "pl") if r.has(n)}
         if len(numbers) != 1:
             continue
         j = i + 1
-        while j < len(words) and _only(readings.get(words[j][1].lower(), ()), "adj"):
+        while j < len(spans) and _only(found[j], "adj"):
             j += 1
-        if j < len(words) and words[j][1].lower() == "no":
+        if j < len(spans) and lower[j] == "no":
             j += 1
-        if j >= len(words) or _CLAUSE_GAP.search(target[words[j - 1][0]:words[j][0]]):
+        if j >= len(spans) or _CLAUSE_GAP.search(target[spans[j - 1][0]:spans[j][0]]):
             continue
-        verb = readings.get(words[j][1].lower(), ())
+        verb = found[j]
         if not verb or not all(any(r.has(v) for v in _VERBS) for r in verb):
             continue
         third = [r for r in verb if _finite(r) and r.has("p3")]
         number = numbers.pop()
         if third and not any(r.has(number) for r in third):
-            found.append(" ".join(w for _, w in words[i - 1:j + 1]))
-    return found
+            flagged.append(" ".join(w for _, w in spans[i - 1:j + 1]))
+    return flagged
 
 
-def _uno_before_noun(words, readings) -> list[str]:
+def _uno_before_noun(words: _Words) -> list[str]:
     """"uno" is a pronoun; before a noun Spanish writes "un"/"una" ("uno cuestión")."""
-    return [f"{a} {b}" for (_, a), (_, b) in zip(words, words[1:])
-            if a.lower() == "uno" and _only(readings.get(b.lower(), ()), "n")]
+    spans = words.spans
+    return [f"{spans[i][1]} {spans[i + 1][1]}" for i in range(len(spans) - 1)
+            if words.lower[i] == "uno" and _only(words.found[i + 1], "n")]
 
 
 def _final_preposition(target: str) -> list[str]:
@@ -207,21 +242,26 @@ _PREPOSITION_END = re.compile(r"\b\w+ (?:a|de|en|con|para|por|sobre|hacia|desde|
                               r"(?=[.?!](?:\s|$))", re.IGNORECASE)
 
 
-def _noun_adjective(target: str, words, readings) -> list[str]:
+def _noun_adjective(target: str, words: _Words) -> list[str]:
     """A noun and the adjective right after it in different genders ("cualquier cosa nuevo")."""
-    found = []
-    for (start, noun), (next_start, adjective) in zip(words, words[1:]):
+    flagged = []
+    spans, found, tags = words.spans, words.found, words.tags
+    for i in range(len(spans) - 1):
+        # A word none of whose readings is a noun (most words) settles it before any list is made.
+        if "n" not in tags[i] or "adj" not in tags[i + 1]:
+            continue
+        (start, noun), (next_start, adjective) = spans[i], spans[i + 1]
         if target[start + len(noun):next_start].strip():
             continue
-        nouns = [r for r in readings.get(noun.lower(), ()) if r.has("n")]
-        adjectives = readings.get(adjective.lower(), ())
-        if not nouns or not _only(adjectives, "adj") or _non_finite(readings.get(noun.lower(), ())):
+        nouns = [r for r in found[i] if r.has("n")]
+        adjectives = found[i + 1]
+        if not _only(adjectives, "adj") or _non_finite(found[i]):
             continue  # "ser clara": an infinitive that is also a noun ("el ser")
         genders = {g for r in nouns for g in ("m", "f") if r.has(g)}
         gender = genders.pop() if len(genders) == 1 else None
         if gender and all(not r.has("mf") and not r.has(gender) for r in adjectives):
-            found.append(f"{noun} {adjective}")
-    return found
+            flagged.append(f"{noun} {adjective}")
+    return flagged
 
 
 _QUESTION_WORDS = ("qué", "cuándo", "dónde", "cómo", "quién", "quiénes", "cuál", "cuáles", "cuánto", "cuánta")
@@ -240,30 +280,29 @@ def _interrogative_statement(target: str) -> list[str]:
     return found
 
 
-def _relative_quien(words, readings) -> list[str]:
+def _relative_quien(words: _Words) -> list[str]:
     """"quién" right after a noun or a pronoun is a relative, written without the accent
     ("alguien quien", "personas quienes"): the engine wrote the question word."""
-    found = []
-    for (_, before), (_, word) in zip(words, words[1:]):
-        if word.lower() not in ("quién", "quiénes"):
+    flagged = []
+    for i in range(1, len(words.spans)):
+        if words.lower[i] not in ("quién", "quiénes"):
             continue
-        found_readings = readings.get(before.lower(), ())
+        found_readings = words.found[i - 1]
         if found_readings and all(r.has("n") or r.has("prn") for r in found_readings):
-            found.append(f"{before} {word}")
-    return found
+            flagged.append(f"{words.spans[i - 1][1]} {words.spans[i][1]}")
+    return flagged
 
 
 def agreement_errors(target: str) -> list[str]:
     """The agreement the Spanish analyser sees broken in a text: articles, adjectives and verbs
     next to a noun (what `grammar` flags of it; the glossary benchmark counts these)."""
     morphology = shared()
-    words = [(m.start(), m.group(0)) for m in _WORD.finditer(plain_text(target))]
-    if not words or not morphology.available:
-        return []
-    readings = morphology.analyse({w for _, w in words} | {w.lower() for _, w in words})
     text = plain_text(target)
-    return (_article_disagreement(text, words, readings) + _noun_adjective(text, words, readings)
-            + _subject_verb(text, words, readings))
+    spans = [(m.start(), m.group(0)) for m in _WORD.finditer(text)]
+    if not spans or not morphology.available:
+        return []
+    words = _Words(spans, morphology)
+    return _article_disagreement(text, words) + _noun_adjective(text, words) + _subject_verb(text, words)
 
 
 def plain_text(text: str) -> str:
