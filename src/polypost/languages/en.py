@@ -28,6 +28,7 @@ FACTS = LanguageFacts(
         "no_posts": "No posts yet.",
         "feed": "Subscribe (Atom feed)",
         "tags": "Tags",
+        "tagged": "Posts tagged “{tag}”",
         "original": "original",
         "skip": "Skip to content",
         "choose": "Choose a language",

@@ -75,6 +75,7 @@ FACTS = LanguageFacts(
         "no_posts": "Todavía no hay entradas.",
         "feed": "Suscribirse (canal Atom)",
         "tags": "Etiquetas",
+        "tagged": "Entradas con la etiqueta «{tag}»",
         "original": "original en inglés",
         "skip": "Ir al contenido",
         "choose": "Elige un idioma",
