@@ -2,7 +2,16 @@
 
 The manifest (`OUT/.polypost-manifest.json`) lists every file a publish wrote, with a
 content hash. It is what lets a later publish remove the files of a post that is no longer
-published without ever touching a file polypost did not write.
+published without ever touching a file polypost did not write. For a page written with a
+fingerprint of its inputs (`incremental.py`) it also keeps that fingerprint, what the page's
+body resolved, and the file's size, mtime and inode as written: a later publish with the same
+fingerprint keeps the file without rendering it, unless the file changed on disk since.
+
+Files are renamed into place (a reader sees the old file or the new one, never half) but not
+fsynced one by one: one os.sync() when the writing is done, before the manifest (itself
+fsynced) says what is there. A crash before that leaves at worst a page whose data did not
+reach the disk; the manifest on disk is then the previous one, whose size/mtime/inode do not
+match the renamed file, so the next publish renders that page again.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from pathlib import Path, PurePosixPath
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = ".polypost-manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2 adds "pages"; a version 1 manifest is read as one with no pages
 # Published files are read by a web server running as another user: 0600 (what
 # mkstemp gives) would make every page a 403.
 PUBLISHED_MODE = 0o644
@@ -28,10 +37,11 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` so that a reader sees the old file or the new one, never half.
 
     The temporary file is in the same folder, so os.replace is a rename on one filesystem.
+    `durable=False` leaves the fsync to the caller (OutputWriter syncs once for all its files).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -39,7 +49,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, PUBLISHED_MODE)
         os.replace(tmp_name, path)
     except BaseException:
@@ -61,6 +72,25 @@ def load_manifest(out_dir: Path) -> dict[str, str]:
     except (ValueError, KeyError, TypeError) as error:
         raise ValueError(f"{path}: not a polypost manifest ({error}); move it away to publish here") from error
     return {str(name): str(digest) for name, digest in files.items()}
+
+
+def load_pages(out_dir: Path) -> dict[str, dict]:
+    """Relative path -> what the last publish recorded of a page it wrote with a fingerprint."""
+    try:
+        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        pages = data.get("pages", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(name): record for name, record in pages.items() if isinstance(record, dict)} \
+        if isinstance(pages, dict) else {}
+
+
+def _stat_key(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
 def published_base_url(out_dir: Path) -> str | None:
@@ -110,12 +140,17 @@ class OutputWriter:
         self.out_dir = out_dir
         self.site = site or {}  # what the site was published under (base_url), kept in the manifest
         self.previous = load_manifest(out_dir)
+        self.previous_pages = load_pages(out_dir)
         self.files: dict[str, str] = {}
+        self.pages: dict[str, dict] = {}
         self.written: list[str] = []
         self.unchanged: list[str] = []
 
-    def write(self, relpath: str, data: str | bytes) -> bool:
-        """Write one file (a path relative to the output folder); True when it changed."""
+    def write(self, relpath: str, data: str | bytes, fingerprint: str | None = None, refs=None) -> bool:
+        """Write one file (a path relative to the output folder); True when it changed.
+
+        With a `fingerprint` (of what the file is made from) the manifest keeps it, with `refs`
+        (what its body resolved) and the file's stat, for `reusable` in the next publish."""
         _check_relative(relpath)
         if relpath in self.files:
             raise ValueError(f"{relpath}: two pages of this publish want the same path")
@@ -127,10 +162,37 @@ class OutputWriter:
         _remove_leftover_temporaries(path)
         if path.is_file() and path.read_bytes() == payload:
             self.unchanged.append(relpath)
-            return False
-        atomic_write(path, payload)
-        self.written.append(relpath)
-        return True
+            changed = False
+        else:
+            atomic_write(path, payload, durable=False)
+            self.written.append(relpath)
+            changed = True
+        if fingerprint is not None:
+            record = {"fingerprint": fingerprint, "stat": _stat_key(path)}
+            if refs is not None:
+                record["refs"] = refs
+            self.pages[relpath] = record
+        return changed
+
+    def reusable(self, relpath: str, fingerprint: str) -> dict | None:
+        """The last publish's record of `relpath` when it was made from the same `fingerprint` and
+        the file is still the one it wrote, else None.
+
+        "Still the one it wrote" is its size, mtime (ns) and inode as recorded after writing, not a
+        hash of its content: a stat per page instead of reading every page, and a hand edit, a
+        deletion or a replacement by an editor's rename changes at least one of them."""
+        record = self.previous_pages.get(relpath)
+        if record is None or record.get("fingerprint") != fingerprint or relpath not in self.previous \
+                or relpath in self.files or not _is_relative(relpath):
+            return None
+        stat = _stat_key(self.out_dir / relpath)
+        return record if stat is not None and record.get("stat") == stat else None
+
+    def keep(self, relpath: str, record: dict) -> None:
+        """Keep a file `reusable` returned as this publish's own, unwritten."""
+        self.files[relpath] = self.previous[relpath]
+        self.pages[relpath] = record
+        self.unchanged.append(relpath)
 
     def finish(self) -> list[str]:
         """Remove stale files, save the manifest, and return what was removed."""
@@ -166,10 +228,15 @@ class OutputWriter:
             folder = folder.parent
 
     def _save_manifest(self) -> None:
+        if self.written and hasattr(os, "sync"):
+            os.sync()  # every page written reaches the disk before the manifest says it is there
         manifest: dict = {"version": MANIFEST_VERSION, "files": dict(sorted(self.files.items()))}
         if self.site:
             manifest["site"] = self.site
-        payload = (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        if self.pages:
+            manifest["pages"] = dict(sorted(self.pages.items()))
+        # No indent: json's C encoder only serves indent=None, and the pages of a big site add up.
+        payload = (json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         path = self.out_dir / MANIFEST_NAME
         _remove_leftover_temporaries(path)
         if path.is_file() and path.read_bytes() == payload:

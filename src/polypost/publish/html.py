@@ -9,12 +9,10 @@ URLs change. The sitemap and feeds are written by their own modules.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import nh3
-from bs4 import BeautifulSoup
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -22,23 +20,26 @@ from polypost.hookspecs import hookimpl
 from polypost.publish import feeds, sitemap
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.extras import write_extras
+from polypost.publish import incremental
 from polypost.publish.dates import datetime_attribute, format_day, parse_datetime
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
 from polypost.publish.structured import article_times, blog_posting
+from polypost.publish.summary import DESCRIPTION_LENGTH, summarize
 from polypost.publish.urls import url_path_segment
 from polypost.records import ORIGINAL, REVIEWED, Comment, Post
 from polypost.share.texts import NETWORKS, campaign_for, share_version
 
-DESCRIPTION_LENGTH = 160
 ROOT_PATH = "index.html"
+__all__ = ["DESCRIPTION_LENGTH", "summarize"]  # share/stage.py takes summarize from here
 
-def summarize(body_html: str, limit: int = DESCRIPTION_LENGTH) -> str:
-    """A meta description from a body: its text, cut at a word before `limit` chars."""
-    text = re.sub(r"\s+", " ", BeautifulSoup(body_html or "", "lxml").get_text(" ")).strip()
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.")
-    return cut + "…"
+
+def description(version: PageVersion) -> str:
+    """The version's description, else a summary of its body (made once: post page and home list share it)."""
+    if version.description:
+        return version.description
+    if version.summary is None:
+        version.summary = summarize(str(getattr(version.html, "source", version.html)))
+    return version.summary
 
 
 def html_locate(post: Post, lang: str, slug: str, settings: PublishSettings) -> tuple[str, str]:
@@ -207,7 +208,7 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
         if code != lang
     ]
     page = _page_context(
-        lang, version.title, version.url, version.description or summarize(str(getattr(version.html, 'source', version.html))),
+        lang, version.title, version.url, description(version),
         entry.alternates(settings), switcher, settings,
     )
     page.og_type = "article"
@@ -261,7 +262,7 @@ def render_home(env: Environment, lang: str, versions: list[PageVersion], page_n
             "url": version.url,
             "date": format_day(version.published, lang) if version.published else None,
             "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
-            "summary": version.description or summarize(str(getattr(version.html, 'source', version.html))),
+            "summary": description(version),
         }
         for version in versions
     ]
@@ -289,10 +290,16 @@ def render_chooser(env: Environment, settings: PublishSettings) -> str:
 
 
 def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: PublishSettings) -> None:
+    """Every page of the site; a page whose inputs did not change since the last publish into this
+    folder is kept as it is, unrendered (`incremental.py`)."""
     env = make_environment(settings)
+    site = incremental.settings_fingerprint(settings)
     for entry in entries:
+        entry_key = incremental.entry_fingerprint(entry)
         for lang, version in entry.versions.items():
-            writer.write(version.path, render_post(env, entry, lang, settings))
+            incremental.write_body_page(
+                writer, version.path, incremental.page_fingerprint(site, "post", lang, entry_key), version,
+                lambda: render_post(env, entry, lang, settings))
     for lang in settings.langs():
         versions = [entry.versions[lang] for entry in entries if lang in entry.versions]
         size = max(1, settings.page_size)
@@ -300,8 +307,14 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
         for number in range(1, page_count + 1):
             chunk = versions[(number - 1) * size : number * size]
             path, _ = home_location(lang, number, settings)
-            writer.write(path, render_home(env, lang, chunk, number, page_count, settings))
-        writer.write(f"{lang}/feed.xml", feeds.render_feed(lang, versions, settings))
+            listing = [incremental.listed(version, with_body=not version.description) for version in chunk]
+            incremental.write_listing(
+                writer, path, incremental.page_fingerprint(site, "home", lang, number, page_count, listing),
+                lambda: render_home(env, lang, chunk, number, page_count, settings))
+        kept = versions[: settings.feed_size] if settings.feed_size > 0 else versions
+        listing = [[incremental.listed(version, with_body=True), incremental.resolved(version)] for version in kept]
+        incremental.write_listing(writer, f"{lang}/feed.xml", incremental.page_fingerprint(site, "feed", lang, listing),
+                                  lambda: feeds.render_feed(lang, versions, settings))
     folder = root_folder(settings)
     if folder == "":
         writer.write(ROOT_PATH, render_chooser(env, settings))
@@ -311,8 +324,16 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     if folder == "":  # the chooser is where x-default points: a page of the site, listed with the homes
         home_pair.append(sitemap.SitemapUrl(loc=root_url(settings), alternates=home_pair[0].alternates))
     urls = home_pair + [url for entry in entries for url in sitemap.urls_for_entry(entry, settings)]
-    for name, payload in sitemap.render_sitemaps(urls, root_url(settings), settings.sitemap_max_urls).items():
-        writer.write(folder + name, payload)
+    listing_key = incremental.page_fingerprint(site, "sitemap", [repr(url) for url in urls])
+    rendered: dict[str, bytes] = {}
+
+    def sitemap_file(name: str) -> bytes:
+        if not rendered:
+            rendered.update(sitemap.render_sitemaps(urls, root_url(settings), settings.sitemap_max_urls))
+        return rendered[name]
+
+    for name in sitemap.sitemap_names(len(urls), settings.sitemap_max_urls):
+        incremental.write_listing(writer, folder + name, listing_key, lambda: sitemap_file(name))
     write_extras(env, writer, settings, folder, root_url(settings), _page_context)
 
 

@@ -22,6 +22,7 @@ from polypost.hookspecs import hookimpl
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.dates import parse_datetime
 from polypost.publish.html import clean_comment
+from polypost.publish import incremental
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings, with_slash
 from polypost.publish.urls import url_path_segment
 from polypost.records import ORIGINAL, REVIEWED, Post
@@ -114,9 +115,14 @@ def write_hugo_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
         raise ValueError(f"hugo_content_ext {settings.hugo_content_ext!r}: use 'html' or 'md'")
     if settings.hugo_layout not in ("bundles", "folders"):
         raise ValueError(f"hugo_layout {settings.hugo_layout!r}: use 'bundles' or 'folders'")
+    site = incremental.settings_fingerprint(settings)
+    # The same fingerprints as the HTML site's pages: a content file is rendered only when its entry,
+    # its body or what the body's links resolve to changed.
     for entry in entries:
-        for version in entry.versions.values():
-            writer.write(version.path, render_content(version, entry, settings))
+        entry_key = incremental.entry_fingerprint(entry)
+        for lang, version in entry.versions.items():
+            incremental.write_body_page(writer, version.path, incremental.page_fingerprint(site, "hugo", lang, entry_key),
+                                        version, lambda: render_content(version, entry, settings))
 
 
 @hookimpl

@@ -124,6 +124,10 @@ class PageVersion:
     status: str  # "original", or the Translation's status
     path: str = ""
     url: str = ""
+    # Worked out once per publish and shared by every page that shows this version (incremental.py,
+    # html.py): the hash of the stored body, and the summary when there is no description.
+    body_key: str = field(default="", repr=False, compare=False)
+    summary: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

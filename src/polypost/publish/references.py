@@ -104,12 +104,13 @@ class References:
         # A URL path names a post only where one post has it.
         self.by_path = {key: found[0] for key, found in by_path.items() if key and len(found) == 1}
         self._found: dict[tuple[str, str], PostEntry | Path | None] = {}
+        # (post, lang) -> [tag, reference, became, why] for each reference its body resolved.
+        self.recorded: dict[tuple[str, str], list[list]] = {}
 
     def body(self, entry: PostEntry, lang: str, html: str) -> str:
         """`html` of `entry`'s `lang` version with its references made to work here."""
-        problems = self.unresolved.setdefault((entry.post.id, lang), [])
-        seen = {(p.reference, p.reason) for p in problems}
         anchors: set[str] | None = None
+        outcomes: list[list] = []
 
         def rewrite(tag: str, attribute: str, value: str) -> str | None:
             nonlocal anchors
@@ -120,12 +121,40 @@ class References:
                                   else "no element of the post has this id")
             else:
                 new, why = self._resolve(entry, lang, tag, value)
+            outcomes.append([tag, value, new, why])
+            return new
+
+        rewritten = rewrite_urls(html, rewrite)
+        self._note(entry, lang, outcomes)
+        return rewritten
+
+    def replay(self, entry: PostEntry, lang: str, outcomes: list[list] | None) -> bool:
+        """Whether every reference `body` resolved in an earlier publish (`outcomes`, as recorded)
+        resolves the same way now; if so they count as resolved in this publish too (the files they
+        name are copied, what is missing is reported) without the body being read."""
+        if not isinstance(outcomes, list):
+            return False
+        for outcome in outcomes:
+            if not (isinstance(outcome, list) and len(outcome) == 4):
+                return False
+            tag, value, new, why = outcome
+            if not (isinstance(value, str) and isinstance(tag, str)):
+                return False
+            if value.startswith("#") and len(value) > 1:
+                continue  # an anchor of the body itself: the body is unchanged (its hash is in the fingerprint)
+            if list(self._resolve(entry, lang, tag, value)) != [new, why]:
+                return False
+        self._note(entry, lang, outcomes)
+        return True
+
+    def _note(self, entry: PostEntry, lang: str, outcomes: list[list]) -> None:
+        self.recorded[(entry.post.id, lang)] = outcomes
+        problems = self.unresolved.setdefault((entry.post.id, lang), [])
+        seen = {(p.reference, p.reason) for p in problems}
+        for _tag, value, _new, why in outcomes:
             if why and (value, why) not in seen:
                 seen.add((value, why))
                 problems.append(Unresolved(entry.post.id, lang, value, why))
-            return new
-
-        return rewrite_urls(html, rewrite)
 
     def missing_by_page(self) -> dict[str, list[str]]:
         """Page path -> references kept as written because the source lacks them (for the checker)."""
@@ -274,6 +303,13 @@ class LinkedBody:
 
     def text(self) -> str:
         return fit_body(self._references.body(self._entry, self._lang, str(self._html)))
+
+    def replay(self, outcomes) -> bool:
+        return self._references.replay(self._entry, self._lang, outcomes)
+
+    def recorded(self) -> list[list] | None:
+        """What this body's references resolved to, once it was read (or replayed) in this publish."""
+        return self._references.recorded.get((self._entry.post.id, self._lang))
 
     def __str__(self) -> str:
         return self.text()

@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.check import REFERENCES_NAME
 from polypost.publish.dates import parse_datetime
+from polypost.publish.incremental import write_listing
 from polypost.publish.references import LinkedBody, References
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishItem, PublishResult, PublishSettings, with_slash
 from polypost.publish.registry import get_publisher
@@ -67,8 +68,11 @@ def link_bodies(entries: list[PostEntry], settings: PublishSettings, publisher: 
 def _write_references(references: References, writer: OutputWriter, result: PublishResult) -> None:
     """Copy the files bodies refer to, and list what the sources lack, for `polypost check`."""
     for relpath, asset in sorted(references.assets.items()):
+        # The folder name already stands for the source's path, size and mtime; the fingerprint says so again.
         try:
-            writer.write(relpath, asset.source.read_bytes())
+            stat = asset.source.stat()
+            write_listing(writer, relpath, f"asset\x1f{asset.source}\x1f{stat.st_size}\x1f{stat.st_mtime_ns}",
+                          asset.source.read_bytes)
         except OSError as error:
             log.warning("%s: cannot copy %s: %s", relpath, asset.source, error.strerror or error)
             continue

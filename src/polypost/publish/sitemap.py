@@ -73,6 +73,14 @@ def render_index(sitemap_urls: list[tuple[str, datetime | None]]) -> bytes:
     return _serialize(index)
 
 
+def sitemap_names(count: int, max_urls: int = PROTOCOL_MAX_URLS) -> list[str]:
+    """The files `render_sitemaps` makes for `count` URLs, without making them."""
+    max_urls = max(1, min(max_urls, PROTOCOL_MAX_URLS))
+    if count <= max_urls:
+        return ["sitemap.xml"]
+    return [f"sitemap-{number}.xml" for number in range(1, -(-count // max_urls) + 1)] + ["sitemap.xml"]
+
+
 def render_sitemaps(urls: list[SitemapUrl], root_url: str, max_urls: int = PROTOCOL_MAX_URLS) -> dict[str, bytes]:
     """Files to write (path relative to the site root -> content): one urlset, or an index."""
     max_urls = max(1, min(max_urls, PROTOCOL_MAX_URLS))

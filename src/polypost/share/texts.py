@@ -103,30 +103,52 @@ def _blocks(*parts: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _compose_x(p: Parts) -> tuple[str, str]:
-    body = _blocks(p.title, p.description, " ".join(p.hashtags))
+def _x_body(p: Parts) -> str:
+    return _blocks(p.title, p.description, " ".join(p.hashtags))
+
+
+def _text_x(p: Parts) -> str:
     # The intent puts the url after the text with a space: the kit's text is the same post.
-    return f"{body} {p.url}", _link("https://x.com/intent/tweet", text=body, url=p.url)
+    return f"{_x_body(p)} {p.url}"
+
+
+def _compose_x(p: Parts) -> tuple[str, str]:
+    return _text_x(p), _link("https://x.com/intent/tweet", text=_x_body(p), url=p.url)
+
+
+def _text_linkedin(p: Parts) -> str:
+    return _blocks(p.title, p.description, p.url, " ".join(p.hashtags))
 
 
 def _compose_linkedin(p: Parts) -> tuple[str, str]:
-    return _blocks(p.title, p.description, p.url, " ".join(p.hashtags)), _link(
-        "https://www.linkedin.com/sharing/share-offsite/", url=p.url)
+    return _text_linkedin(p), _link("https://www.linkedin.com/sharing/share-offsite/", url=p.url)
 
 
 def _compose_facebook(p: Parts) -> tuple[str, str]:
-    return _blocks(p.title, p.description, p.url, " ".join(p.hashtags)), _link(
-        "https://www.facebook.com/sharer/sharer.php", u=p.url)
+    return _text_linkedin(p), _link("https://www.facebook.com/sharer/sharer.php", u=p.url)
+
+
+def _text_whatsapp(p: Parts) -> str:
+    return _blocks(f"*{p.title}*", p.description, p.url)  # *bold* in WhatsApp
 
 
 def _compose_whatsapp(p: Parts) -> tuple[str, str]:
-    text = _blocks(f"*{p.title}*", p.description, p.url)  # *bold* in WhatsApp
+    text = _text_whatsapp(p)
     return text, _link("https://wa.me/", text=text)
 
 
+def _text_telegram(p: Parts) -> str:
+    return _blocks(_x_body(p), p.url)
+
+
 def _compose_telegram(p: Parts) -> tuple[str, str]:
-    body = _blocks(p.title, p.description, " ".join(p.hashtags))
-    return _blocks(body, p.url), _link("https://t.me/share/url", url=p.url, text=body)
+    return _text_telegram(p), _link("https://t.me/share/url", url=p.url, text=_x_body(p))
+
+
+# compose() tries many texts to find the longest that fits and needs only the text of each: the
+# share link (percent-encoding the whole text) is made once, for the text kept.
+_TEXT_OF = {_compose_x: _text_x, _compose_linkedin: _text_linkedin, _compose_facebook: _text_linkedin,
+            _compose_whatsapp: _text_whatsapp, _compose_telegram: _text_telegram}
 
 
 @dataclass(frozen=True)
@@ -173,8 +195,10 @@ def compose(network: Network, title: str, description: str, tags: Sequence[str],
     count = COUNTERS[network.counting]
     budget = min(network.limit, network.target)
 
+    text_of = _TEXT_OF.get(network.compose) or (lambda parts: network.compose(parts)[0])
+
     def fits(parts: Parts) -> bool:
-        return count(network.compose(parts)[0]) <= budget
+        return count(text_of(parts)) <= budget
 
     parts = Parts(title="", description="", hashtags=(), url=with_utm(url, network.utm_source, campaign))
     parts = replace(parts, title=shorten(title, lambda text: fits(replace(parts, title=text))))

@@ -8,6 +8,7 @@ index; that keeps URL boundaries and emoji sequences exactly where twitter-text 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -29,10 +30,35 @@ def _pattern(name: str) -> re.Pattern[str]:
         return re.compile(source, re.IGNORECASE if ignore_case else 0)
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Every twemoji sequence holds a character outside this class (tests/test_twitter_text_fast.py checks
+# each one alone): a text made only of these cannot hold an emoji and skips the emoji pattern.
+_NO_EMOJI = re.compile("[\x00-\xa8\xaa-\xad\xaf-\u1fff]*")
+_RANGE_STARTS = [weight_range["start"] for weight_range in data.CONFIG["ranges"]]
+
+
+def _split_astral(match: re.Match[str]) -> str:
+    point = ord(match.group()) - 0x10000
+    return chr(0xD800 + (point >> 10)) + chr(0xDC00 + (point & 0x3FF))
+
+
 def to_code_units(text: str) -> str:
     """`text` as JavaScript sees it: one character per UTF-16 code unit."""
-    encoded = text.encode("utf-16-le", "surrogatepass")
-    return "".join(chr(int.from_bytes(encoded[i : i + 2], "little")) for i in range(0, len(encoded), 2))
+    # Only an astral character differs from its code units: most texts have none and come back as they are.
+    return _ASTRAL.sub(_split_astral, text) if _ASTRAL.search(text) else text
+
+
+@functools.cache
+def _uniform_weights() -> tuple[int, re.Pattern[str]] | None:
+    """(the weight of every range, a class of the characters outside them) when all ranges weigh the
+    same (v3: they do), so that a run of text weighs len * light + heavy count * (default - light)."""
+    weights = {weight_range["weight"] for weight_range in data.CONFIG["ranges"]}
+    if len(weights) != 1:
+        return None
+    inside = "".join(f"\\u{r['start']:04x}-\\u{r['end']:04x}" if r["end"] <= 0xFFFF
+                     else f"\\U{r['start']:08x}-\\U{r['end']:08x}" for r in data.CONFIG["ranges"])
+    return weights.pop(), re.compile(f"[^{inside}]")
 
 
 def _punycode_length_ok(domain: str) -> bool:
@@ -94,9 +120,9 @@ def extract_urls_with_indices(units: str) -> list[tuple[int, int]]:
 
 def _weight(unit: str) -> int:
     point = ord(unit)
-    for weight_range in data.CONFIG["ranges"]:
-        if weight_range["start"] <= point <= weight_range["end"]:
-            return weight_range["weight"]
+    found = bisect.bisect_right(_RANGE_STARTS, point) - 1  # the ranges are sorted and do not overlap
+    if found >= 0 and point <= data.CONFIG["ranges"][found]["end"]:
+        return data.CONFIG["ranges"][found]["weight"]
     return data.CONFIG["defaultWeight"]
 
 
@@ -105,7 +131,11 @@ def weighted_length(text: str) -> int:
     config = data.CONFIG
     units = to_code_units(unicodedata.normalize("NFC", text))
     urls = {start: end for start, end in extract_urls_with_indices(units)}
-    emoji = {m.start(): m.end() for m in _pattern("EMOJI").finditer(units)}
+    no_emoji = _NO_EMOJI.fullmatch(units) is not None
+    emoji = {} if no_emoji else {m.start(): m.end() for m in _pattern("EMOJI").finditer(units)}
+    uniform = _uniform_weights()
+    if uniform is not None and not _SURROGATE.search(units):
+        return _weigh_runs(units, urls, emoji, *uniform) // config["scale"]
     total, index = 0, 0
     while index < len(units):
         if index in urls:
@@ -121,3 +151,27 @@ def weighted_length(text: str) -> int:
         total += _weight(units[index])
         index += 1
     return total // config["scale"]
+
+
+def _weigh_runs(units: str, urls: dict[int, int], emoji: dict[int, int], light: int, heavy: re.Pattern[str]) -> int:
+    """weighted_length's walk for a text without surrogates, a run of plain text at a time: the
+    same spans are taken in the same order (a URL before an emoji starting at the same place, a
+    span starting inside one already taken is skipped)."""
+    config = data.CONFIG
+    extra = config["defaultWeight"] - light
+
+    def run(start: int, end: int) -> int:
+        return (end - start) * light + extra * len(heavy.findall(units, start, end))
+
+    total, index = 0, 0
+    for start in sorted(urls.keys() | emoji.keys()):
+        if start < index:
+            continue
+        total += run(index, start)
+        if start in urls:
+            total += config["transformedURLLength"] * config["scale"]
+            index = urls[start]
+        else:
+            total += config["defaultWeight"]
+            index = emoji[start]
+    return total + run(index, len(units))
