@@ -29,6 +29,8 @@ def test_template_loads_and_layers(tmp_path, monkeypatch):
         ('[site]\nbase_url = "https://x/"\nbogus = 1\n', r"polypost.toml:3: unknown key site.bogus"),
         ('[site]\nformat = "pdf"\n', r"polypost.toml:2: site.format: must be one of html, hugo"),
         ('[translate]\n\nbeam_size = "four"\n', r"polypost.toml:3: translate.beam_size: expected int"),
+        ('[site]\npage_size = 0\n', r"polypost.toml:2: site.page_size: must be at least 1, got 0"),
+        ('[site]\nfeed_size = -1\n', r"polypost.toml:2: site.feed_size: must be at least 0, got -1"),
         ('[nope]\nx = 1\n', r"polypost.toml:1: unknown section \[nope\]"),
         ('[site\nbase_url = 1\n', r"polypost.toml: invalid TOML: .*line 1"),
     ],

@@ -116,12 +116,15 @@ def test_remove_and_exclude_take_a_post_down_until_undone(blog):
     before = site_files(out)
     removed = invoke("--db", db, "remove", "hashtags-that-bring-reach", "--out", str(out), "--json")
     data = json.loads(removed.stdout)
-    assert removed.exit_code == 0 and data["state"] == "removed" and data["removed"] == 2
+    assert removed.exit_code == 0 and data["state"] == "removed" and data["removed"] == 6
     assert mentions(out, "hashtags-that-bring-reach") == []
-    # Only the pair's files went; the others changed only where they listed it.
+    # Only the pair's files went, with the pages of the two tags no other post carries ("hashtag",
+    # "reach"); the others changed only where they listed it.
     after = site_files(out)
     assert {n for n in before if n not in after} == {"en/hashtags-that-bring-reach/index.html",
-                                                      "es/hashtags-que-de-hecho-traer-alcance/index.html"}
+                                                      "es/hashtags-que-de-hecho-traer-alcance/index.html",
+                                                      "en/tags/hashtag/index.html", "en/tags/reach/index.html",
+                                                      "es/tags/hashtag/index.html", "es/tags/alcance/index.html"}
     # A removed post stays down on the next nightly run, though its file is still there.
     assert run(blog, str(blog / "posts"))["published"] == 14
     assert mentions(out, "hashtags-that-bring-reach") == []

@@ -226,8 +226,8 @@ def test_hreflang_is_complete_self_referencing_reciprocal_and_absolute(site):
             if code != "x-default":
                 assert twin.get("lang") == code
             assert head_links(twin) == links, f"{target} does not name the same set as {path}"
-    # two post pairs, the two homes and the chooser
-    assert checked == 7
+    # two post pairs, the two homes, the chooser and three pairs of tag pages (ci, devops, travel)
+    assert checked == 7 + 6
 
 
 def test_x_default_is_the_english_post_and_configurable(site, tmp_path):
@@ -381,12 +381,24 @@ def test_sitemap_validates_against_the_sitemaps_org_schema_with_xhtml_links(site
         assert "validates" in check.stderr
 
 
+def test_home_page_n_is_paired_with_page_n_where_every_language_has_one(tmp_path):
+    publish(sample_items(), tmp_path, replace(SETTINGS, page_size=1))  # 4 English posts, 2 Spanish
+    second_en = head_links(parse(tmp_path / "en/page/2/index.html"))
+    assert second_en == {"en": "https://blog.example.com/en/page/2/", "es": "https://blog.example.com/es/page/2/",
+                         "x-default": "https://blog.example.com/en/page/2/"}
+    assert head_links(parse(tmp_path / "es/page/2/index.html")) == second_en
+    assert head_links(parse(tmp_path / "en/page/3/index.html")) == {}  # no Spanish page 3
+    assert parse(tmp_path / "es/page/2/index.html").xpath('//nav[@class="switcher"]//a/@href') == \
+        ["https://blog.example.com/en/"]
+
+
 def test_sitemap_alternates_agree_with_the_pages(site):
     out, _ = site
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     doc = etree.parse(str(out / "sitemap.xml"))
     locs = doc.xpath("//s:url/s:loc/text()", namespaces=ns)
-    assert len(locs) == len(set(locs)) == 3 + 6  # the chooser, the two homes, two pairs and two English-only posts
+    # the chooser, the two homes, two pairs and two English-only posts, three pairs of tag pages
+    assert len(locs) == len(set(locs)) == 3 + 6 + 6
     assert "https://blog.example.com/" in locs  # where x-default points
     for url in doc.xpath("//s:url", namespaces=ns):
         loc = url.findtext("s:loc", namespaces=ns)
@@ -409,17 +421,17 @@ def test_sitemap_index_past_the_url_limit_validates(tmp_path):
     index = etree.parse(str(tmp_path / "sitemap.xml"))
     assert etree.XMLSchema(etree.parse(str(SCHEMAS / "siteindex.xsd"))).validate(index)
     children = index.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
-    assert children == [f"https://blog.example.com/sitemap-{n}.xml" for n in (1, 2, 3)]
+    assert children == [f"https://blog.example.com/sitemap-{n}.xml" for n in range(1, 6)]
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap-xhtml.xsd")))
     total = 0
-    for n in (1, 2, 3):
+    for n in range(1, 6):
         child = etree.parse(str(tmp_path / f"sitemap-{n}.xml"))
         assert schema.validate(child), schema.error_log
         total += len(child.getroot())
-    assert total == 9  # the chooser, two homes, six post pages
+    assert total == 15  # the chooser, two homes, six post pages, six tag pages
     # back under the limit: the children go and sitemap.xml is a urlset again
     result = publish(sample_items(), tmp_path)
-    assert sorted(p for p in result.removed if p.startswith("sitemap")) == [f"sitemap-{n}.xml" for n in (1, 2, 3)]
+    assert sorted(p for p in result.removed if p.startswith("sitemap")) == [f"sitemap-{n}.xml" for n in range(1, 6)]
     assert etree.parse(str(tmp_path / "sitemap.xml")).getroot().tag.endswith("urlset")
 
 
@@ -490,7 +502,8 @@ def test_unpublishing_removes_both_pages_twin_links_and_sitemap_entries(tmp_path
     (tmp_path / "es" / "extra.html").write_text("<p>mine</p>")
     remaining = [item for item in items if item.post.slug != "a-week-in-lisbon"]
     result = publish(remaining, tmp_path)
-    assert sorted(result.removed) == ["en/a-week-in-lisbon/index.html", "es/una-semana-en-lisboa/index.html"]
+    assert sorted(result.removed) == ["en/a-week-in-lisbon/index.html", "en/tags/travel/index.html",
+                                      "es/tags/travel/index.html", "es/una-semana-en-lisboa/index.html"]
     assert not (tmp_path / "en/a-week-in-lisbon").exists() and not (tmp_path / "es/una-semana-en-lisboa").exists()
     sitemap_text = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
     assert "lisbon" not in sitemap_text and "lisboa" not in sitemap_text
@@ -505,7 +518,8 @@ def test_holding_a_published_translation_removes_the_spanish_page_and_its_links(
     publish(items, tmp_path)
     items[0] = PublishItem(items[0].post, replace(items[0].translation, status="held"))
     result = publish(items, tmp_path)
-    assert result.removed == ["es/una-semana-en-lisboa/index.html"]
+    # its tag's Spanish page listed it alone
+    assert sorted(result.removed) == ["es/tags/travel/index.html", "es/una-semana-en-lisboa/index.html"]
     assert head_links(parse(tmp_path / "en/a-week-in-lisbon/index.html")) == {}
     assert ("id-a-week-in-lisbon", "es") not in result.urls
 
@@ -634,7 +648,8 @@ def test_every_page_is_valid_html_for_the_nu_checker(tmp_path):
     if not shutil.which("java"):
         pytest.skip("the Nu HTML checker needs Java")
     publish(sample_items(), tmp_path / "folders", replace(SETTINGS, page_size=2))
-    assert len(all_pages(tmp_path / "folders")) == 10  # 4 English and 2 Spanish posts, 3 home pages, the chooser
+    # 4 English and 2 Spanish posts, 3 home pages, the chooser, 6 tag pages
+    assert len(all_pages(tmp_path / "folders")) == 16
     publish(sample_items(), tmp_path / "subdomains", SUBDOMAINS)
     publish([], tmp_path / "empty")
     # One call over the whole folder: the checker is slow to start.

@@ -52,9 +52,9 @@ def renders(monkeypatch):
         seen["post"].append(entry.versions[lang].path)
         return real_post(env, entry, lang, settings)
 
-    def render_home(env, lang, versions, number, count, settings):
+    def render_home(env, lang, versions, number, count, settings, **options):
         seen["home"].append((lang, number))
-        return real_home(env, lang, versions, number, count, settings)
+        return real_home(env, lang, versions, number, count, settings, **options)
 
     def render_content(version, entry, settings):
         seen["content"].append(version.path)

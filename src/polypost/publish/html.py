@@ -25,6 +25,7 @@ from polypost.publish.dates import datetime_attribute, format_day, parse_datetim
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
 from polypost.publish.structured import article_times, blog_posting
 from polypost.publish.summary import DESCRIPTION_LENGTH, summarize
+from polypost.publish.tags import tag_links, write_tag_pages
 from polypost.publish.urls import url_path_segment
 from polypost.records import ORIGINAL, REVIEWED, Comment, Post
 from polypost.share.texts import NETWORKS, campaign_for, share_version
@@ -223,8 +224,8 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
             "date": format_day(version.published, lang) if version.published else None,
             "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
             "body": Markup(str(version.html)),  # trusted: segmented and reassembled by the pipeline
-            "tags": version.tags,
-            "tags_lang": entry.post.lang if entry.post.lang in settings.langs() else settings.source_lang,  # as written
+            "tags": tag_links(version, settings),
+            "tags_lang": version.tags_lang or version.lang,
             "note": _translation_note(version, original, settings),
             "status": version.status,
             "comments": _comment_tree(version.comments, lang),
@@ -239,7 +240,8 @@ def render_post(env: Environment, entry: PostEntry, lang: str, settings: Publish
 
 
 def render_home(env: Environment, lang: str, versions: list[PageVersion], page_number: int, page_count: int,
-                settings: PublishSettings) -> str:
+                settings: PublishSettings, page_counts: dict[str, int] | None = None) -> str:
+    """`page_counts`: how many home pages each language has (page N of each is page N's alternate)."""
     _, url = home_location(lang, page_number, settings)
     alternates: list[tuple[str, str]] = []
     switcher = [
@@ -251,6 +253,10 @@ def render_home(env: Environment, lang: str, versions: list[PageVersion], page_n
         # The homes are a pair too; the chooser at the root is their fallback.
         alternates = [(code, settings.lang_base(code)) for code in settings.langs()]
         alternates.append(("x-default", homes_fallback(settings)))
+    elif page_counts and all(page_counts.get(code, 0) >= page_number for code in settings.langs()):
+        # Page N of the English home and page N of the Spanish one are the same place of the site.
+        alternates = [(code, home_location(code, page_number, settings)[1]) for code in settings.langs()]
+        alternates.append(("x-default", home_location(settings.x_default, page_number, settings)[1]))
     text = settings.text(lang)
     title = settings.site_title.get(lang, "")
     if page_number > 1:
@@ -300,21 +306,24 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
             incremental.write_body_page(
                 writer, version.path, incremental.page_fingerprint(site, "post", lang, entry_key), version,
                 lambda: render_post(env, entry, lang, settings))
+    size = max(1, settings.page_size)
+    page_counts = {lang: max(1, math.ceil(sum(lang in entry.versions for entry in entries) / size))
+                   for lang in settings.langs()}
     for lang in settings.langs():
         versions = [entry.versions[lang] for entry in entries if lang in entry.versions]
-        size = max(1, settings.page_size)
-        page_count = max(1, math.ceil(len(versions) / size))
+        page_count = page_counts[lang]
         for number in range(1, page_count + 1):
             chunk = versions[(number - 1) * size : number * size]
             path, _ = home_location(lang, number, settings)
             listing = [incremental.listed(version, with_body=not version.description) for version in chunk]
             incremental.write_listing(
-                writer, path, incremental.page_fingerprint(site, "home", lang, number, page_count, listing),
-                lambda: render_home(env, lang, chunk, number, page_count, settings))
+                writer, path, incremental.page_fingerprint(site, "home", lang, number, page_counts, listing),
+                lambda: render_home(env, lang, chunk, number, page_count, settings, page_counts=page_counts))
         kept = versions[: settings.feed_size] if settings.feed_size > 0 else versions
         listing = [[incremental.listed(version, with_body=True), incremental.resolved(version)] for version in kept]
         incremental.write_listing(writer, f"{lang}/feed.xml", incremental.page_fingerprint(site, "feed", lang, listing),
                                   lambda: feeds.render_feed(lang, versions, settings))
+    tag_urls = write_tag_pages(env, writer, entries, settings, site, _page_context)
     folder = root_folder(settings)
     if folder == "":
         writer.write(ROOT_PATH, render_chooser(env, settings))
@@ -323,7 +332,7 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     )
     if folder == "":  # the chooser is where x-default points: a page of the site, listed with the homes
         home_pair.append(sitemap.SitemapUrl(loc=root_url(settings), alternates=home_pair[0].alternates))
-    urls = home_pair + [url for entry in entries for url in sitemap.urls_for_entry(entry, settings)]
+    urls = home_pair + [url for entry in entries for url in sitemap.urls_for_entry(entry, settings)] + tag_urls
     listing_key = incremental.page_fingerprint(site, "sitemap", [repr(url) for url in urls])
     rendered: dict[str, bytes] = {}
 

@@ -122,6 +122,7 @@ class PageVersion:
     tags: list[str]
     comments: list[Comment]
     status: str  # "original", or the Translation's status
+    tags_lang: str = ""  # the language the tags are written in, where it is not the page's
     path: str = ""
     url: str = ""
     # Worked out once per publish and shared by every page that shows this version (incremental.py,

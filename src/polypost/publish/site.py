@@ -161,6 +161,7 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
             tags=list(translation.tags or post.tags),  # in its own words (a translation from before: the post's)
             comments=list(post.comments),
             status=translation.status,
+            tags_lang="" if translation.tags or not post.tags else written_in,
         )
     for lang, version in versions.items():
         version.path, version.url = publisher.locate(post, lang, version.slug, settings)

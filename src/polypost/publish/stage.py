@@ -38,6 +38,8 @@ def publish_settings(config: Config) -> PublishSettings:
         share_campaign=config.share_campaign,
         hugo_content_ext=config.hugo_content_ext,
         hugo_layout=config.hugo_layout,
+        page_size=config.page_size,
+        feed_size=config.feed_size,
     )
     if config.share_networks:
         settings.share_networks = tuple(config.share_networks)

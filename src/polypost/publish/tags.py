@@ -12,8 +12,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
+from jinja2 import Environment
+
+from polypost.publish import incremental
+from polypost.publish.atomic import OutputWriter
+from polypost.publish.dates import datetime_attribute, format_day
 from polypost.publish.records import PageVersion, PostEntry, PublishSettings
+from polypost.publish.sitemap import SitemapUrl
 from polypost.publish.urls import url_path_segment
 from polypost.slugs import slugify
 
@@ -42,6 +49,20 @@ def tag_url(lang: str, tag: str, settings: PublishSettings) -> str | None:
     """The page of `tag` in `lang`; None for a tag with nothing a URL can hold ("#", emoji)."""
     slug = slugify(tag)
     return tag_location(lang, slug, settings)[1] if slug else None
+
+
+@dataclass(frozen=True)
+class TagLink:
+    name: str
+    url: str | None
+
+    def __str__(self) -> str:  # a user's post.html from before tag pages prints `{{ tag }}`
+        return self.name
+
+
+def tag_links(version: PageVersion, settings: PublishSettings) -> list[TagLink]:
+    """A post page's tags, each with the page of its tag in the version's language."""
+    return [TagLink(name=tag, url=tag_url(version.lang, tag, settings)) for tag in version.tags]
 
 
 def tag_pages(entries: list[PostEntry], settings: PublishSettings) -> list[TagPage]:
@@ -85,3 +106,37 @@ def _pair(pages: dict[tuple[str, str], TagPage], twins: dict[str, str], settings
         urls = [(source, tag_location(source, a, settings)[1]), (target, tag_location(target, b, settings)[1])]
         fallback = dict(urls).get(settings.x_default, urls[0][1])
         first.alternates = second.alternates = urls + [("x-default", fallback)]
+
+
+def write_tag_pages(env: Environment, writer: OutputWriter, entries: list[PostEntry], settings: PublishSettings,
+                    site: str, page_context: Callable[..., Any]) -> list[SitemapUrl]:
+    """Write every tag page (unrendered where what it lists did not change); their sitemap URLs."""
+    urls: list[SitemapUrl] = []
+    for tag in tag_pages(entries, settings):
+        path, url = tag_location(tag.lang, tag.slug, settings)
+        listing = [incremental.listed(version, with_body=False) for version in tag.versions]
+        incremental.write_listing(
+            writer, path, incremental.page_fingerprint(site, "tag", tag.lang, tag.slug, tag.name, tag.alternates,
+                                                       listing),
+            lambda: _render(env, tag, url, settings, page_context))
+        lastmod = max((v.updated for v in tag.versions if v.updated is not None), default=None)
+        urls.append(SitemapUrl(loc=url, lastmod=lastmod, alternates=tag.alternates))
+    return urls
+
+
+def _render(env: Environment, tag: TagPage, url: str, settings: PublishSettings,
+            page_context: Callable[..., Any]) -> str:
+    heading = settings.text(tag.lang)["tagged"].format(tag=tag.name)
+    switcher = [{"url": other, "label": settings.text(code)["switch_to"], "lang": code}
+                for code, other in tag.alternates if code not in (tag.lang, "x-default")]
+    page = page_context(tag.lang, heading, url, heading, tag.alternates, switcher, settings)
+    items = [
+        {
+            "title": version.title,
+            "url": version.url,
+            "date": format_day(version.published, tag.lang) if version.published else None,
+            "datetime": datetime_attribute(version.published, version.date_only) if version.published else None,
+        }
+        for version in tag.versions
+    ]
+    return env.get_template("tag.html").render(page=page, heading=heading, items=items)
