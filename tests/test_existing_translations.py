@@ -90,3 +90,66 @@ def test_hugo_layouts_and_front_matter_pair_a_human_translation(tmp_path, layout
     assert human.xpath('//head/link[@hreflang="en"]/@href') == [f"{BASE}en/reach/"]
     english_page = pages(tmp_path / "site", "en")["reach"]
     assert english_page.xpath('//head/link[@hreflang="es"]/@href') == [human.xpath('//link[@rel="canonical"]/@href')[0]]
+
+
+WXR_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Agency blog</title><link>https://agency.example.com</link><language>en-US</language>
+<wp:wxr_version>1.2</wp:wxr_version>
+"""
+
+
+def wxr_item(post_id: int, slug: str, title: str, body: str, terms: str = "", meta: dict[str, str] | None = None) -> str:
+    postmeta = "".join(f"<wp:postmeta><wp:meta_key><![CDATA[{key}]]></wp:meta_key>"
+                       f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+                       for key, value in (meta or {}).items())
+    return (f"<item><title>{title}</title><link>https://agency.example.com/{slug}/</link>"
+            f"<dc:creator><![CDATA[ana]]></dc:creator><content:encoded><![CDATA[{body}]]></content:encoded>"
+            f"<wp:post_id>{post_id}</wp:post_id><wp:post_date_gmt>2024-04-0{post_id % 9 + 1} 10:00:00</wp:post_date_gmt>"
+            f"<wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+            f"{terms}{postmeta}</item>\n")
+
+
+def polylang(lang: str, group: str) -> str:
+    return (f'<category domain="language" nicename="{lang}"><![CDATA[{lang}]]></category>'
+            f'<category domain="post_translations" nicename="{group}"><![CDATA[{group}]]></category>')
+
+
+def test_polylang_and_wpml_exports_pair_the_blogger_s_own_translations(tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(WXR_HEAD + "".join([
+        wxr_item(1, "grow-your-community", "Grow your community",
+                 "<p>A community grows when people talk to each other, not only to the brand.</p>",
+                 polylang("en", "pll_5f2a9c")),
+        wxr_item(2, "haz-crecer-tu-comunidad", "Haz crecer tu comunidad",
+                 "<p>Una comunidad crece cuando las personas hablan entre sí, no solo con la marca.</p>",
+                 polylang("es", "pll_5f2a9c")),
+        wxr_item(3, "measure-what-matters", "Measure what matters",
+                 "<p>Likes are easy to count and hard to turn into sales, so we measure replies instead.</p>",
+                 meta={"_wpml_import_language_code": "en", "_wpml_import_translation_group": "17"}),
+        wxr_item(4, "mide-lo-que-importa", "Mide lo que importa",
+                 "<p>Los me gusta son fáciles de contar y difíciles de convertir en ventas, así que medimos las "
+                 "respuestas.</p>",
+                 meta={"_wpml_import_language_code": "es", "_wpml_import_source_language_code": "en",
+                       "_wpml_import_translation_group": "17"}),
+        wxr_item(5, "a-post-of-its-own", "A post of its own",
+                 "<p>This post has no translation yet, so the engine writes its Spanish version.</p>",
+                 polylang("en", "pll_77b1e0")),
+    ]) + "</channel></rss>\n", encoding="utf-8")
+    summary = run(tmp_path, export)
+    assert summary["published"] == 6 and summary["translated"] == 1  # three pairs; only post 5 goes to the engine
+    spanish = pages(tmp_path / "site", "es")
+    # the human translations are not Spanish posts of their own besides
+    machine = [slug for slug in spanish if slug not in ("haz-crecer-tu-comunidad", "mide-lo-que-importa")]
+    assert len(spanish) == 3 and len(machine) == 1  # post 5's, whatever Apertium calls it
+    assert spanish[machine[0]].xpath('//p[@class="translation-note"]/@data-status') == ["machine"]
+    for slug, title, twin in (("haz-crecer-tu-comunidad", "Haz crecer tu comunidad", "grow-your-community"),
+                              ("mide-lo-que-importa", "Mide lo que importa", "measure-what-matters")):
+        doc = spanish[slug]
+        assert doc.findtext(".//h1") == title
+        assert doc.xpath('//p[@class="translation-note"]/@data-status') == ["reviewed"]
+        links = {link.get("hreflang"): link.get("href") for link in doc.xpath('//head/link[@hreflang]')}
+        assert links["en"] == f"{BASE}en/{twin}/"
+    assert body_text(spanish["mide-lo-que-importa"]).startswith("Los me gusta son fáciles de contar")

@@ -6,7 +6,8 @@ What says two posts are one work (any of them, first match wins):
 - `translation_of` in the translation's front matter, naming the original by URL, slug or file;
 - Hugo's file names: `index.es.md` (or `my-post.es.md`) beside `index.md` (`my-post.md`);
 - Hugo's content folder per language: `content/es/...` beside `content/en/...` or `content/...`;
-- the same explicit `slug` and `date` in both front matters (Kubernetes' content/en and content/es).
+- the same explicit `slug` and `date` in both front matters (Kubernetes' content/en and content/es);
+- in a WordPress export, the same Polylang or WPML translation group (`sources/wxr.py`: "key:...").
 A translation that names no unpaired original stays a post of its own, published in its language.
 """
 

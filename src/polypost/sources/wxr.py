@@ -162,6 +162,7 @@ def _item_post(item: etree._Element, origin: str, context: _Context) -> SourcePo
     tags = [name for domain, name in categories if domain == "post_tag" and name]
     tags += [name for domain, name in categories if domain == "category" and name and name not in tags]
     creator = _ns_text(item, DC_NS, "creator")
+    lang, translation_keys = _multilingual(item)
     return SourcePost(
         origin=origin,
         title=title,
@@ -175,8 +176,27 @@ def _item_post(item: etree._Element, origin: str, context: _Context) -> SourcePo
         description=_excerpt(item) or None,
         tags=tags,
         comments=_comments(item, base),
-        lang_hint=context.lang,
+        translation_keys=translation_keys,
+        lang_hint=lang or context.lang,
     )
+
+
+def _multilingual(item: etree._Element) -> tuple[str | None, list[str]]:
+    """The item's language and translation group, where a multilingual plugin exported them:
+    Polylang as the taxonomies `language` and `post_translations` (WordPress's exporter writes every
+    taxonomy of a post as a <category domain=...>), WPML (its Export and Import add-on) as the
+    post meta `_wpml_import_language_code` and `_wpml_import_translation_group`."""
+    terms = {c.get("domain"): (c.get("nicename") or "").strip() for c in item
+             if _local(c) == "category" and c.get("domain") in ("language", "post_translations")}
+    meta: dict[str, str] = {}
+    for node in (c for c in item if _local(c) == "postmeta" and _is_wp(c)):
+        key = _wp_text(node, "meta_key")
+        if key in ("_wpml_import_language_code", "_wpml_import_translation_group"):
+            meta[key] = _wp_text(node, "meta_value")
+    keys = [f"key:polylang:{terms['post_translations']}"] if terms.get("post_translations") else []
+    if meta.get("_wpml_import_translation_group"):
+        keys.append(f"key:wpml:{meta['_wpml_import_translation_group']}")
+    return terms.get("language") or meta.get("_wpml_import_language_code") or None, keys
 
 
 def _comments(item: etree._Element, base: str | None) -> list[Comment]:
