@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PARTS = [
     ("prepare", "polypost.translate.chunk", "_prepare"),
     ("  segment", "polypost.translate.chunk", "post_documents"),
+    ("  names", "polypost.translate.chunk", "post_glossary"),
     ("  glossary protect", "polypost.glossary.terms", "Glossary.protect"),
     ("  memory key", "polypost.translate.chunk", "memory_key"),
     ("glossary restore", "polypost.glossary.terms", "Glossary.restore"),

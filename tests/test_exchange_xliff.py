@@ -157,7 +157,7 @@ def test_real_posts_round_trip_through_xliff_and_an_untouched_import_changes_no_
     expected = {}
     for translation in store.iter_translations("es"):
         post = store.get_post(translation.post_id)
-        for unit in post_units(store, post, translation, load_glossary(load_config(None, db_path=blog.db)), "en", "es"):
+        for unit in post_units(store, post, translation, load_glossary(load_config(None, db_path=blog.db)), "en", "es", True):
             expected[unit.unit_id] = (unit.source, unit.target)
     assert any("⟦1⟧" in source for source, _ in expected.values())
     assert {u.unit_id: (u.source, u.target) for u in units} == expected

@@ -70,6 +70,7 @@ class Config:
     device: str = "auto"
     formality: str = "default"  # "informal" (tú), "formal" (usted); "default": informal for Spanish
     postedit: bool = True  # the target variant's post-editing rules on machine output
+    keep_names: bool = True  # names a post uses that the engine would translate kept as written
     # [share]
     share_campaign: str | None = None  # utm_campaign; "{slug}" becomes the post's slug
     share_networks: list[str] = field(default_factory=list)  # empty: every network polypost knows
@@ -152,6 +153,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "device": "device",
         "formality": "formality",
         "postedit": "postedit",
+        "keep_names": "keep_names",
     },
     "share": {"campaign": "share_campaign", "networks": "share_networks"},
     "qa": {"hold_back": "hold_back", "min_length_ratio": "min_length_ratio", "max_length_ratio": "max_length_ratio"},

@@ -52,6 +52,9 @@ beam_size = 2
 # this file adds your own) run on machine output unless postedit = false.
 formality = "default"
 postedit = true
+# Names a post uses that the engine would translate word by word ("Daring Fireball", not "Osando
+# Fireball"), found with Apertium's English analyser, kept as written in titles, slugs and bodies.
+# keep_names = true
 
 [share]
 # utm_campaign of share links and share kits; "{slug}" becomes the post's slug (the default).

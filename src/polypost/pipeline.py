@@ -23,6 +23,7 @@ from polypost import cluster
 from polypost.errors import LockedError, NoSuchPost, UsageError
 from polypost.config import Config
 from polypost.glossary import Glossary
+from polypost.glossary.names import keeps_names
 from polypost.languages import language_of
 from polypost.postedit import post_editor, rules_for
 from polypost.postedit.engine import PostEditing
@@ -123,7 +124,8 @@ def translate_options(store: Store, config: Config, **changes: Any) -> Translate
                          max_length_ratio=config.max_length_ratio or learned.max_length_ratio)
     return TranslateOptions(source_lang=config.source_lang, target_lang=config.target_lang,
                             strict=config.glossary_strict, hold_back=tuple(config.hold_back),
-                            thresholds=thresholds, slugs=config.translation_slugs, **changes)
+                            thresholds=thresholds, slugs=config.translation_slugs,
+                            keep_names=keeps_names(config.keep_names), **changes)
 
 
 def translate_stage(store: Store, config: Config, run_id: int | None = None, post_ids: Sequence[str] | None = None,

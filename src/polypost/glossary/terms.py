@@ -10,6 +10,7 @@ from pathlib import Path
 from polypost.glossary.files import parse_file
 from polypost.glossary.gender import with_genders
 from polypost.glossary.match import Match, Matcher
+from polypost.glossary.names import name_term
 from polypost.glossary.protect import Protected, strategy_for
 from polypost.glossary.protect import protect as protect_text
 from polypost.glossary.protect import restore as restore_text
@@ -30,6 +31,7 @@ class Glossary:
         self.strategy = strategy  # default protection strategy (see polypost.glossary.protect.STRATEGIES)
         self._matcher: Matcher | None = None
         self._match_cache: dict[str, list[Match]] = {}
+        self._named: dict[tuple[str, ...], NamedGlossary] = {}
 
     @classmethod
     def load(cls, paths: Sequence[Path], strategy: str | None = None, target_lang: str = "es") -> Glossary:
@@ -94,3 +96,45 @@ class Glossary:
 
     def report(self, source_text: str, target_text: str) -> list[dict]:
         return report_segment(self.matches(source_text), target_text)
+
+    def with_names(self, names: Sequence[str]) -> Glossary:
+        """This glossary plus `names` (found in one post, `glossary.names`) as case-sensitive keep
+        terms. The same names give the same object, whose matches other posts then share."""
+        if not names:
+            return self
+        key = tuple(sorted(set(names)))
+        named = self._named.get(key)
+        if named is None:
+            if len(self._named) >= _NAMED_CACHE:
+                self._named.clear()
+            named = self._named[key] = NamedGlossary(self, key)
+        return named
+
+
+_NAMED_CACHE = 256  # name sets; an archive's posts share a few
+
+
+class NamedGlossary(Glossary):
+    """A glossary and one post's names. A name gives way to a glossary term it overlaps, and
+    reports leave names out: they are not the user's terms, so their compliance is not asked."""
+
+    def __init__(self, base: Glossary, names: tuple[str, ...]) -> None:
+        super().__init__(base.terms, strategy=base.strategy, target_lang=base.target_lang)
+        self.base = base
+        self.names = names
+        self._names = Matcher([name_term(name) for name in names])
+
+    @property
+    def matcher(self) -> Matcher:
+        return self.base.matcher
+
+    def matches(self, text: str) -> list[Match]:
+        found = self.base.matches(text)
+        extra = [m for m in self._names.find(text) if not any(m.start < b.end and b.start < m.end for b in found)]
+        return sorted([*found, *extra], key=lambda m: m.start) if extra else found
+
+    def report(self, source_text: str, target_text: str) -> list[dict]:
+        return self.base.report(source_text, target_text)
+
+    def with_names(self, names: Sequence[str]) -> Glossary:
+        return self.base.with_names(names)

@@ -99,6 +99,8 @@ class PostEditor:
                 and self.morphology.available:
             new_words = set(WORD.findall(text)) - set(readings)  # "Vuestra" became "Su"
             known = {**readings, **self.morphology.analyse(new_words)} if new_words else readings
+            if self.morphology.english_available:
+                kept = [*kept, *headings.source_names(source, self.morphology.analyse_english)]
             cased = headings.sentence_case(text, known, kept)
             changes["sentence-case"] += cased != text
             text = cased

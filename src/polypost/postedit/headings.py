@@ -3,13 +3,14 @@
 "Social Media Isn't Magic" comes back "Las Redes Sociales No Son Mágicas"; Spanish capitalises
 the first word and names only. A heading is a short source without a final full stop written in
 title case. A word keeps its capital when it is a name: the analyser does not know it, or knows
-it only as a proper noun (<np>), or it is an acronym, or it is part of a glossary term.
+it only as a proper noun (<np>), or it is an acronym, or it is part of a glossary term, or the
+English analyser does not know the source's word, or knows it only as a name.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from polypost.postedit.morphology import Reading
 
@@ -55,6 +56,18 @@ def sentence_case(target: str, readings: dict[str, tuple[Reading, ...]], keep: I
         out.append(word)
     out.append(target[position:])
     return "".join(out)
+
+
+def source_names(source: str, analyse_english: Callable[[set[str]], dict]) -> set[str]:
+    """The capitalised words of an English heading, past its first, that the English analyser
+    does not know or knows only as names ("Portrait by George Del Barrio"): the engine leaves
+    them as written, and their capital stays, though Spanish knows "del" and "barrio"."""
+    words = {w for w in _PART.findall(source)[1:] if w[:1].isupper() and not w.isupper()}
+    if not words:
+        return set()
+    analyses = analyse_english(words)
+    return {w for w in words if len(units := analyses.get(w, ())) == 1
+            and (not units[0][1] or all(r.has("np") for r in units[0][1]))}
 
 
 def _common(word: str, readings: dict[str, tuple[Reading, ...]]) -> bool:

@@ -1,4 +1,5 @@
-"""Spanish morphology from the installed Apertium data: analyse words, generate forms.
+"""Spanish morphology from the installed Apertium data: analyse words, generate forms; and
+English phrases analysed, to tell a name from words the engine would translate.
 
 `apertium-eng-spa` ships a Spanish analyser (`spa-eng.automorf.bin`) and generator
 (`eng-spa.autogen.bin`); `lt-proc` reads them. Post-editing asks them which words are verbs
@@ -23,6 +24,7 @@ DATA_DIR = Path("/usr/share/apertium/apertium-eng-spa")
 ANALYSER = "spa-eng.automorf.bin"
 GENERATOR = "eng-spa.autogen.bin"
 BILINGUAL = "eng-spa.autobil.bin"  # English lemma -> its Spanish translations, with their tags
+ENGLISH_ANALYSER = "eng-spa.automorf.bin"  # the analyser Apertium's English->Spanish pipeline starts with
 
 _UNIT = re.compile(r"\^((?:[^$\\]|\\.)*)\$")
 _TAGS = re.compile(r"<([^<>]+)>")
@@ -61,11 +63,13 @@ class Morphology:
         self.analyser = folder / ANALYSER
         self.generator = folder / GENERATOR
         self.bilingual = folder / BILINGUAL
+        self.english_analyser = folder / ENGLISH_ANALYSER
         self.timeout = timeout
         self.available = bool(shutil.which("lt-proc")) and self.analyser.is_file() and self.generator.is_file()
         self._analyses: dict[str, tuple[Reading, ...]] = {}
         self._forms: dict[str, str | None] = {}
         self._spanish: dict[str, tuple[Reading, ...]] = {}
+        self._english: dict[str, tuple[tuple[str, tuple[Reading, ...]], ...]] = {}
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
         # One request at a time per process: a cluster worker's threads share this object.
         self._lock = threading.Lock()
@@ -110,6 +114,26 @@ class Morphology:
                     readings = tuple(Reading((r,)) for r in rest.split("/") if r and not r.startswith("@"))
                 self._spanish[noun] = readings
         return {n: self._spanish.get(n, ()) for n in nouns}
+
+    @property
+    def english_available(self) -> bool:
+        return bool(shutil.which("lt-proc")) and self.english_analyser.is_file()
+
+    def analyse_english(self, phrases: set[str] | list[str]) -> dict[str, tuple[tuple[str, tuple[Reading, ...]], ...]]:
+        """Each English phrase as the analyser cuts it: (surface, readings) per unit, a unit being
+        a word or a multiword entry ("New York"); no readings where the word is unknown. Cached."""
+        wanted = sorted({p for p in phrases if p and p not in self._english and "\n" not in p})
+        if wanted and self.english_available:
+            lines = self._run([str(self.english_analyser)], wanted)
+            for phrase, line in zip(wanted, lines):
+                units = []
+                for unit in _UNIT.findall(line):
+                    surface, _, rest = unit.partition("/")
+                    readings = () if rest.startswith("*") else tuple(
+                        Reading(tuple(r.split("+"))) for r in rest.split("/") if r)
+                    units.append((surface, readings))
+                self._english[phrase] = tuple(units)
+        return {p: self._english.get(p, ()) for p in phrases}
 
     def _run(self, command: list[str], lines: list[str], generate: bool = False) -> list[str]:
         with self._lock:

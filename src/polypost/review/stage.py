@@ -15,6 +15,7 @@ from typing import Any
 from polypost.config import Config
 from polypost.errors import NoSuchPost
 from polypost.glossary import Glossary
+from polypost.glossary.names import keeps_names
 from polypost.records import NEEDS_REVIEW_STATUSES, MemoryEntry, MemoryKey, Post, Translation
 from polypost.review.errors import ExchangeError
 from polypost.review.files import FORMATS, read_units, write_review_file
@@ -33,12 +34,13 @@ from polypost.review.units import FIELDS, EditedUnit, ReviewUnit, engine_of
 from polypost.segment.document import Segment
 from polypost.store import Store
 from polypost.translate.base import Engine
-from polypost.translate.keys import is_kept, memory_key, post_documents
+from polypost.translate.keys import is_kept, memory_key, post_documents, post_glossary
 
 
 def post_units(store: Store, post: Post, translation: Translation, glossary: Glossary,
-               source_lang: str, target_lang: str) -> list[ReviewUnit]:
-    """Every translated segment of a post, with the text its Spanish page shows now."""
+               source_lang: str, target_lang: str, keep_names: bool = False) -> list[ReviewUnit]:
+    """Every translated segment of a post, with the text its Spanish page shows now. Keyed as the
+    translate stage keyed them: with the names the post uses when `keep_names`."""
     engine_name, engine_version = engine_of(translation)
     flags: dict[tuple[str, int], list[dict]] = {}
     for flag in translation.qa_report or []:
@@ -50,7 +52,9 @@ def post_units(store: Store, post: Post, translation: Translation, glossary: Glo
         terms.setdefault((row.get("field"), row.get("segment")), []).append(
             {"term": row.get("term"), "target": row.get("target"), "met": bool(row.get("met"))})
     slots: list[tuple[str, Segment, MemoryKey]] = []
-    for name, doc in post_documents(post).items():
+    docs = post_documents(post)
+    glossary = post_glossary(docs, glossary, keep_names)
+    for name, doc in docs.items():
         for segment in doc.segments:
             if not is_kept(segment, source_lang, target_lang):
                 key = memory_key(segment, glossary, engine_name, engine_version, source_lang, target_lang)
@@ -96,7 +100,7 @@ def review_list(store: Store, config: Config, glossary: Glossary) -> dict[str, A
     posts = []
     for post, translation in translated_posts(store, config, flagged=True):
         units = {(u.field, u.index): u for u in post_units(
-            store, post, translation, glossary, config.source_lang, config.target_lang)}
+            store, post, translation, glossary, config.source_lang, config.target_lang, keeps_names(config.keep_names))}
         rows = []
         for flag in translation.qa_report or []:
             unit = units.get((flag.get("field"), flag.get("segment")))
@@ -122,7 +126,8 @@ def export_review_file(store: Store, config: Config, glossary: Glossary, fmt: st
         raise ExchangeError(f"unknown review file format {fmt!r}: use one of {', '.join(FORMATS)}")
     posts = []
     for post, translation in translated_posts(store, config, post_id=post_id, flagged=flagged):
-        units = post_units(store, post, translation, glossary, config.source_lang, config.target_lang)
+        units = post_units(store, post, translation, glossary, config.source_lang, config.target_lang,
+                           keeps_names(config.keep_names))
         posts.append((post, translation, units))
     units = [u for _, _, post_units_ in posts for u in post_units_]
     if units:  # an XLIFF file needs at least one <file>: with nothing to review, write nothing
@@ -153,13 +158,23 @@ def remember_review(store: Store, config: Config, glossary: Glossary, engine: En
     `engine` must be the engine later runs use: the entries are keyed with its name and version,
     so those runs take them without a second-look flag."""
     report.engine = f"{engine.name} {engine.version}"
-    keys = {id(a): memory_key(a.segment, glossary, engine.name, engine.version, config.source_lang,
+    glossaries = _post_glossaries(store, glossary, {a.post_id for a in accepted}, keeps_names(config.keep_names))
+    keys = {id(a): memory_key(a.segment, glossaries[a.post_id], engine.name, engine.version, config.source_lang,
                               config.target_lang) for a in accepted}
     current = store.memory().lookup(list(set(keys.values())))
     entries = human_entries(accepted, keys, current, config.source_lang, config.target_lang, report)
     if entries:
         store.memory().put(entries)
         report.posts_rebuilt = _posts_using(store, config, {a.post_id for a in accepted}, entries)
+
+
+def _post_glossaries(store: Store, glossary: Glossary, post_ids: set[str], keep_names: bool) -> dict[str, Glossary]:
+    """Each post's glossary, names included, as the translate stage keys its segments."""
+    found = {}
+    for post_id in post_ids:
+        post = store.get_post(post_id)
+        found[post_id] = post_glossary(post_documents(post), glossary, keep_names) if post is not None else glossary
+    return found
 
 
 def _check_units(store: Store, config: Config, units: list[EditedUnit], report: ImportReport) -> list[Accepted]:

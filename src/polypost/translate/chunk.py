@@ -23,7 +23,7 @@ from polypost.progress import report_rate
 from polypost.records import FLAGGED, HELD, MACHINE, REVIEWED, MemoryEntry, MemoryKey, Post
 from polypost.segment.document import Document
 from polypost.translate.base import Engine, Translated, engine_flags
-from polypost.translate.keys import is_kept, memory_key, post_documents, tags_of
+from polypost.translate.keys import is_kept, memory_key, post_documents, post_glossary, tags_of
 from polypost.translate.paired import PAIRED_ENGINE
 from polypost.translate.qa import Thresholds, check_segment, with_engine_flags
 
@@ -49,6 +49,7 @@ class TranslateOptions:
     force: bool = False  # rebuild even when nothing a translation was made from changed
     dry_run: bool = False  # count what would be done; write nothing
     slugs: str = "translated"  # a new translation's slug from its title, or "source": the original's
+    keep_names: bool = False  # names a post uses kept as written (glossary.names); set where the analyser is
 
 
 @dataclass
@@ -182,6 +183,7 @@ def prepare_jobs(items: Sequence[tuple[Post, str]], glossary: Glossary, engine_n
 def _prepare(post: Post, fingerprint: str, glossary: Glossary, engine_name: str, engine_version: str,
              options: TranslateOptions) -> Job:
     job = Job(post=post, fingerprint=fingerprint, docs=post_documents(post))
+    glossary = post_glossary(job.docs, glossary, options.keep_names)
     for name, doc in job.docs.items():
         for segment in doc.segments:
             slot = (name, segment.index)

@@ -11,6 +11,7 @@ from html import escape
 from bs4 import BeautifulSoup
 
 from polypost.glossary import Glossary
+from polypost.glossary.names import find_names
 from polypost.languages import language, language_of
 from polypost.languages.detect import detect_language
 from polypost.records import MemoryKey, Post
@@ -51,6 +52,17 @@ def post_documents(post: Post) -> dict[str, Document]:
     if post.tags:
         docs["tags"] = segment_html("".join(f"<p>{escape(tag)}</p>" for tag in post.tags))
     return docs
+
+
+def post_glossary(docs: dict[str, Document], glossary: Glossary, keep_names: bool) -> Glossary:
+    """The glossary one post's segments are protected and keyed with: with `keep_names`, the
+    names its body and description use (`glossary.names`) kept as written. The translate stage
+    and the review exchange both key segments with it, here and on cluster workers alike."""
+    if not keep_names:
+        return glossary
+    texts = [segment.text for name in ("body", "description") if name in docs
+             for segment in docs[name].segments if segment.kind == "block"]
+    return glossary.with_names(find_names(texts, glossary.matcher))
 
 
 def tags_of(html: str, sources: Sequence[str]) -> list[str]:
