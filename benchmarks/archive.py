@@ -83,7 +83,7 @@ def measure(db: str, out: str, archive: str, engine_name: str, argos_home: str |
         os.environ["ARGOS_PACKAGES_DIR"] = str(Path(argos_home) / "packages")
     from polypost.config import load_config
     from polypost.sources.stage import ingest
-    from polypost.pipeline import load_glossary, open_engine
+    from polypost.pipeline import load_glossary, open_engine, translate_options
     from polypost.publish.stage import publish_store
     from polypost.store import Store
     from polypost.translate.stage import translate_posts
@@ -98,7 +98,8 @@ def measure(db: str, out: str, archive: str, engine_name: str, argos_home: str |
     engine = TimedEngine(open_engine(config))
     glossary = load_glossary(config)
     started = time.perf_counter()
-    translated = translate_posts(store, engine, glossary)
+    # The options a real run takes from the settings (names kept, QA's hold-back, learned bounds).
+    translated = translate_posts(store, engine, glossary, translate_options(store, config))
     timings["translate_total"] = time.perf_counter() - started
     timings["engine"] = engine.seconds
     timings["translate_without_engine"] = timings["translate_total"] - engine.seconds

@@ -35,6 +35,8 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 # Words whose readings are all of these (or that are all tags of a number) open or close no name.
 _CLOSED = frozenset({"det", "pr", "prn", "cnjcoo", "cnjsub", "cnjadv", "preadv", "predet", "num", "ij", "rel"})
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;…]|\n)[\s\"'“‘(\[«¿¡*_+•·\-–—]*$")
+# Two capitalised words in a row, the least a name needs: most texts have none and stop here.
+_TWO_CAPITALS = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]* [A-ZÀ-ÖØ-Þ]")
 _ATOM = re.compile(r"⟦\d+/⟧")  # a line break or an image: what follows starts a line
 
 
@@ -64,7 +66,7 @@ def find_names(texts: Iterable[str], glossary_matcher: Matcher | None = None,
                                "and lt-proc: install apertium-eng-spa, or set [translate] keep_names = false")
     runs: set[str] = set()
     for text in texts:
-        if not is_title_case(PLACEHOLDER_RE.sub(" ", text)):
+        if _TWO_CAPITALS.search(text) and not is_title_case(PLACEHOLDER_RE.sub(" ", text)):
             runs.update(_candidate_runs(text))
     if glossary_matcher is not None:
         runs = {run for run in runs if not glossary_matcher.find(run)}
