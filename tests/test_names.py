@@ -162,3 +162,13 @@ def test_a_heading_keeps_the_capitals_of_words_english_does_not_know():
     # Words English knows still go to sentence case.
     assert editor.edit([("Social Media Is Not Magic", "Las Redes Sociales No Son Mágicas")])[0].text == \
         "Las redes sociales no son mágicas"
+
+
+@pytest.mark.parametrize("setting", [True, False])
+def test_doctor_says_whether_names_are_kept(tmp_path, setting):
+    config = tmp_path / "polypost.toml"
+    config.write_text(f"[translate]\nkeep_names = {str(setting).lower()}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "--db", str(tmp_path / "p.db"), "doctor", "--json"])
+    assert result.exit_code in (0, 1), result.output
+    names = json.loads(result.stdout)["names"]
+    assert names["kept"] is setting and names["analyser_found"] is True

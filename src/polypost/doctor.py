@@ -16,6 +16,8 @@ from typing import Any
 from polypost.config import Config
 from polypost.errors import UsageError
 from polypost.glossary import check_files
+from polypost.glossary.names import keeps_names
+from polypost.postedit.morphology import shared as shared_morphology
 from polypost.languages import language_of
 from polypost.translate import apertium, argos_packages
 from polypost.translate.base import available_engines, engine_names
@@ -72,6 +74,13 @@ def _apertium(config: Config) -> dict[str, Any]:
     return {"program": shutil.which("apertium"), "mode_file": str(mode), "mode_found": mode.is_file()}
 
 
+def _names(config: Config) -> dict[str, Any]:
+    """Whether the names posts use are kept ([translate] keep_names), and what that needs."""
+    morphology = shared_morphology()
+    return {"setting": config.keep_names, "kept": keeps_names(config.keep_names, morphology),
+            "english_analyser": str(morphology.english_analyser), "analyser_found": morphology.english_available}
+
+
 def _glossaries(config: Config) -> dict[str, Any]:
     paths = config.glossary_paths()
     missing = [str(p) for p in paths if not p.is_file()]
@@ -109,6 +118,7 @@ def diagnose(config: Config) -> dict[str, Any]:
                     "would_use": (usable[0] if usable else None) if wanted == "auto" else wanted,
                     "apertium": _apertium(config), "argos": _argos(config)},
         "glossaries": _glossaries(config),
+        "names": _names(config),
         "database": {"path": str(db), "exists": db.is_file(), "problem": writable_problem(db, "file")},
         "output": {"path": str(out), "exists": out.is_dir(), "problem": writable_problem(out, "folder")},
         "config_file": config.config_path,
@@ -161,6 +171,11 @@ def format_diagnosis(report: dict[str, Any]) -> str:
                      + ("" if glossaries["valid"] else " (INVALID)"))
     lines += [f"  missing: {path}" for path in glossaries["missing"]]
     lines += [f"  {p['file']}:{p['line']}: {p['severity']}: {p['message']}" for p in glossaries["problems"]]
+    names = report["names"]
+    lines.append("names: " + ("kept as written" if names["kept"] else "left to the engine") + " ("
+                 + ("keep_names = false" if not names["setting"] else
+                    f"English analyser {names['english_analyser']} "
+                    + ("found" if names["analyser_found"] else "not found: apt-get install apertium-eng-spa")) + ")")
     for part, label in (("database", "database"), ("output", "output folder")):
         item = report[part]
         state = item["problem"] or ("writable" if item["exists"] else "can be created")

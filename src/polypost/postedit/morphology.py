@@ -66,6 +66,7 @@ class Morphology:
         self.english_analyser = folder / ENGLISH_ANALYSER
         self.timeout = timeout
         self.available = bool(shutil.which("lt-proc")) and self.analyser.is_file() and self.generator.is_file()
+        self.english_available = bool(shutil.which("lt-proc")) and self.english_analyser.is_file()
         self._analyses: dict[str, tuple[Reading, ...]] = {}
         self._forms: dict[str, str | None] = {}
         self._spanish: dict[str, tuple[Reading, ...]] = {}
@@ -114,10 +115,6 @@ class Morphology:
                     readings = tuple(Reading((r,)) for r in rest.split("/") if r and not r.startswith("@"))
                 self._spanish[noun] = readings
         return {n: self._spanish.get(n, ()) for n in nouns}
-
-    @property
-    def english_available(self) -> bool:
-        return bool(shutil.which("lt-proc")) and self.english_analyser.is_file()
 
     def analyse_english(self, phrases: set[str] | list[str]) -> dict[str, tuple[tuple[str, tuple[Reading, ...]], ...]]:
         """Each English phrase as the analyser cuts it: (surface, readings) per unit, a unit being

@@ -61,7 +61,7 @@ def post_glossary(docs: dict[str, Document], glossary: Glossary, keep_names: boo
     if not keep_names:
         return glossary
     texts = [segment.text for name in ("body", "description") if name in docs
-             for segment in docs[name].segments if segment.kind == "block"]
+             for segment in docs[name].segments if segment.kind != "attr"]  # alt texts are no running text
     return glossary.with_names(find_names(texts, glossary.matcher))
 
 
