@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from polypost.glossary.match import Matcher
 from polypost.glossary.term import Term
 from polypost.postedit.headings import is_title_case
-from polypost.postedit.morphology import Morphology, Reading, shared
+from polypost.postedit.morphology import Morphology, Reading, only_a_name, shared
 from polypost.segment.placeholders import PLACEHOLDER_RE
 
 NAME_NOTE = "a name found in the post (polypost keeps it as written)"
@@ -127,16 +127,15 @@ def _name_in(units: tuple[tuple[str, tuple[Reading, ...]], ...]) -> str | None:
         kept.pop(0)
     while kept and _closed(kept[-1][1]):
         kept.pop()
-    if len(kept) < 2 and not (kept and " " in kept[0][0]):
+    if len(kept) < 2:
         return None
-    named = any(" " not in surface and (not readings or all(r.has("np") for r in readings))
-                for surface, readings in kept)
+    # A multiword proper noun ("New York") is one the engine knows: it proves no name.
+    named = any(" " not in surface and only_a_name(readings) for surface, readings in kept)
     common = any(any(not r.has("np") and r.tags[:1] and r.tags[0] not in _CLOSED for r in readings)
                  for _surface, readings in kept)
     if not (named and common):
         return None
-    name = " ".join(surface for surface, _readings in kept)
-    return name if len(name.split()) >= 2 else None
+    return " ".join(surface for surface, _readings in kept)
 
 
 def _closed(readings: tuple[Reading, ...]) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from polypost.postedit.morphology import Reading
+from polypost.postedit.morphology import Reading, only_a_name
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PART = re.compile(r"[^\W\d_]+")
@@ -66,8 +66,7 @@ def source_names(source: str, analyse_english: Callable[[set[str]], dict]) -> se
     if not words:
         return set()
     analyses = analyse_english(words)
-    return {w for w in words if len(units := analyses.get(w, ())) == 1
-            and (not units[0][1] or all(r.has("np") for r in units[0][1]))}
+    return {w for w in words if len(units := analyses.get(w, ())) == 1 and only_a_name(units[0][1])}
 
 
 def _common(word: str, readings: dict[str, tuple[Reading, ...]]) -> bool:

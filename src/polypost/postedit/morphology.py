@@ -55,6 +55,18 @@ class Reading:
         return "+".join(self.parts)
 
 
+def only_a_name(readings: tuple[Reading, ...]) -> bool:
+    """Whether an analysis says the word is a name: unknown (no readings), or proper nouns only."""
+    return all(r.has("np") for r in readings)
+
+
+def _readings(rest: str) -> tuple[Reading, ...]:
+    """The readings of one analysed unit, the part after its surface ("*" marks an unknown word)."""
+    if rest.startswith("*"):
+        return ()
+    return tuple(Reading(tuple(r.split("+"))) for r in rest.split("/") if r)
+
+
 class Morphology:
     """The analyser and generator of one Apertium data folder; `available` says whether they run."""
 
@@ -85,8 +97,8 @@ class Morphology:
                 readings: tuple[Reading, ...] = ()
                 if len(units) == 1:
                     surface, _, rest = units[0].partition("/")
-                    if surface == word and not rest.startswith("*"):
-                        readings = tuple(Reading(tuple(r.split("+"))) for r in rest.split("/") if r)
+                    if surface == word:
+                        readings = _readings(rest)
                 self._analyses[word] = readings
         return {w: self._analyses.get(w, ()) for w in words}
 
@@ -126,9 +138,7 @@ class Morphology:
                 units = []
                 for unit in _UNIT.findall(line):
                     surface, _, rest = unit.partition("/")
-                    readings = () if rest.startswith("*") else tuple(
-                        Reading(tuple(r.split("+"))) for r in rest.split("/") if r)
-                    units.append((surface, readings))
+                    units.append((surface, _readings(rest)))
                 self._english[phrase] = tuple(units)
         return {p: self._english.get(p, ()) for p in phrases}
 
