@@ -18,6 +18,7 @@ from polypost.glossary import Glossary
 from polypost.postedit import PostEditor, Rules
 from polypost.postedit.engine import PostEditing
 from polypost.translate.base import Engine, available_engines, get_engine
+from polypost.translate.warm import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ class EnginePlugin(WorkerPlugin):
         except Exception as exc:
             self.error = f"{type(exc).__name__}: {exc}"
             log.error("polypost: no engine on this worker: %s", self.error)
+            return
+        warm_up(self.engine, self.glossary, self.source_lang, self.target_lang)
 
     def teardown(self, worker: Any) -> None:
         if self.engine is not None:
