@@ -7,6 +7,10 @@ publish it. Prints seconds and peak memory (ru_maxrss) of each, each in a fresh 
 
 The fake engine returns each text reversed word by word, placeholders kept: it costs nothing, so the
 figures are segmenting, memory, QA, reassembly and publishing. Goal: under 20 s and 400 MB each.
+
+What a post costs grows with its words: `--prose 1` makes a page of text only. At the default size
+it is refused by ingest ([sources] max_words, 400,000 words); `--prose 1 --size 2700000` is one
+just under that limit (about 380,000 words), the most a post may ask of the translate stage.
 """
 
 from __future__ import annotations

@@ -182,3 +182,34 @@ def test_length_bounds_are_learned_from_the_memory(tmp_path):
     learned = learned_thresholds(store.length_ratios("en", "es"))
     assert learned.min_length_ratio == pytest.approx(1.10 * 0.8)
     assert learned.max_length_ratio == pytest.approx(1.29 * 1.2)
+
+
+class EchoEngine:
+    """Gives every text back as it came, the glossary's tokens included: every term is met."""
+
+    name, version = "echo", "1"
+
+    def translate(self, texts: list[str]) -> list[str]:
+        return list(texts)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_post_of_more_segments_than_the_match_cache_is_matched_once_and_reported_whole(tmp_path, monkeypatch):
+    from polypost.glossary import match, terms
+
+    monkeypatch.setattr(terms, "_MATCH_CACHE", 2)  # a post far longer than the cache, as a huge page is
+    body = "".join(f"<p>Note {n}: our followers love a clear call to action.</p>" for n in range(12))
+    store = make_store(tmp_path, {"long.md": ("Followers", body)})
+    matched: list[str] = []
+    find = match.Matcher.find
+    monkeypatch.setattr(match.Matcher, "find", lambda self, text: matched.append(text) or find(self, text))
+    report = translate_posts(store, EchoEngine(), shipped_glossary(), TranslateOptions())
+    assert report.translated == 1
+    assert len(matched) == len(set(matched)) >= 13  # each segment matched once: the report reuses the matches
+    rows = store.get_translation(store.get_post("followers").id, "es").glossary_report
+    body_rows = [row for row in rows if row["field"] == "body"]
+    assert sorted(row["segment"] for row in body_rows if row["term"] == "follower") == list(range(12))
+    assert sorted(row["segment"] for row in body_rows if row["term"] == "call to action") == list(range(12))
+    assert all(row["met"] and row["expected"] == 1 for row in body_rows)

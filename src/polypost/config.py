@@ -29,6 +29,7 @@ from polypost.publish.atomic import MANIFEST_NAME, published_base_url
 from polypost.publish.registry import publishers
 from polypost.records import DEFAULT_HOLD_BACK, QA_CHECKS, SHARE_NETWORKS
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
+from polypost.sources.words import DEFAULT_MAX_WORDS
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 # An editable install or a checkout keeps the shipped glossaries beside src/.
@@ -57,6 +58,7 @@ class Config:
     # [sources]
     sources: list[str] = field(default_factory=list)
     max_bytes: int = 20 * 1024 * 1024  # a source file or fetched page bigger than this is refused
+    max_words: int = DEFAULT_MAX_WORDS  # a page or post with more words of text than this is refused
     sanitize_own: bool = False  # own files and WordPress exports through the untrusted-markup allowlist
     follow_symlinks: bool = False  # read symlinks that lead out of a source folder
     embed_hosts: list[str] = field(default_factory=lambda: list(DEFAULT_EMBED_HOSTS))  # iframes kept from these
@@ -107,7 +109,7 @@ class Config:
 
     def ingest_settings(self) -> dict[str, Any]:
         """The [sources] limits and trust settings, as `ingest` takes them."""
-        return {"max_bytes": self.max_bytes, "sanitize_own": self.sanitize_own,
+        return {"max_bytes": self.max_bytes, "max_words": self.max_words, "sanitize_own": self.sanitize_own,
                 "follow_symlinks": self.follow_symlinks, "embed_hosts": tuple(self.embed_hosts)}
 
     def project_dir(self) -> Path:
@@ -141,7 +143,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "page_size": "page_size",
         "feed_size": "feed_size",
     },
-    "sources": {"paths": "sources", "max_bytes": "max_bytes", "sanitize_own": "sanitize_own",
+    "sources": {"paths": "sources", "max_bytes": "max_bytes", "max_words": "max_words", "sanitize_own": "sanitize_own",
                 "follow_symlinks": "follow_symlinks", "embed_hosts": "embed_hosts"},
     "translate": {
         "engine": "engine",
@@ -181,7 +183,7 @@ CHOICES: dict[str, Callable[[], list[str]]] = {
 }
 
 _FIELD_TYPES = {f.name: f.type for f in fields(Config)}
-_AT_LEAST = {"page_size": 1, "feed_size": 0}
+_AT_LEAST = {"page_size": 1, "feed_size": 0, "max_bytes": 1, "max_words": 1}
 
 
 def _line_of(text: str, section: str, key: str) -> int | None:

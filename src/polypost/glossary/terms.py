@@ -10,7 +10,7 @@ from pathlib import Path
 from polypost.glossary.files import parse_file
 from polypost.glossary.gender import with_genders
 from polypost.glossary.match import Match, Matcher
-from polypost.glossary.names import name_term
+from polypost.glossary.names import is_found_name, name_term
 from polypost.glossary.protect import Protected, strategy_for
 from polypost.glossary.protect import protect as protect_text
 from polypost.glossary.protect import restore as restore_text
@@ -95,7 +95,13 @@ class Glossary:
         return restore_text(protected, translated)
 
     def report(self, source_text: str, target_text: str) -> list[dict]:
-        return report_segment(self.matches(source_text), target_text)
+        return self.report_matches(self.matches(source_text), target_text)
+
+    def report_matches(self, matches: Sequence[Match], target_text: str) -> list[dict]:
+        """The report on matches already found (a segment's `Protected.matches`): a post of
+        more segments than the match cache holds is then not matched a second time. Names a
+        post's glossary added are left out, as `NamedGlossary.report` leaves them."""
+        return report_segment([m for m in matches if not is_found_name(m.term)], target_text)
 
     def with_names(self, names: Sequence[str]) -> Glossary:
         """This glossary plus `names` (found in one post, `glossary.names`) as case-sensitive keep

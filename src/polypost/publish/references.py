@@ -104,6 +104,7 @@ class References:
         # A URL path names a post only where one post has it.
         self.by_path = {key: found[0] for key, found in by_path.items() if key and len(found) == 1}
         self._found: dict[tuple[str, str], PostEntry | Path | None] = {}
+        self._folders: dict[str, bool] = {}
         # (post, lang) -> [tag, reference, became, why] for each reference its body resolved.
         self.recorded: dict[tuple[str, str], list[list]] = {}
 
@@ -249,9 +250,19 @@ class References:
                 return Path(normal)
         return None
 
+    def _is_folder(self, path: str) -> bool:
+        """os.path.isdir, asked of the parent first: a page of thousands of links "/notes/N"
+        under no folder "notes" costs one stat per candidate folder, not one per link."""
+        known = self._folders.get(path)
+        if known is None:
+            parent = os.path.dirname(path)
+            known = (parent == path or self._is_folder(parent)) and os.path.isdir(path)
+            self._folders[path] = known
+        return known
+
     def _bundle_post(self, normal: str) -> PostEntry | None:
         """`../other-post/` names the post of that folder's index.md (a Hugo bundle)."""
-        if not os.path.isdir(normal):
+        if not self._is_folder(normal):
             return None
         for name in ("index.md", "index.markdown", "index.html", "_index.md"):
             found = self.by_file.get(os.path.join(normal, name))

@@ -25,6 +25,7 @@ from polypost.sources.charset import undeclared_xml_charset
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
 from polypost.sources.responses import LIMIT_HINT
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
+from polypost.sources.words import DEFAULT_MAX_WORDS
 from polypost.sources.web import fetch_page_post, slug_from_url
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES_OR_URLS, ReadSettings, SourceKind
@@ -38,11 +39,11 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 def iter_feed_posts(sources: Sequence[str], fetcher: Fetcher | None = None, limit: int | None = None,
                     fetch_full: bool = False, embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS,
-                    ) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+                    max_words: int = DEFAULT_MAX_WORDS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """Every entry of every feed (URL or file) as a post; `limit` counts posts over all feeds."""
     posts = 0
     for source in sources:
-        for item in _one_feed(source, fetcher, fetch_full, embed_hosts):
+        for item in _one_feed(source, fetcher, fetch_full, embed_hosts, max_words):
             if isinstance(item, SourcePost):
                 if limit is not None and posts >= limit:
                     return
@@ -51,7 +52,7 @@ def iter_feed_posts(sources: Sequence[str], fetcher: Fetcher | None = None, limi
 
 
 def _one_feed(source: str, fetcher: Fetcher | None, fetch_full: bool,
-              embed_hosts: Sequence[str]) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+              embed_hosts: Sequence[str], max_words: int) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     if is_http_url(source):
         if fetcher is None:
             raise ValueError("a Fetcher is needed to read a feed from a URL")
@@ -73,12 +74,13 @@ def _one_feed(source: str, fetcher: Fetcher | None, fetch_full: bool,
         headers = {}
     # links in a feed fetched from the web are chosen by its author; those in a file, by the user
     yield from parse_feed(data, source, headers=headers, fetcher=fetcher, fetch_full=fetch_full,
-                          fetched=is_http_url(source), embed_hosts=embed_hosts)
+                          fetched=is_http_url(source), embed_hosts=embed_hosts, max_words=max_words)
 
 
 def parse_feed(data: bytes, origin: str, headers: dict[str, str] | None = None, fetcher: Fetcher | None = None,
                fetch_full: bool = False, fetched: bool = True,
-               embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+               embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS,
+               max_words: int = DEFAULT_MAX_WORDS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """One feed document -> its posts, then a SourceProblem if it was not well-formed.
 
     `fetched`: the document came from the web, so the pages it links to are fetched as URLs
@@ -99,7 +101,7 @@ def parse_feed(data: bytes, origin: str, headers: dict[str, str] | None = None, 
         entry_origin = f"{origin}#item-{number}"
         try:
             yield from _entry_post(entry, entry_origin, feed_lang, fetcher, fetch_full,
-                                   origin if fetched else None, embed_hosts)
+                                   origin if fetched else None, embed_hosts, max_words)
         except Exception as err:  # one odd entry must not lose the rest of the feed
             yield SourceProblem(origin=entry_origin, error=f"cannot read entry: {err}")
     if detected:
@@ -112,7 +114,8 @@ def parse_feed(data: bytes, origin: str, headers: dict[str, str] | None = None, 
 
 
 def _entry_post(entry: Any, origin: str, feed_lang: str | None, fetcher: Fetcher | None,
-                fetch_full: bool, found_in: str | None, embed_hosts: Sequence[str]) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+                fetch_full: bool, found_in: str | None, embed_hosts: Sequence[str],
+                max_words: int = DEFAULT_MAX_WORDS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     body, full, content_lang = _body(entry)
     link = entry.get("link") or None
     guid = entry.get("id") or ""
@@ -120,7 +123,8 @@ def _entry_post(entry: Any, origin: str, feed_lang: str | None, fetcher: Fetcher
     title = _text(entry.get("title_detail") or {}, entry.get("title", ""))
     summary = entry.get("summary", "")
     if fetch_full and not full and url and is_http_url(url) and fetcher is not None:
-        page = fetch_page_post(url, fetcher, source="feed", found_in=found_in, embed_hosts=embed_hosts)
+        page = fetch_page_post(url, fetcher, source="feed", found_in=found_in, embed_hosts=embed_hosts,
+                               max_words=max_words)
         if isinstance(page, SourcePost):
             page.title = title or page.title
             page.published = page.published or _date(entry)
@@ -236,7 +240,7 @@ def _read_file(source: str, max_bytes: int) -> bytes:
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
     return iter_feed_posts(sources, settings.fetcher, limit=settings.limit, fetch_full=settings.fetch_full,
-                           embed_hosts=settings.embed_hosts)
+                           embed_hosts=settings.embed_hosts, max_words=settings.max_words)
 
 
 @hookimpl

@@ -27,6 +27,7 @@ from polypost.sources.registry import FILES, ReadSettings, SourceKind
 from polypost.sources.front_matter import FrontMatterError, split_front_matter
 from polypost.sources.responses import Unchanged
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
+from polypost.sources.words import DEFAULT_MAX_WORDS, words_problem
 
 __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file_posts", "read_file_post"]
 
@@ -44,6 +45,7 @@ def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_b
                     sanitize: bool = False, follow_symlinks: bool = False,
                     embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS,
                     known_digest: Callable[[str], str | None] | None = None,
+                    max_words: int = DEFAULT_MAX_WORDS,
                     ) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """Every post under `paths` (files, or folders walked recursively in sorted order).
 
@@ -64,7 +66,7 @@ def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_b
         if limit is not None and posts >= limit:
             return
         item = read_file_post(path, max_bytes=max_bytes, known_digest=known_digest(path) if known_digest else None,
-                              salt=salt)
+                              salt=salt, max_words=max_words)
         if sanitize and isinstance(item, SourcePost):
             item.html = sanitize_html(item.html, embed_hosts)
         if isinstance(item, (SourcePost, Unchanged)):
@@ -107,9 +109,10 @@ def _link_problem(path: str, root: str) -> SourceProblem:
 
 
 def read_file_post(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_digest: str | None = None,
-                   salt: bytes = b"") -> SourcePost | SourceProblem | Unchanged:
+                   salt: bytes = b"", max_words: int = DEFAULT_MAX_WORDS) -> SourcePost | SourceProblem | Unchanged:
     """One file -> a post, or a problem that says what is wrong with it; `Unchanged` when the
-    file's digest (its bytes and `salt`, the reading settings) is `known_digest`."""
+    file's digest (its bytes and `salt`, the reading settings) is `known_digest`. A page of more
+    than `max_words` words is refused before it is parsed, a Markdown post once it is HTML."""
     suffix = Path(path).suffix.lower()
     if suffix not in HTML_SUFFIXES + MARKDOWN_SUFFIXES:
         return SourceProblem(origin=path, error=f"unsupported file type {suffix or '(no extension)'}",
@@ -132,8 +135,14 @@ def read_file_post(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_digest: 
     if digest == known_digest:
         return Unchanged(origin=path)
     try:
-        post = _html_post(path, decode_html(data, path)) if suffix in HTML_SUFFIXES else _markdown_post(
-            path, _decode_utf8(data, path))
+        if suffix in HTML_SUFFIXES:
+            text = decode_html(data, path)
+            too_long = words_problem(text, max_words)
+            post = SourceProblem(origin=path, error=too_long) if too_long else _html_post(path, text)
+        else:
+            post = _markdown_post(path, _decode_utf8(data, path))
+            too_long = words_problem(post.html, max_words) if isinstance(post, SourcePost) else None
+            post = SourceProblem(origin=path, error=too_long) if too_long else post
     except (ExtractError, FrontMatterError) as err:
         return SourceProblem(origin=path, error=str(err))
     if isinstance(post, SourcePost):
@@ -381,7 +390,7 @@ def _as_list(value: Any) -> list[str]:
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     return iter_file_posts(sources, limit=settings.limit, sanitize=settings.sanitize_own,
                            follow_symlinks=settings.follow_symlinks, embed_hosts=settings.embed_hosts,
-                           known_digest=settings.known_digest,
+                           known_digest=settings.known_digest, max_words=settings.max_words,
                            **({"max_bytes": settings.max_bytes} if settings.max_bytes else {}))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from polypost.plugins import collect
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
+from polypost.sources.words import DEFAULT_MAX_WORDS
 
 # What a kind reads: local files and folders, http(s) URLs, or either.
 FILES, URLS, FILES_OR_URLS = "files", "urls", "files-or-urls"
@@ -28,6 +29,7 @@ class ReadSettings:
     fetch_full: bool = False  # feed: fetch the linked page when an entry has only a summary
     fetcher: Any = None  # a sources.http.Fetcher, for kinds that fetch
     max_bytes: int | None = None  # files: bigger ones are refused; None: the reader's default
+    max_words: int = DEFAULT_MAX_WORDS  # a page or post with more words of text is refused (sources.words)
     sanitize_own: bool = False  # own files and WXR through the untrusted-markup allowlist too
     follow_symlinks: bool = False  # files: read symlinks that lead out of the source folder
     embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS  # hosts whose iframes untrusted markup may keep

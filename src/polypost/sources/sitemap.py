@@ -21,6 +21,7 @@ from polypost.records import SourcePost, SourceProblem
 from polypost.sources.http import FetchError, Fetcher, Unchanged, is_http_url
 from polypost.sources.responses import LIMIT_HINT
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
+from polypost.sources.words import DEFAULT_MAX_WORDS
 from polypost.sources.web import fetch_page_post
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES_OR_URLS, ReadSettings, SourceKind
@@ -84,7 +85,8 @@ def matches(url: str, include: Sequence[str] = (), exclude: Sequence[str] = ()) 
 
 def iter_sitemap_posts(sources: Sequence[str], fetcher: Fetcher, limit: int | None = None,
                        include: Sequence[str] = (), exclude: Sequence[str] = (),
-                       embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+                       embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS,
+                       max_words: int = DEFAULT_MAX_WORDS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """The posts of every page the sitemaps list, in sitemap order, each page fetched once."""
     posts = 0
     seen_pages: set[str] = set()
@@ -98,7 +100,8 @@ def iter_sitemap_posts(sources: Sequence[str], fetcher: Fetcher, limit: int | No
         if limit is not None and posts >= limit:
             return
         seen_pages.add(page_url)
-        item = fetch_page_post(page_url, fetcher, source="sitemap", found_in=found_in, embed_hosts=embed_hosts)
+        item = fetch_page_post(page_url, fetcher, source="sitemap", found_in=found_in, embed_hosts=embed_hosts,
+                               max_words=max_words)
         if isinstance(item, SourcePost):
             posts += 1
         yield item
@@ -150,7 +153,8 @@ def _message(err: Exception, origin: str) -> str:
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
     return iter_sitemap_posts(sources, settings.fetcher, limit=settings.limit, include=settings.include,
-                              exclude=settings.exclude, embed_hosts=settings.embed_hosts)
+                              exclude=settings.exclude, embed_hosts=settings.embed_hosts,
+                              max_words=settings.max_words)
 
 
 @hookimpl

@@ -20,6 +20,7 @@ from polypost.records import GONE, UNCHANGED, SourcePost, SourceProblem
 from polypost.sources.http import Fetcher
 from polypost.sources.kinds import guess_kind
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS
+from polypost.sources.words import DEFAULT_MAX_WORDS, words_problem
 from polypost.sources.registry import FILES, URLS, ReadSettings, SourceKind, source_kinds
 from polypost.store import Store
 
@@ -46,6 +47,7 @@ class IngestOptions:
     fetch_full: bool = False  # feed: fetch the linked page when an entry has only a summary
     fetcher: Any = None  # a sources.http.Fetcher; ingest makes one over the store when None
     max_bytes: int | None = None  # files and fetched pages: bigger ones are refused ([sources] max_bytes)
+    max_words: int = DEFAULT_MAX_WORDS  # a page or post with more words of text is refused ([sources] max_words)
     sanitize_own: bool = False  # own files and WXR through the untrusted-markup allowlist too
     follow_symlinks: bool = False  # files: read symlinks that lead out of the source folder
     embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS  # iframes untrusted markup may keep ([sources] embed_hosts)
@@ -134,7 +136,8 @@ def ingest(store: Store, sources: Sequence[str], options: IngestOptions | None =
         fetcher = Fetcher(store.http_cache(), **({"max_bytes": options.max_bytes} if options.max_bytes else {}))
     settings = ReadSettings(limit=options.limit, status=tuple(options.status), include=tuple(options.include),
                             exclude=tuple(options.exclude), fetch_full=options.fetch_full, fetcher=fetcher,
-                            max_bytes=options.max_bytes, sanitize_own=options.sanitize_own,
+                            max_bytes=options.max_bytes, max_words=options.max_words,
+                            sanitize_own=options.sanitize_own,
                             follow_symlinks=options.follow_symlinks, embed_hosts=tuple(options.embed_hosts),
                             known_digest=lambda origin: (store.source_digest_of(origin) or (None,))[0])
     report = IngestReport()
@@ -144,6 +147,9 @@ def ingest(store: Store, sources: Sequence[str], options: IngestOptions | None =
             for item in progress(items, f"ingesting ({group_kind})", options.limit):
                 if isinstance(item, SourceProblem):
                     _record_problem(store, report, item, run_id, fetcher)
+                elif isinstance(item, SourcePost) and (too_long := words_problem(item.html, options.max_words)):
+                    # Every kind's posts (a WXR item, a feed entry): pages were counted before their parse.
+                    _record_problem(store, report, SourceProblem(origin=item.origin, error=too_long), run_id, fetcher)
                 elif isinstance(item, SourcePost):
                     _ingest_one(store, report, item, options.candidates, run_id, fetcher)
                 elif group_kind == "files" and (read := store.source_digest_of(item.origin)):

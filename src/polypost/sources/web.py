@@ -13,6 +13,7 @@ from polypost.sources.http import FetchError, Fetcher, Unchanged
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import URLS, ReadSettings, SourceKind
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
+from polypost.sources.words import DEFAULT_MAX_WORDS, words_problem
 
 __all__ = ["fetch_page_post", "iter_url_posts"]
 
@@ -20,24 +21,27 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xm
 
 
 def iter_url_posts(urls: Sequence[str], fetcher: Fetcher, limit: int | None = None,
-                   embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
+                   embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS,
+                   max_words: int = DEFAULT_MAX_WORDS) -> Iterator[SourcePost | SourceProblem | Unchanged]:
     """Each URL -> its post; a page the server says is unchanged (304) -> `Unchanged`."""
     posts = 0
     for url in urls:
         if limit is not None and posts >= limit:
             return
-        item = fetch_page_post(url, fetcher, source="url", embed_hosts=embed_hosts)
+        item = fetch_page_post(url, fetcher, source="url", embed_hosts=embed_hosts, max_words=max_words)
         if isinstance(item, SourcePost):
             posts += 1
         yield item
 
 
 def fetch_page_post(url: str, fetcher: Fetcher, source: str, found_in: str | None = None,
-                    embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS) -> SourcePost | SourceProblem | Unchanged:
+                    embed_hosts: Sequence[str] = DEFAULT_EMBED_HOSTS,
+                    max_words: int = DEFAULT_MAX_WORDS) -> SourcePost | SourceProblem | Unchanged:
     """Fetch one page (conditionally) and extract its post; every failure names the URL.
 
     `found_in`: the fetched document that linked to this page (see `Fetcher.fetch`). The body is
-    someone else's markup: it passes the sanitiser (embeds only from `embed_hosts`).
+    someone else's markup: it passes the sanitiser (embeds only from `embed_hosts`). A page of
+    more than `max_words` words is refused before it is parsed.
     """
     try:
         result = fetcher.fetch(url, conditional=True, found_in=found_in)
@@ -50,6 +54,10 @@ def fetch_page_post(url: str, fetcher: Fetcher, source: str, found_in: str | Non
         fetcher.forget(url)
         return SourceProblem(origin=url, error=f"{result.url}: not a web page (Content-Type {media_type})",
                              skipped=True)
+    too_long = words_problem(result.text(), max_words)
+    if too_long:
+        fetcher.forget(url)
+        return SourceProblem(origin=url, error=f"{result.url}: {too_long}")
     try:
         post = extract_page(result.text(), origin=url, url=result.url)
     except ExtractError as err:
@@ -74,7 +82,8 @@ def slug_from_url(url: str | None) -> str | None:
 
 
 def _read_kind(sources: list[str], settings: ReadSettings) -> Iterator[SourcePost | SourceProblem]:
-    return iter_url_posts(sources, settings.fetcher, limit=settings.limit, embed_hosts=settings.embed_hosts)
+    return iter_url_posts(sources, settings.fetcher, limit=settings.limit, embed_hosts=settings.embed_hosts,
+                          max_words=settings.max_words)
 
 
 @hookimpl

@@ -323,7 +323,7 @@ def finish_job(job: Job, translations: dict[MemoryKey, MemoryEntry], known: dict
                 # glossary: ask for a second look rather than overwrite it.
                 flags.append({"check": "second-look", "field": name, "segment": segment.index,
                               "evidence": f"human translation from {entry.key.engine} {entry.key.engine_version}"})
-            for row in glossary.report(segment.text, entry.target_text):
+            for row in glossary.report_matches(job.protected[(name, segment.index)].matches, entry.target_text):
                 glossary_report.append({**row, "field": name, "segment": segment.index})
         assembled = doc.reassemble(targets)
         # The tags field travels as a JSON list (a field is a string wherever the chunk ran).
