@@ -68,3 +68,18 @@ def test_front_matter_never_crashes(text):
         path = Path(folder) / "post.md"
         path.write_bytes(("---\n" + text + "\n---\nBody text.\n").encode("utf-8", "surrogatepass"))
         _only_records([read_file_post(str(path))])
+
+
+HTML_PIECES = ["<p>", "</p>", "<script>", "</script>", "<svg>", "</svg>", "<style>", "<!--", "-->", "<img alt='",
+               "'>", '<a title="', '">', "&eacute;", "&", "<", ">", "word ", "Café ", "\x00", "<![CDATA[", "]]>",
+               "<template>", "</template>", "<math>", "</math>"]
+
+
+@FUZZ
+@given(_text(HTML_PIECES), st.integers(min_value=1, max_value=50))
+def test_the_word_count_never_crashes_and_never_goes_below_zero(text, limit):
+    from polypost.sources.words import count_words, words_problem
+
+    assert count_words(text, limit) >= 0
+    problem = words_problem(text * 100, limit)
+    assert problem is None or f"more than {limit:,} words" in problem

@@ -29,6 +29,9 @@ def test_words_are_runs_of_letters_in_text_outside_scripts_styles_and_svg():
             "<style>p { color: red }</style><svg><text>icon words</text></svg><!-- a b c --><td>10 20 30</td>")
     assert count_words(html, 1000) == 6  # Café, opening, hours, table, every, day
     assert count_words("<p>" + "word " * 500 + "</p>", 100) > 100
+    # An alt text or a title is translated as a segment of its own: its words count too.
+    assert count_words('<p title="Reach and engagement"><img alt="A chart of our reach" src="c.png"></p>', 100) == 8
+    assert count_words("".join(f'<img alt="{SENTENCE}">' for _ in range(20)), 100) > 100
     assert words_problem("<p>" + "word " * 50 + "</p>", 100) is None
     message = words_problem("<p>" + "word " * 200 + "</p>", 100)
     assert message == ("more than 100 words of text in one post, over the limit of [sources] max_words "

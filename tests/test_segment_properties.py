@@ -13,6 +13,7 @@ Laws:
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from collections import Counter
@@ -165,7 +166,9 @@ HTML = st.recursive(
     max_leaves=10,
 )
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 150 inputs a property in the suite; POLYPOST_FUZZ_EXAMPLES runs more (the readers' fuzz tests read it too)
+FAST = settings(max_examples=int(os.environ.get("POLYPOST_FUZZ_EXAMPLES", "150")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST

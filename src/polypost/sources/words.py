@@ -14,6 +14,8 @@ import re
 
 from lxml import etree
 
+from polypost.segment.document import TRANSLATABLE_ATTRIBUTES
+
 DEFAULT_MAX_WORDS = 400_000  # about 2.6 MB of English text: a long book, in one post
 LIMIT_HINT = "raise it to read this post"
 
@@ -26,7 +28,8 @@ class _TooMany(Exception):
 
 
 class _Counter:
-    """A parser target: words in text outside scripts, styles, templates and SVG."""
+    """A parser target: words in text outside scripts, styles, templates and SVG, and in the
+    attributes the segmenter translates (an alt text is a segment too)."""
 
     def __init__(self, limit: int) -> None:
         self.limit, self.words, self._inside = limit, 0, 0
@@ -36,6 +39,13 @@ class _Counter:
         self._open_word = False
         if tag in _NOT_TEXT:
             self._inside += 1
+        elif not self._inside:
+            for name in TRANSLATABLE_ATTRIBUTES:
+                value = attrib.get(name)
+                if value:
+                    self.words += len(_WORD.findall(value))
+            if self.words > self.limit:
+                raise _TooMany
 
     def end(self, tag) -> None:
         self._open_word = False
