@@ -1,7 +1,7 @@
 """One chunk of posts' work, in plain values: each post's segments and memory keys, the engine
 on what the memory lacks, QA, the translated fields and their reports.
 
-The translate stage runs these functions in its own process (`LocalChunks`); a cluster
+The translate stage runs these functions in its own process (`translate/local.py`); a cluster
 (polypost.cluster) runs the very same functions on its workers. Nothing here takes the store:
 the caller looks the memory up (`lookup`) and writes what comes back (`ChunkResult`), so both
 paths give the same translations by construction.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -120,53 +119,6 @@ class ChunkRunner(Protocol):
     def completed(self, wait: bool) -> Iterator[ChunkResult]: ...
 
 
-class LocalChunks:
-    """Each chunk worked out in this process, one at a time, on a thread of its own: while the
-    engine translates chunk N (Apertium's processes or CTranslate2's threads, the GIL released),
-    this thread segments chunk N+1 and protects its glossary terms, so the cores are not idle."""
-
-    def __init__(self, engine: Engine, glossary: Glossary) -> None:
-        self.engine, self.glossary = engine, glossary
-        self.name, self.version = engine.name, engine.version
-        self._done: list[ChunkResult] = []
-        self._running: Future[ChunkResult] | None = None
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="polypost-chunk")
-
-    def submit(self, items: list[tuple[Post, str]], options: TranslateOptions, lookup: Lookup) -> None:
-        jobs, failures = prepare_jobs(items, self.glossary, self.name, self.version, options)
-        carried = self._finish_running()
-        keys = chunk_keys(jobs)
-        known = lookup(list(keys))
-        # The chunk before this one is translated but not yet in the store (the caller writes it
-        # after `completed` gives it back): what it made counts as memory here, as it would had
-        # the chunks run one after the other.
-        known.update({key: carried[key] for key in keys & carried.keys() if key not in known})
-        self._running = self._worker.submit(self._translate, jobs, known, failures, options)
-
-    def _translate(self, jobs: list[Job], known: dict[MemoryKey, MemoryEntry], failures: list[Failure],
-                   options: TranslateOptions) -> ChunkResult:
-        result = translate_chunk(jobs, known, self.engine, self.glossary, options)
-        result.failures[:0] = failures
-        return result
-
-    def _finish_running(self) -> dict[MemoryKey, MemoryEntry]:
-        """Wait for the chunk in flight; its new memory entries by key."""
-        running, self._running = self._running, None
-        if running is None:
-            return {}
-        result = running.result()  # an error of the chunk's own code is raised here, in order
-        self._done.append(result)
-        return {entry.key: entry for entry in result.entries}
-
-    def completed(self, wait: bool) -> Iterator[ChunkResult]:
-        if wait or (self._running is not None and self._running.done()):
-            self._finish_running()
-        if wait:
-            self._worker.shutdown(wait=True)
-        done, self._done = self._done, []
-        yield from done
-
-
 def prepare_jobs(items: Sequence[tuple[Post, str]], glossary: Glossary, engine_name: str, engine_version: str,
                  options: TranslateOptions) -> tuple[list[Job], list[Failure]]:
     """Segments, protected texts and memory keys of each (post, fingerprint)."""
@@ -204,25 +156,42 @@ def translate_chunk(jobs: Sequence[Job], known: dict[MemoryKey, MemoryEntry], en
                     glossary: Glossary, options: TranslateOptions) -> ChunkResult:
     """The engine on every text `known` (the memory's answer) lacks, each once, then each post
     assembled. `options.thresholds` must be set."""
-    result = ChunkResult()
-    keys = chunk_keys(jobs)
-    # Texts the memory lacks, each once, with the protected form the engine must see.
+    missing = missing_texts(jobs, known)
+    if options.dry_run:
+        result = ChunkResult()
+        result.dry_run_segments = {"from_engine": len(missing), "from_memory": len(chunk_keys(jobs)) - len(missing)}
+        result.dry_run_posts = len(jobs)
+        return result
+    assert engine is not None
+    fresh = call_engine(engine, glossary, missing) if missing else {}
+    return assemble_chunk(jobs, known, missing, fresh, engine, glossary, options)
+
+
+def missing_texts(jobs: Sequence[Job], known: dict[MemoryKey, MemoryEntry] | set[MemoryKey]
+                  ) -> dict[MemoryKey, tuple[str, Any]]:
+    """Texts `known` lacks, each once, with the protected form the engine must see."""
     missing: dict[MemoryKey, tuple[str, Any]] = {}
     for job in jobs:
         for slot, key in job.keys.items():
             if key is not None and key not in known and key not in missing:
                 missing[key] = (job.docs[slot[0]].segments[slot[1]].text, job.protected[slot])
-    if options.dry_run:
-        result.dry_run_segments = {"from_engine": len(missing), "from_memory": len(keys) - len(missing)}
-        result.dry_run_posts = len(jobs)
-        return result
-    assert engine is not None and options.thresholds is not None
-    fresh = call_engine(engine, glossary, missing) if missing else {}
+    return missing
+
+
+def assemble_chunk(jobs: Sequence[Job], known: dict[MemoryKey, MemoryEntry], missing: dict[MemoryKey, tuple[str, Any]],
+                   fresh: dict[MemoryKey, Any], engine: Engine, glossary: Glossary, options: TranslateOptions,
+                   failed_before: dict[MemoryKey, Exception] | None = None) -> ChunkResult:
+    """What the engine gave for `missing` (`fresh`, from `call_engine`) post-edited and checked
+    into memory entries, then every post put back together. `failed_before`: texts of these posts
+    that the engine failed on in an earlier chunk, which fail their posts here too."""
+    assert options.thresholds is not None
+    result = ChunkResult()
     editor = getattr(engine, "post_editor", None)  # postedit.PostEditing carries the variant's rules
     if editor is not None:
         _post_edit(editor, missing, fresh)
     result.engine_calls = int(bool(missing))
-    failed_keys = {key for key, value in fresh.items() if isinstance(value, Exception)}
+    failed = {key: value for key, value in fresh.items() if isinstance(value, Exception)}
+    failed.update(failed_before or {})
     result.entries = [
         MemoryEntry(
             key=key,
@@ -237,9 +206,9 @@ def translate_chunk(jobs: Sequence[Job], known: dict[MemoryKey, MemoryEntry], en
     ]
     translations = {**known, **{entry.key: entry for entry in result.entries}}
     for job in jobs:
-        broken = [key for key in job.keys.values() if key in failed_keys]
+        broken = [key for key in job.keys.values() if key in failed]
         if broken:
-            result.failures.append(Failure.of(job.post, fresh[broken[0]]))
+            result.failures.append(Failure.of(job.post, failed[broken[0]]))
             continue
         try:
             result.posts.append(finish_job(job, translations, known, glossary, options))

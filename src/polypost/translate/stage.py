@@ -24,9 +24,10 @@ from polypost.records import FLAGGED, HELD, Post, Translation
 from polypost.slugs import slugify, unique_slug
 from polypost.store import Store, now
 from polypost.translate.base import Engine
-from polypost.translate.chunk import (POSTS_PER_ENGINE_CALL, ChunkResult, ChunkRunner, Failure, LocalChunks,
+from polypost.translate.chunk import (POSTS_PER_ENGINE_CALL, ChunkResult, ChunkRunner, Failure,
                                       PostResult, TranslateOptions)
 from polypost.translate.keys import glossary_fingerprint, job_fingerprint
+from polypost.translate.local import LocalChunks
 from polypost.translate.qa import learned_thresholds
 
 __all__ = ["POSTS_PER_ENGINE_CALL", "TranslateOptions", "TranslateReport", "translate_posts"]
