@@ -74,11 +74,14 @@ class LocalChunks:
         # The chunks this one borrows from were assembled before it, on this same thread.
         known = dict(known)
         failed_before: dict[MemoryKey, Exception] = {}
+        entries_of: dict[int, dict[MemoryKey, MemoryEntry]] = {}
         for key, earlier in flight.borrowed.items():
-            entries = {entry.key: entry for entry in earlier.assembled.result().entries}
+            entries = entries_of.get(id(earlier))
+            if entries is None:
+                entries = entries_of[id(earlier)] = {entry.key: entry for entry in earlier.assembled.result().entries}
             if key in entries:
                 known[key] = entries[key]
-            else:
+            else:  # the engine failed on it there
                 failed_before[key] = earlier.translated.result()[key]
         result = assemble_chunk(jobs, known, flight.missing, flight.translated.result(), self.engine, self.glossary,
                                 options, failed_before)
