@@ -17,7 +17,6 @@ from lxml import etree
 from polypost.segment.document import TRANSLATABLE_ATTRIBUTES
 
 DEFAULT_MAX_WORDS = 400_000  # about 2.6 MB of English text: a long book, in one post
-LIMIT_HINT = "raise it to read this post"
 
 _WORD = re.compile(r"[^\W\d_]+")  # runs of letters: a table of figures counts no words
 _NOT_TEXT = frozenset({"script", "style", "template", "svg", "math"})
@@ -74,9 +73,7 @@ def count_words(html: str, limit: int) -> int:
     try:
         parser.feed(html)
         return parser.close()
-    except _TooMany:
-        return counter.words
-    except etree.Error:  # what lxml cannot read, the reader reports when it parses the page
+    except (_TooMany, etree.Error):  # past the limit; or what lxml cannot read, which the reader reports
         return counter.words
 
 
@@ -87,4 +84,4 @@ def words_problem(html: str, max_words: int) -> str | None:
     words = count_words(html, max_words)
     if words <= max_words:
         return None
-    return f"more than {max_words:,} words of text in one post, over the limit of [sources] max_words ({LIMIT_HINT})"
+    return f"more than {max_words:,} words of text in one post, over the limit of [sources] max_words (raise it to read this post)"
