@@ -807,6 +807,21 @@ def test_not_found_pages_and_robots_txt(site, tmp_path):
         assert robots.read_text().endswith("Sitemap: " + SUBDOMAINS.base_url.rstrip("/") + "/sitemap.xml\n"), robots
 
 
+def test_robots_txt_and_404_pages_a_person_wrote_are_theirs_and_those_a_killed_run_left_are_ours(tmp_path):
+    import json
+
+    publish(sample_items(), tmp_path)
+    written = {name: (tmp_path / name).read_bytes() for name in ("robots.txt", "es/404.html")}
+    (tmp_path / MANIFEST_NAME).unlink()  # a publish killed after writing them, before its manifest
+    (tmp_path / "en" / "404.html").write_text("<p>Our own page</p>\n")  # and one the user wrote
+    publish(sample_items(), tmp_path)
+    files = json.loads((tmp_path / MANIFEST_NAME).read_text())["files"]
+    assert "robots.txt" in files and "es/404.html" in files
+    assert {name: (tmp_path / name).read_bytes() for name in written} == written
+    assert "en/404.html" not in files
+    assert (tmp_path / "en" / "404.html").read_text() == "<p>Our own page</p>\n"
+
+
 def test_a_site_title_per_language_from_the_config(tmp_path):
     from polypost.config import load_config
     from polypost.publish.stage import publish_settings

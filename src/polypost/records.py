@@ -203,6 +203,7 @@ class Translation:
     published_path: str | None = None
     translated_at: str | None = None
     tags: list[str] = field(default_factory=list)  # the post's tags translated, in its order ([]: none)
+    html_hash: str | None = None  # body_hash(html), saved with it (None: not known, hash the body)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Translation":
@@ -221,6 +222,7 @@ class Translation:
             published_path=row.get("published_path"),
             translated_at=row.get("translated_at"),
             tags=json.loads(row.get("tags") or "[]"),
+            html_hash=row.get("html_hash"),
         )
 
 
@@ -231,6 +233,12 @@ class SourceProblem:
     origin: str  # the file, URL or file#position it came from
     error: str  # a sentence a user can act on
     skipped: bool = False  # True: not a post at all (e.g. an unknown file type), not a failure
+
+
+def body_hash(html: str) -> str:
+    """The hash of a stored body (a translation's `html_hash`); a lone surrogate a source carried
+    hashes too."""
+    return hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def source_hash(text: str) -> str:

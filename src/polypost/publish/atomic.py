@@ -61,28 +61,52 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
-def load_manifest(out_dir: Path) -> dict[str, str]:
-    """The files (relative path -> sha256) the last publish into `out_dir` wrote."""
+# The last manifest read, by path, with the stat it was read at: a run's config load asks it for
+# the base URL and its publish for every page; on a big site each parse is a tenth of a second.
+_read: dict[str, tuple[list[int] | None, object]] = {}
+
+
+def _manifest_data(out_dir: Path, keep: bool = True) -> object:
+    """The parsed manifest (None when there is none); ValueError when it is not JSON."""
     path = out_dir / MANIFEST_NAME
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        files = data["files"]
-    except (ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"{path}: not a polypost manifest ({error}); move it away to publish here") from error
-    return {str(name): str(digest) for name, digest in files.items()}
+    stat = _stat_key(path)
+    if stat is None:
+        return None
+    cached = _read.pop(str(path), None)
+    if cached is not None and cached[0] == stat:
+        data = cached[1]
+    else:
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            raise ValueError(f"{path}: not a polypost manifest ({error})") from error
+    if keep:
+        _read[str(path)] = (stat, data)
+    return data
 
 
-def load_pages(out_dir: Path) -> dict[str, dict]:
-    """Relative path -> what the last publish recorded of a page it wrote with a fingerprint."""
+def _files_of(out_dir: Path, data: object) -> dict[str, str]:
     try:
-        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        pages = data.get("pages", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
+        files = data["files"]  # type: ignore[index]
+        return {str(name): str(digest) for name, digest in files.items()}
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"{out_dir / MANIFEST_NAME}: not a polypost manifest ({error!r}); move it away to "
+                         "publish here") from error
+
+
+def _pages_of(data: object) -> dict[str, dict]:
+    pages = data.get("pages", {}) if isinstance(data, dict) else {}
     return {str(name): record for name, record in pages.items() if isinstance(record, dict)} \
         if isinstance(pages, dict) else {}
+
+
+def load_manifest(out_dir: Path) -> dict[str, str]:
+    """The files (relative path -> sha256) the last publish into `out_dir` wrote."""
+    try:
+        data = _manifest_data(out_dir)
+    except ValueError as error:
+        raise ValueError(f"{error}; move it away to publish here") from error
+    return {} if data is None else _files_of(out_dir, data)
 
 
 def _stat_key(path: Path) -> list[int] | None:
@@ -96,9 +120,9 @@ def _stat_key(path: Path) -> list[int] | None:
 def published_base_url(out_dir: Path) -> str | None:
     """The base URL the site in `out_dir` was last published under, as its manifest says."""
     try:
-        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        url = data.get("site", {}).get("base_url")
-    except (OSError, ValueError, AttributeError):
+        data = _manifest_data(out_dir)
+        url = data.get("site", {}).get("base_url")  # type: ignore[union-attr]
+    except (ValueError, AttributeError):
         return None
     return url if isinstance(url, str) and url else None
 
@@ -139,8 +163,12 @@ class OutputWriter:
     def __init__(self, out_dir: Path, site: dict[str, str] | None = None) -> None:
         self.out_dir = out_dir
         self.site = site or {}  # what the site was published under (base_url), kept in the manifest
-        self.previous = load_manifest(out_dir)
-        self.previous_pages = load_pages(out_dir)
+        try:
+            data = _manifest_data(out_dir, keep=False)  # this publish replaces it
+        except ValueError as error:
+            raise ValueError(f"{error}; move it away to publish here") from error
+        self.previous = {} if data is None else _files_of(out_dir, data)
+        self.previous_pages = _pages_of(data)
         self.files: dict[str, str] = {}
         self.pages: dict[str, dict] = {}
         self.written: list[str] = []

@@ -46,7 +46,12 @@ def write_extras(env: Environment, writer: OutputWriter, settings: PublishSettin
 
 def _write_if_ours(writer: OutputWriter, relpath: str, text: str) -> None:
     """A robots.txt or 404 page the user put in the output folder, or edited after polypost wrote
-    it, is theirs: never overwritten (and, no longer ours, it leaves the manifest)."""
+    it, is theirs: never overwritten (and, no longer ours, it leaves the manifest). One that holds
+    what polypost would write is ours: a run killed before its manifest was saved left it."""
     path = writer.out_dir / relpath
-    if not path.exists() or content_hash(path.read_bytes()) == writer.previous.get(relpath):
+    if not path.exists():
+        writer.write(relpath, text)
+        return
+    data = path.read_bytes()
+    if data == text.encode("utf-8") or content_hash(data) == writer.previous.get(relpath):
         writer.write(relpath, text)

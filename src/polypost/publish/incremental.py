@@ -23,6 +23,7 @@ from polypost import __version__
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.records import PageVersion, PostEntry, PublishSettings
 from polypost.publish.references import LinkedBody
+from polypost.records import body_hash
 
 # Post fields no page shows: the store's bookkeeping would re-render pages nobody changed.
 _UNSHOWN = frozenset({"html", "ingested_at", "updated_at", "lang_confidence"})
@@ -50,10 +51,11 @@ def settings_fingerprint(settings: PublishSettings) -> str:
 
 
 def body_key(version: PageVersion) -> str:
-    """The hash of a version's body as stored (read once; the links in it are resolved later)."""
+    """The hash of a version's body as stored: the key the plan gave it (from the store's hashes),
+    else the body read once and hashed (the links in it are resolved later)."""
     if not version.body_key:
         source = version.html.source if isinstance(version.html, LinkedBody) else version.html
-        version.body_key = hashlib.sha256(str(source).encode("utf-8", "surrogatepass")).hexdigest()
+        version.body_key = body_hash(str(source))
     return version.body_key
 
 

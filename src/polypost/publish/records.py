@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +17,11 @@ from polypost.records import Comment, Post, Translation
 
 def with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
+
+
+@lru_cache(maxsize=256)  # asked for every page and every link between posts
+def _lang_base(base_url: str, own: str | None, lang: str) -> str:
+    return with_slash(own or urljoin(with_slash(base_url), f"{lang}/"))
 
 
 @dataclass
@@ -48,8 +54,7 @@ class PublishSettings:
 
     def lang_base(self, lang: str) -> str:
         """The absolute URL of a language's home, always ending in '/'."""
-        base = self.lang_base_urls.get(lang) or urljoin(with_slash(self.base_url), f"{lang}/")
-        return with_slash(base)
+        return _lang_base(self.base_url, self.lang_base_urls.get(lang), lang)
 
     def check(self) -> None:
         """Refuse settings that would publish broken links, naming the setting."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from functools import lru_cache
 from html import unescape
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ _INVISIBLE = " \t\r\n\u200b\u200c\u200d\u2060\ufeff"
 _ANCESTORS = 6  # how far up from a post's folder a root-relative file is looked for
 
 
+@lru_cache(maxsize=65536)  # every page that links to a post asks again for the same few keys
 def url_key(url: str) -> str:
     """A source URL as a key: scheme, "www.", fragment, trailing slash and index.html aside."""
     parts = urlsplit(url)
@@ -58,7 +60,8 @@ def url_key(url: str) -> str:
 
 
 def path_key(url: str) -> str:
-    return url_key(url).split("/", 1)[1] if "/" in url_key(url) else ""
+    key = url_key(url)
+    return key.split("/", 1)[1] if "/" in key else ""
 
 
 @dataclass
@@ -223,11 +226,11 @@ class References:
         path_part = unquote(urldefrag(value)[0].split("?", 1)[0])
         if not path_part:
             return None
-        folder = Path(os.path.abspath(entry.post.origin)).parent
+        folder = os.path.dirname(os.path.abspath(entry.post.origin))
         # Every page of a folder names the same few files: look each up on disk once per publish.
-        key = (str(folder), path_part)
+        key = (folder, path_part)
         if key not in self._found:
-            self._found[key] = self._find_file(folder, path_part)
+            self._found[key] = self._find_file(Path(folder), path_part)
         found = self._found[key]
         if isinstance(found, PostEntry):
             return self._page_link(found, lang, value)

@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.check import REFERENCES_NAME
 from polypost.publish.dates import parse_datetime
+from polypost.publish.heap import records_built
 from polypost.publish.incremental import write_listing
 from polypost.publish.references import LinkedBody, References
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishItem, PublishResult, PublishSettings, with_slash
@@ -34,10 +35,11 @@ def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishS
     settings.check()
     publisher = get_publisher(settings.format)
     result = PublishResult()
-    entries = plan_entries(items, settings, publisher, result.failed)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    writer = OutputWriter(out_dir, site={"base_url": settings.base_url})
-    references = link_bodies(entries, settings, publisher)
+    with records_built():
+        entries = plan_entries(items, settings, publisher, result.failed)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        writer = OutputWriter(out_dir, site={"base_url": settings.base_url})
+        references = link_bodies(entries, settings, publisher)
     started = time.monotonic()
     publisher.write(entries, writer, settings)
     _write_references(references, writer, result)
@@ -140,6 +142,7 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
         tags=list(post.tags),
         comments=list(post.comments),
         status=ORIGINAL,
+        body_key=f"post:{post.content_hash}",  # the post's hash covers its body: no need to read it
     )
     versions = {written_in: original}
     translation = item.translation
@@ -162,6 +165,7 @@ def _plan_entry(item: PublishItem, settings: PublishSettings, publisher: Publish
             comments=list(post.comments),
             status=translation.status,
             tags_lang="" if translation.tags or not post.tags else written_in,
+            body_key=translation.html_hash or "",  # "": hashed from the body when a fingerprint needs it
         )
     for lang, version in versions.items():
         version.path, version.url = publisher.locate(post, lang, version.slug, settings)

@@ -14,6 +14,7 @@ from polypost.config import Config
 from polypost.errors import UsageError
 from polypost.publish.atomic import MANIFEST_NAME, load_manifest
 from polypost.publish.check import check_site
+from polypost.publish.heap import publishing, records_built
 from polypost.publish.html import root_folder, root_url
 from polypost.publish.pairing import HUMAN, human_translation, pair_translations
 from polypost.publish.records import PublishItem, PublishSettings
@@ -49,7 +50,13 @@ def publish_settings(config: Config) -> PublishSettings:
 
 
 def publish_store(store: Store, config: Config, run_id: int | None = None) -> dict[str, Any]:
-    items = publishable_items(store, config)
+    with publishing():
+        return _publish(store, config, run_id)
+
+
+def _publish(store: Store, config: Config, run_id: int | None) -> dict[str, Any]:
+    with records_built():
+        items = publishable_items(store, config)
     out = Path(config.out_dir)
     settings = publish_settings(config)
     fingerprint = site_fingerprint(items, settings)
@@ -143,9 +150,9 @@ def site_fingerprint(items: list, settings) -> str:
         post, translation = item.post, item.translation
         parts = [post.id, post.content_hash, post.slug, post.lang or ""]  # content_hash covers the body
         if translation is not None:
-            # Every new translation text is saved with a new translated_at: it stands for the body.
+            # The body's hash is saved with it; a translation made before that has its translated_at.
             parts += [translation.slug, translation.status, translation.title, translation.description or "",
-                      translation.translated_at or "", translation.source_hash or ""]
+                      translation.translated_at or "", translation.source_hash or "", translation.html_hash or ""]
         digest.update("\x1f".join(parts).encode("utf-8") + b"\x1e")
     return digest.hexdigest()
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from polypost.records import body_hash
 from polypost.store.clock import now
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
@@ -185,6 +186,17 @@ def m012_translation_tags(db: sqlite_utils.Database) -> None:
     # A translation's tags, translated like its title (JSON list): Spanish pages and share kits
     # show them instead of the English ones.
     db["translations"].add_column("tags", str)
+
+
+
+@migration
+def m013_translation_html_hash(db: sqlite_utils.Database) -> None:
+    # The hash of a translation's body, saved with it: publishing tells an unchanged page from its
+    # fingerprint without reading every body of the archive (the posts' content_hash covers theirs).
+    db["translations"].add_column("html_hash", str)
+    rows = db.execute("select post_id, lang, html from translations").fetchall()
+    db.conn.executemany("update translations set html_hash = ? where post_id = ? and lang = ?",
+                        [(body_hash(html or ""), post_id, lang) for post_id, lang, html in rows])
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

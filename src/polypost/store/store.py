@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from polypost.records import MemoryKey, Post, SourcePost, Translation
+from polypost.records import MemoryKey, Post, SourcePost, Translation, body_hash
 from polypost.slugs import slugify, unique_slug
 from polypost.store.clock import now
 from polypost.store.http_cache import HttpCache
@@ -212,7 +212,7 @@ class Store:
         reports are left out and each html is a StoredText, read when used."""
         select = "*" if reports else (
             "post_id, lang, title, slug, description, status, engine, source_hash, "
-            "published_path, translated_at, tags")
+            "published_path, translated_at, tags, html_hash")
         for row in self.db["translations"].rows_where("lang = ?", [lang], select=select):
             if not reports:
                 row["html"] = StoredText(self.db, "translations", "html", "post_id = ? and lang = ?",
@@ -231,11 +231,14 @@ class Store:
     def save_translations(self, translations: Sequence[Translation]) -> None:
         """Translations (a chunk's) in one transaction; each replaces the one of its post and language."""
         columns = ("post_id", "lang", "title", "slug", "html", "description", "status", "engine", "source_hash",
-                   "glossary_report", "qa_report", "published_path", "translated_at", "tags")
-        rows = [(t.post_id, t.lang, t.title, t.slug, t.html, t.description, t.status, t.engine, t.source_hash,
-                 json.dumps(t.glossary_report, ensure_ascii=False), json.dumps(t.qa_report, ensure_ascii=False),
-                 t.published_path, t.translated_at or now(), json.dumps(t.tags, ensure_ascii=False))
-                for t in translations]
+                   "glossary_report", "qa_report", "published_path", "translated_at", "tags", "html_hash")
+        rows = []
+        for t in translations:
+            html = str(t.html)  # a stored human translation may carry its body as a StoredText
+            rows.append((t.post_id, t.lang, t.title, t.slug, html, t.description, t.status, t.engine, t.source_hash,
+                         json.dumps(t.glossary_report, ensure_ascii=False), json.dumps(t.qa_report, ensure_ascii=False),
+                         t.published_path, t.translated_at or now(), json.dumps(t.tags, ensure_ascii=False),
+                         body_hash(html)))
         updates = ", ".join(f"{column} = excluded.{column}" for column in columns[2:])
         with self.db.conn:
             self.db.conn.executemany(

@@ -1,0 +1,101 @@
+"""A rerun's publish tells unchanged pages from the store's hashes without reading their bodies;
+the hash of a translation's body is saved with it (and computed for a database from before), and
+the records a publish builds are kept out of Python's cyclic collector only while it runs."""
+
+from __future__ import annotations
+
+import gc
+
+import sqlite_utils
+
+from polypost.config import load_config
+from polypost.publish import heap
+from polypost.publish.stage import publish_store
+from polypost.records import SourcePost, Translation, body_hash
+from polypost.store import MIGRATIONS, MIGRATIONS_TABLE, Store
+from polypost.store.database import StoredText
+
+POSTS = 30
+
+
+def archive(tmp_path):
+    config = load_config(environ={}, db_path=str(tmp_path / "p.db"), out_dir=str(tmp_path / "site"))
+    config.page_size, config.feed_size = 5, 5
+    store = Store.open(config.db_path)
+    ids = []
+    for n in range(POSTS):
+        post_id, _ = store.upsert_post(SourcePost(
+            origin=f"https://old.example.com/post-{n}/", url=f"https://old.example.com/post-{n}/",
+            title=f"Post {n}", html=f"<p>The body of post {n}, with words to summarize.</p>", slug=f"post-{n}",
+            published=f"2024-01-{n + 1:02d}"), "en", 0.99)
+        ids.append(post_id)
+    store.save_translations([spanish(post_id, n, "El cuerpo") for n, post_id in enumerate(ids)])
+    return config, store, ids
+
+
+def spanish(post_id: str, n: int, words: str) -> Translation:
+    # The same second for every save: the body's hash, not the time, says the text changed.
+    return Translation(post_id=post_id, lang="es", title=f"Entrada {n}", slug=f"entrada-{n}",
+                       html=f"<p>{words} de la entrada {n}.</p>", translated_at="2024-06-01T00:00:00+00:00")
+
+
+def test_a_changed_translation_is_published_and_unchanged_bodies_are_not_read(tmp_path, monkeypatch):
+    config, store, ids = archive(tmp_path)
+    assert publish_store(store, config)["written"] > 2 * POSTS
+    # The oldest post: on the last home pages and in no feed.
+    store.save_translations([spanish(ids[0], 0, "El texto nuevo")])
+    reads = []
+    real_text = StoredText.text
+    monkeypatch.setattr(StoredText, "text", lambda self: reads.append(self._params) or real_text(self))
+    result = publish_store(store, config)
+    page = (tmp_path / "site/es/entrada-0/index.html").read_text(encoding="utf-8")
+    assert "El texto nuevo de la entrada 0." in page
+    assert result["failed"] == []
+    # The edited body (its page, its home's summary) and the four others that home lists, not
+    # the sixty bodies of the site; each read is a new query, so they are counted one by one.
+    assert 1 <= len(reads) <= 12, reads
+    assert {tuple(params)[0] for params in reads} <= set(ids[:5])
+
+
+def test_saving_a_translation_stores_the_hash_of_its_body(tmp_path):
+    _, store, ids = archive(tmp_path)
+    stored = {t.post_id: t for t in store.iter_translations("es", reports=False)}
+    assert stored[ids[3]].html_hash == body_hash("<p>El cuerpo de la entrada 3.</p>")
+
+
+def test_a_database_from_before_gets_the_hashes_of_its_bodies(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    db[MIGRATIONS_TABLE].create({"name": str, "applied_at": str}, pk="name")
+    before = [fn for fn in MIGRATIONS if fn.__name__ < "m013"]
+    for fn in before:
+        fn(db)
+        db[MIGRATIONS_TABLE].insert({"name": fn.__name__, "applied_at": "2026-01-01"})
+    db["translations"].insert({"post_id": "p1", "lang": "es", "title": "T", "slug": "t",
+                               "html": "<p>¡Hola, mundo!</p>", "status": "machine"})
+    db.conn.close()
+    store = Store.open(path)
+    [translation] = store.iter_translations("es", reports=False)
+    assert translation.html_hash == body_hash("<p>¡Hola, mundo!</p>")
+    assert str(translation.html) == "<p>¡Hola, mundo!</p>"
+
+
+def test_records_are_frozen_while_a_publish_runs_and_given_back_after_it():
+    assert gc.get_freeze_count() == 0
+    records = [{"page": n} for n in range(1000)]
+    with heap.publishing():
+        with heap.records_built():
+            assert not gc.isenabled()
+            more = [{"page": n} for n in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= len(records) + len(more)
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+def test_a_publish_that_fails_gives_the_records_back_too(tmp_path):
+    config, store, _ = archive(tmp_path)
+    config.base_url = "not a url"
+    result = publish_store(store, config)
+    assert result["failed"] and "base_url" in result["failed"][0]["error"]
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
