@@ -71,13 +71,17 @@ def test_a_database_from_before_gets_the_hashes_of_its_bodies(tmp_path):
     for fn in before:
         fn(db)
         db[MIGRATIONS_TABLE].insert({"name": fn.__name__, "applied_at": "2026-01-01"})
-    db["translations"].insert({"post_id": "p1", "lang": "es", "title": "T", "slug": "t",
-                               "html": "<p>¡Hola, mundo!</p>", "status": "machine"})
+    # More than one batch of the migration's.
+    db["translations"].insert_all({"post_id": f"p{n}", "lang": "es", "title": "T", "slug": f"t{n}",
+                                   "html": f"<p>¡Hola, mundo {n}!</p>", "status": "machine"} for n in range(1201))
     db.conn.close()
     store = Store.open(path)
-    [translation] = store.iter_translations("es", reports=False)
-    assert translation.html_hash == body_hash("<p>¡Hola, mundo!</p>")
-    assert str(translation.html) == "<p>¡Hola, mundo!</p>"
+    translations = {t.post_id: t for t in store.iter_translations("es", reports=False)}
+    assert len(translations) == 1201
+    for n in (0, 499, 500, 1200):
+        assert translations[f"p{n}"].html_hash == body_hash(f"<p>¡Hola, mundo {n}!</p>")
+        assert str(translations[f"p{n}"].html) == f"<p>¡Hola, mundo {n}!</p>"
+    assert all(t.html_hash for t in translations.values())
 
 
 def test_records_are_frozen_while_a_publish_runs_and_given_back_after_it():

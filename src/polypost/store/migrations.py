@@ -194,9 +194,15 @@ def m013_translation_html_hash(db: sqlite_utils.Database) -> None:
     # The hash of a translation's body, saved with it: publishing tells an unchanged page from its
     # fingerprint without reading every body of the archive (the posts' content_hash covers theirs).
     db["translations"].add_column("html_hash", str)
-    rows = db.execute("select post_id, lang, html from translations").fetchall()
-    db.conn.executemany("update translations set html_hash = ? where post_id = ? and lang = ?",
-                        [(body_hash(html or ""), post_id, lang) for post_id, lang, html in rows])
+    last = -1
+    while True:  # a few hundred bodies at a time: a big archive's are never all in memory
+        rows = db.execute("select rowid, html from translations where rowid > ? order by rowid limit 500",
+                          [last]).fetchall()
+        if not rows:
+            break
+        db.conn.executemany("update translations set html_hash = ? where rowid = ?",
+                            [(body_hash(html or ""), rowid) for rowid, html in rows])
+        last = rows[-1][0]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
