@@ -27,6 +27,9 @@ _LANG_SUFFIX = re.compile(r"^(?P<base>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,
 def pair_translations(originals: Iterable[Post], translations: Iterable[Post], target_lang: str,
                       source_lang: str) -> dict[str, Post]:
     """original post id -> the post (in `target_lang`) that is its translation."""
+    translations = list(translations)
+    if not translations:
+        return {}  # most archives: no post in the target language, no names to gather
     originals = list(originals)
     by_key: dict[str, list[Post]] = {}
     for post in originals:
