@@ -103,3 +103,15 @@ def test_a_publish_that_fails_gives_the_records_back_too(tmp_path):
     result = publish_store(store, config)
     assert result["failed"] and "base_url" in result["failed"][0]["error"]
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_site_published_without_the_stage_gives_the_records_back(tmp_path):
+    from polypost.publish.records import PublishItem, PublishSettings
+    from polypost.publish.site import publish_site
+    from polypost.records import Post
+
+    post = Post(id="p1", source="url", origin="https://old.example.com/a/", title="A", html="<p>Words.</p>",
+                slug="a", content_hash="h1", url="https://old.example.com/a/", lang="en")
+    result = publish_site([PublishItem(post=post, translation=None)], tmp_path, PublishSettings())
+    assert result.paths[("p1", "en")] == "en/a/index.html"
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.check import REFERENCES_NAME
 from polypost.publish.dates import parse_datetime
-from polypost.publish.heap import records_built
+from polypost.publish.heap import publishing, records_built
 from polypost.publish.incremental import write_listing
 from polypost.publish.references import LinkedBody, References
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishItem, PublishResult, PublishSettings, with_slash
@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 
 def publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishSettings) -> PublishResult:
     """Write the whole site for `items` into `out_dir`; files of posts no longer listed go."""
+    with publishing():  # called alone too (tests, benchmarks): what it froze is given back
+        return _publish_site(items, out_dir, settings)
+
+
+def _publish_site(items: Sequence[PublishItem], out_dir: Path, settings: PublishSettings) -> PublishResult:
     settings.check()
     publisher = get_publisher(settings.format)
     result = PublishResult()

@@ -9,13 +9,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from polypost import __version__
 from polypost.config import Config
 from polypost.errors import UsageError
 from polypost.publish.atomic import MANIFEST_NAME, load_manifest
 from polypost.publish.check import check_site
 from polypost.publish.heap import publishing, records_built
 from polypost.publish.html import root_folder, root_url
+from polypost.publish.incremental import settings_fingerprint
 from polypost.publish.pairing import HUMAN, human_translation, pair_translations
 from polypost.publish.records import PublishItem, PublishSettings
 from polypost.publish.site import publish_site
@@ -140,12 +140,7 @@ def other_language_posts(store: Store, config: Config) -> list[dict[str, Any]]:
 
 def site_fingerprint(items: list, settings) -> str:
     """Everything a published page is made from: the records, the settings, the templates."""
-    digest = hashlib.sha256()
-    digest.update(f"{__version__}\x1f{settings!r}".encode("utf-8"))
-    for folder in _template_folders(settings):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.name.encode("utf-8") + path.read_bytes())
+    digest = hashlib.sha256(settings_fingerprint(settings).encode("ascii"))
     for item in items:
         post, translation = item.post, item.translation
         parts = [post.id, post.content_hash, post.slug, post.lang or ""]  # content_hash covers the body
@@ -155,13 +150,6 @@ def site_fingerprint(items: list, settings) -> str:
                       translation.translated_at or "", translation.source_hash or "", translation.html_hash or ""]
         digest.update("\x1f".join(parts).encode("utf-8") + b"\x1e")
     return digest.hexdigest()
-
-
-def _template_folders(settings) -> list[Path]:
-    folders = [Path(__file__).resolve().parent / "templates"]
-    if settings.templates_dir is not None and Path(settings.templates_dir).is_dir():
-        folders.append(Path(settings.templates_dir))
-    return folders
 
 
 def _site_intact(out: Path) -> bool:

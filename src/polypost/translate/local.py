@@ -108,4 +108,3 @@ def _done(value: Any) -> Future:
     future: Future = Future()
     future.set_result(value)
     return future
-
