@@ -23,6 +23,9 @@ import logging
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
+
+from polypost.publish.background import BackgroundWrites
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +138,15 @@ def _remove_leftover_temporaries(path: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _holds(path: Path, payload: bytes) -> bool:
+    """Whether `path` is a file holding exactly `payload` (one of another size is not read)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return S_ISREG(stat.st_mode) and stat.st_size == len(payload) and path.read_bytes() == payload
+
+
 def _is_relative(relpath: str) -> bool:
     pure = PurePosixPath(relpath)
     return not (pure.is_absolute() or ".." in pure.parts or not pure.parts or relpath != pure.as_posix()
@@ -171,14 +183,25 @@ class OutputWriter:
         self.previous_pages = _pages_of(data)
         self.files: dict[str, str] = {}
         self.pages: dict[str, dict] = {}
-        self.written: list[str] = []
-        self.unchanged: list[str] = []
+        # [relpath, changed] in the order files were handed over; changed is None until written.
+        self._outcomes: list[list] = []
+        self._writes = BackgroundWrites()
 
-    def write(self, relpath: str, data: str | bytes, fingerprint: str | None = None, refs=None) -> bool:
-        """Write one file (a path relative to the output folder); True when it changed.
+    @property
+    def written(self) -> list[str]:
+        """The files this publish wrote (complete once `finish` or `wait` returned)."""
+        return [relpath for relpath, changed in self._outcomes if changed]
+
+    @property
+    def unchanged(self) -> list[str]:
+        return [relpath for relpath, changed in self._outcomes if changed is False]
+
+    def write(self, relpath: str, data: str | bytes, fingerprint: str | None = None, refs=None) -> None:
+        """Hand one file (a path relative to the output folder) to the writing thread.
 
         With a `fingerprint` (of what the file is made from) the manifest keeps it, with `refs`
-        (what its body resolved) and the file's stat, for `reusable` in the next publish."""
+        (what its body resolved) and the file's stat, for `reusable` in the next publish. A path
+        that is refused raises here; a write that fails raises in a later `write` or in `finish`."""
         _check_relative(relpath)
         if relpath in self.files:
             raise ValueError(f"{relpath}: two pages of this publish want the same path")
@@ -186,21 +209,36 @@ class OutputWriter:
         path = self.out_dir / relpath
         if not _inside(self.out_dir, path):
             raise ValueError(f"refusing to write outside the output folder: {relpath!r} leads to {path.resolve()}")
-        self.files[relpath] = content_hash(payload)
-        _remove_leftover_temporaries(path)
-        if path.is_file() and path.read_bytes() == payload:
-            self.unchanged.append(relpath)
-            changed = False
-        else:
-            atomic_write(path, payload, durable=False)
-            self.written.append(relpath)
-            changed = True
+        self.files[relpath] = ""  # its hash, once written
+        record = None
         if fingerprint is not None:
-            record = {"fingerprint": fingerprint, "stat": _stat_key(path)}
+            record = {"fingerprint": fingerprint, "stat": None}  # the stat once written
             if refs is not None:
                 record["refs"] = refs
             self.pages[relpath] = record
-        return changed
+        outcome = [relpath, None]
+        self._outcomes.append(outcome)
+        self._writes.submit(lambda: self._write_file(relpath, path, payload, record, outcome))
+
+    def _write_file(self, relpath: str, path: Path, payload: bytes, record: dict | None, outcome: list) -> None:
+        """On the writing thread: the file, unless it holds `payload` already."""
+        self.files[relpath] = content_hash(payload)
+        _remove_leftover_temporaries(path)
+        if _holds(path, payload):
+            outcome[1] = False
+        else:
+            atomic_write(path, payload, durable=False)
+            outcome[1] = True
+        if record is not None:
+            record["stat"] = _stat_key(path)
+
+    def wait(self) -> None:
+        """Every file handed over written; the first error of any is raised."""
+        self._writes.wait()
+
+    def close(self) -> None:
+        """Let the files handed over be written, raising nothing (a publish that failed)."""
+        self._writes.stop()
 
     def reusable(self, relpath: str, fingerprint: str) -> dict | None:
         """The last publish's record of `relpath` when it was made from the same `fingerprint` and
@@ -220,10 +258,12 @@ class OutputWriter:
         """Keep a file `reusable` returned as this publish's own, unwritten."""
         self.files[relpath] = self.previous[relpath]
         self.pages[relpath] = record
-        self.unchanged.append(relpath)
+        self._outcomes.append([relpath, False])
 
     def finish(self) -> list[str]:
-        """Remove stale files, save the manifest, and return what was removed."""
+        """Wait for the files handed over, remove stale files, save the manifest, and return what
+        was removed."""
+        self.wait()
         removed = []
         for relpath in sorted(set(self.previous) - set(self.files)):
             # The manifest is a file in the output folder that anyone may have edited: an entry
@@ -267,6 +307,6 @@ class OutputWriter:
         payload = (json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         path = self.out_dir / MANIFEST_NAME
         _remove_leftover_temporaries(path)
-        if path.is_file() and path.read_bytes() == payload:
+        if _holds(path, payload):
             return
         atomic_write(path, payload)

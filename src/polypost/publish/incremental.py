@@ -90,14 +90,16 @@ def resolved(version: PageVersion) -> Any:
 def write_body_page(writer: OutputWriter, relpath: str, fingerprint: str, version: PageVersion,
                     render: Callable[[], str | bytes]) -> bool:
     """Write a page that shows `version`'s body, unless the file from the last publish still holds
-    what it would: same fingerprint, and every reference of the body resolves as it did then."""
+    what it would: same fingerprint, and every reference of the body resolves as it did then. True
+    when the page was rendered (and handed to the writer)."""
     body = version.html if isinstance(version.html, LinkedBody) else None
     record = writer.reusable(relpath, fingerprint)
     if record is not None and (body is None or body.replay(record.get("refs"))):
         writer.keep(relpath, record)
         return False
     data = render()
-    return writer.write(relpath, data, fingerprint=fingerprint, refs=body.recorded() if body is not None else None)
+    writer.write(relpath, data, fingerprint=fingerprint, refs=body.recorded() if body is not None else None)
+    return True
 
 
 def write_listing(writer: OutputWriter, relpath: str, fingerprint: str, render: Callable[[], str | bytes]) -> bool:
@@ -106,4 +108,5 @@ def write_listing(writer: OutputWriter, relpath: str, fingerprint: str, render: 
     if record is not None:
         writer.keep(relpath, record)
         return False
-    return writer.write(relpath, render(), fingerprint=fingerprint)
+    writer.write(relpath, render(), fingerprint=fingerprint)
+    return True

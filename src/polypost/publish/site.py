@@ -46,9 +46,12 @@ def _publish_site(items: Sequence[PublishItem], out_dir: Path, settings: Publish
         writer = OutputWriter(out_dir, site={"base_url": settings.base_url})
         references = link_bodies(entries, settings, publisher)
     started = time.monotonic()
-    publisher.write(entries, writer, settings)
-    _write_references(references, writer, result)
-    result.removed = writer.finish()
+    try:
+        publisher.write(entries, writer, settings)
+        _write_references(references, writer, result)
+        result.removed = writer.finish()
+    finally:
+        writer.close()  # a failed publish's writing thread still ends, its files written
     pages = sum(len(entry.versions) for entry in entries)
     report_rate("publishing", pages, pages, time.monotonic() - started, "pages")
     log.info("publishing: %d files written, %d unchanged, %d removed", len(writer.written), len(writer.unchanged),
