@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass, field
 
 from polypost.glossary.agreement import fix_agreement
+from polypost.glossary.folding import folded_for_search, may_hold
 from polypost.glossary.match import Match
 
 STRATEGIES = ("inline", "placeholder", "placeholder-fix", "surrogate", "aligned", "prefix")
@@ -145,9 +146,10 @@ def restore(protected: Protected, translated: str) -> str:
         if slot is not None and slot.kind == "placeholder":
             found.append((m, slot))
     taken = [f[0].span() for f in found]
+    folded = folded_for_search(translated)
     for slot in protected.slots:
         if slot.kind == "surrogate":
-            m = _find_surrogate(slot, translated, taken)
+            m = _find_surrogate(slot, translated, taken, folded)
             if m is not None:
                 found.append((m, slot))
                 taken.append(m.span())
@@ -214,10 +216,12 @@ def _unwrap_lost(translated: str, by_index: dict[int, Slot]) -> str:
     return "".join(out)
 
 
-def _find_surrogate(slot: Slot, text: str, taken: list[tuple[int, int]]) -> re.Match | None:
+def _find_surrogate(slot: Slot, text: str, taken: list[tuple[int, int]], folded: str | None) -> re.Match | None:
     """The surrogate's translation (or, from an engine that kept it, the English word)."""
     en_sg, en_pl, es_sg, es_pl = slot.surrogate
     for form in (es_pl, es_sg, en_pl, en_sg):  # plural first: it contains the singular
+        if not may_hold(folded, form):
+            continue
         for m in _word_pattern(form).finditer(text):
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 return m

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
+from polypost.glossary.folding import folded_for_search, may_hold
 from polypost.glossary.match import Match
 
 
@@ -14,6 +15,11 @@ def _form_pattern(form: str, sensitive: bool) -> re.Pattern:
     # hundred forms, while an archive has as many term combinations as segments.
     body = r"(?:\s+|-)".join(re.escape(w) for w in re.split(r"[\s]+", form))
     return re.compile(r"(?<![\w\-])" + (body if sensitive else f"(?i:{body})") + r"(?![\w]|-\w)")
+
+
+@functools.lru_cache(maxsize=None)
+def _first_word(form: str) -> str:
+    return re.split(r"[\s]+", form.strip(), maxsplit=1)[0]
 
 
 def report(source_matches: list[Match], target_text: str) -> list[dict]:
@@ -38,7 +44,10 @@ def report(source_matches: list[Match], target_text: str) -> list[dict]:
     forms.sort(key=lambda f: -len(f[0]))
     found: dict[str, list[tuple[int, int]]] = {key: [] for key in groups}
     claimed: list[tuple[int, int]] = []
+    folded = folded_for_search(target_text)
     for form, key, sensitive in forms:  # longest first: a span counts for the longest form only
+        if not may_hold(folded, _first_word(form)):
+            continue
         for m in _form_pattern(form, sensitive).finditer(target_text):
             start, end = m.span()
             if any(start < other_end and other_start < end for other_start, other_end in claimed):
