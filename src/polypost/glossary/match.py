@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from polypost.glossary.term import Term
 
@@ -64,9 +64,18 @@ class Match:
             return "pl"
         return self.term.number
 
-    @cached_property  # read for every report row, restore and key of the segment: worked out once
+    @property
     def target_form(self) -> str:
         """What the output must contain for this occurrence."""
+        # Read for every report row, restore and key of the segment: worked out once. Kept in
+        # the instance's dict by hand: functools.cached_property takes a lock shared by every
+        # instance, which the translate stage's threads queued on.
+        form = self.__dict__.get("_target_form")
+        if form is None:
+            form = self.__dict__["_target_form"] = self._target_form()
+        return form
+
+    def _target_form(self) -> str:
         term = self.term
         if term.keep:
             return _keep_form(self)

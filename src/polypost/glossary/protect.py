@@ -223,7 +223,11 @@ def _find_surrogate(slot: Slot, text: str, taken: list[tuple[int, int]], folded:
         if not may_hold(folded, form):
             continue
         for m in _word_pattern(form).finditer(text):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
+            start, end = m.span()
+            for a, b in taken:  # a loop, not any(): a paragraph that repeats a term asks often
+                if a < end and start < b:
+                    break
+            else:
                 return m
     return None
 
