@@ -5,11 +5,13 @@ the records a publish builds are kept out of Python's cyclic collector only whil
 from __future__ import annotations
 
 import gc
+import json
 
 import sqlite_utils
 
 from polypost.config import load_config
 from polypost.publish import heap
+from polypost.publish.atomic import MANIFEST_NAME
 from polypost.publish.stage import publish_store
 from polypost.records import SourcePost, Translation, body_hash
 from polypost.store import MIGRATIONS, MIGRATIONS_TABLE, Store
@@ -115,3 +117,42 @@ def test_a_site_published_without_the_stage_gives_the_records_back(tmp_path):
     result = publish_site([PublishItem(post=post, translation=None)], tmp_path, PublishSettings())
     assert result.paths[("p1", "en")] == "en/a/index.html"
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_rerun_takes_the_summaries_of_unchanged_bodies_from_the_last_publish(tmp_path, monkeypatch):
+    config, store, ids = archive(tmp_path)
+    publish_store(store, config)
+    store.save_translations([spanish(ids[0], 0, "El texto nuevo")])
+    reads = []
+    real_text = StoredText.text
+    monkeypatch.setattr(StoredText, "text", lambda self: reads.append(self._params) or real_text(self))
+    publish_store(store, config)
+    # The edited body alone: its page and its home's summary; the four others that home lists
+    # are summarised from the manifest.
+    assert {tuple(params)[0] for params in reads} == {ids[0]}
+    monkeypatch.setattr(StoredText, "text", real_text)
+    # The right answer: the same site published from scratch, where every summary is made anew.
+    fresh = load_config(environ={}, db_path=config.db_path, out_dir=str(tmp_path / "fresh"))
+    fresh.page_size, fresh.feed_size = 5, 5
+    publish_store(store, fresh)
+    for page in ("es/index.html", "es/page/6/index.html", "en/page/6/index.html", "es/entrada-0/index.html"):
+        assert (tmp_path / "site" / page).read_bytes() == (tmp_path / "fresh" / page).read_bytes(), page
+
+
+def test_summaries_kept_by_another_version_are_made_again(tmp_path, monkeypatch):
+    from polypost.publish import summaries
+
+    config, store, ids = archive(tmp_path)
+    publish_store(store, config)
+    manifest_path = tmp_path / "site" / MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text())
+    kept = manifest["summaries"]
+    assert kept["made_by"] == summaries.MADE_BY and len(kept["by_body"]) == 2 * POSTS
+    # What another version made of these bodies must not be shown.
+    kept["made_by"] = "0.0.1/160"
+    kept["by_body"] = {key: "Not this summary." for key in kept["by_body"]}
+    manifest_path.write_text(json.dumps(manifest))
+    store.save_translations([spanish(ids[0], 0, "El texto nuevo")])
+    publish_store(store, config)
+    home = (tmp_path / "site/es/page/6/index.html").read_text(encoding="utf-8")
+    assert "Not this summary." not in home and "El cuerpo de la entrada 1." in home

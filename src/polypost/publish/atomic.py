@@ -181,6 +181,9 @@ class OutputWriter:
             raise ValueError(f"{error}; move it away to publish here") from error
         self.previous = {} if data is None else _files_of(out_dir, data)
         self.previous_pages = _pages_of(data)
+        # Anything else a publish keeps for the next (publish/summaries.py), as it was saved.
+        self.previous_summaries = data.get("summaries") if isinstance(data, dict) else None
+        self.summaries: dict | None = None
         self.files: dict[str, str] = {}
         self.pages: dict[str, dict] = {}
         # [relpath, changed] in the order files were handed over; changed is None until written.
@@ -303,6 +306,8 @@ class OutputWriter:
             manifest["site"] = self.site
         if self.pages:
             manifest["pages"] = dict(sorted(self.pages.items()))
+        if self.summaries:
+            manifest["summaries"] = self.summaries
         # No indent: json's C encoder only serves indent=None, and the pages of a big site add up.
         payload = (json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         path = self.out_dir / MANIFEST_NAME

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urljoin
 
+from polypost.publish import summaries
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.check import REFERENCES_NAME
 from polypost.publish.dates import parse_datetime
@@ -44,10 +45,12 @@ def _publish_site(items: Sequence[PublishItem], out_dir: Path, settings: Publish
         entries = plan_entries(items, settings, publisher, result.failed)
         out_dir.mkdir(parents=True, exist_ok=True)
         writer = OutputWriter(out_dir, site={"base_url": settings.base_url})
+        summaries.reuse(entries, writer.previous_summaries)
         references = link_bodies(entries, settings, publisher)
     started = time.monotonic()
     try:
         publisher.write(entries, writer, settings)
+        writer.summaries = summaries.kept_for_next(entries)
         _write_references(references, writer, result)
         result.removed = writer.finish()
     finally:
