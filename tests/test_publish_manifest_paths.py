@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import PurePosixPath
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from polypost.publish.atomic import MANIFEST_NAME, OutputWriter, content_hash
+from polypost.publish.atomic import MANIFEST_NAME, OutputWriter, _is_relative, content_hash
 
 
 def test_manifest_entries_outside_the_output_folder_are_never_deleted(tmp_path):
@@ -43,3 +45,15 @@ def test_a_write_through_a_symlinked_folder_is_refused(tmp_path):
     with pytest.raises(ValueError, match="outside the output folder"):
         writer.write("../x.html", "x")
     assert list(elsewhere.iterdir()) == []
+
+
+def _relative_as_pathlib_says(relpath: str) -> bool:
+    pure = PurePosixPath(relpath)
+    return not (pure.is_absolute() or ".." in pure.parts or not pure.parts or relpath != pure.as_posix()
+                or "\\" in relpath or (len(relpath) > 1 and relpath[1] == ":"))
+
+
+@given(st.text(alphabet="a./\\:-", max_size=10))
+@settings(max_examples=3000, deadline=None)
+def test_a_manifest_path_is_relative_exactly_where_pathlib_says_so(relpath):
+    assert _is_relative(relpath) == _relative_as_pathlib_says(relpath)

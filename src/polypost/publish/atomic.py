@@ -5,7 +5,11 @@ content hash. It is what lets a later publish remove the files of a post that is
 published without ever touching a file polypost did not write. For a page written with a
 fingerprint of its inputs (`incremental.py`) it also keeps that fingerprint, what the page's
 body resolved, and the file's size, mtime and inode as written: a later publish with the same
-fingerprint keeps the file without rendering it, unless the file changed on disk since.
+fingerprint keeps the file without rendering it, unless the file changed on disk since. It also
+holds what the publish keeps for the next one (`summaries.py`), as that module saved it.
+
+The files are written by one thread (`background.py`) while the publish renders the next pages;
+`finish` waits for them before it removes anything or saves the manifest.
 
 Files are renamed into place (a reader sees the old file or the new one, never half) but not
 fsynced one by one: one os.sync() when the writing is done, before the manifest (itself
@@ -22,7 +26,7 @@ import json
 import logging
 import os
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from stat import S_ISREG
 
 from polypost.publish.background import BackgroundWrites
@@ -148,9 +152,11 @@ def _holds(path: Path, payload: bytes) -> bool:
 
 
 def _is_relative(relpath: str) -> bool:
-    pure = PurePosixPath(relpath)
-    return not (pure.is_absolute() or ".." in pure.parts or not pure.parts or relpath != pure.as_posix()
-                or "\\" in relpath or (len(relpath) > 1 and relpath[1] == ":"))
+    """A plain relative POSIX path: not absolute, no "..", ".", empty segment, backslash or drive
+    (what PurePosixPath(relpath).as_posix() gives back unchanged, without making one per page)."""
+    if not relpath or relpath[0] == "/" or "\\" in relpath or (len(relpath) > 1 and relpath[1] == ":"):
+        return False
+    return all(segment not in ("", ".", "..") for segment in relpath.split("/"))
 
 
 def _check_relative(relpath: str) -> None:

@@ -14,6 +14,7 @@ page only when its file is still the one it wrote (`OutputWriter.reusable`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -59,16 +60,25 @@ def body_key(version: PageVersion) -> str:
     return version.body_key
 
 
+# The fields a version's pages show, in the class's order (no field holds a record of its own:
+# the comments are given again field by field after them).
+_VERSION_FIELDS = tuple(field.name for field in dataclasses.fields(PageVersion)
+                        if field.name not in ("html", "body_key", "summary"))
+
+
 def _version_fields(version: PageVersion) -> list[Any]:
-    fields = [getattr(version, field.name) for field in dataclasses.fields(version)
-              if field.name not in ("html", "body_key", "summary")]
-    return [dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value for value in fields] \
+    return [getattr(version, name) for name in _VERSION_FIELDS] \
         + [[dataclasses.asdict(comment) for comment in version.comments], body_key(version)]
+
+
+@functools.cache
+def _shown_fields(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind) if field.name not in _UNSHOWN)
 
 
 def entry_fingerprint(entry: PostEntry) -> str:
     post = entry.post
-    shown = {field.name: getattr(post, field.name) for field in dataclasses.fields(post) if field.name not in _UNSHOWN}
+    shown = {name: getattr(post, name) for name in _shown_fields(type(post))}
     shown["comments"] = [dataclasses.asdict(comment) for comment in post.comments]
     return _digest(shown, {lang: _version_fields(version) for lang, version in entry.versions.items()})
 

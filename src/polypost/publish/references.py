@@ -108,6 +108,7 @@ class References:
         self.by_path = {key: found[0] for key, found in by_path.items() if key and len(found) == 1}
         self._found: dict[tuple[str, str], PostEntry | Path | None] = {}
         self._folders: dict[str, bool] = {}
+        self._post_folders: dict[str, str] = {}  # a file post's origin -> its folder
         # (post, lang) -> [tag, reference, became, why] for each reference its body resolved.
         self.recorded: dict[tuple[str, str], list[list]] = {}
 
@@ -223,10 +224,12 @@ class References:
         return version.url + (f"#{fragment}" if fragment else "")
 
     def _local_file(self, entry: PostEntry, lang: str, value: str) -> str | None:
-        path_part = unquote(urldefrag(value)[0].split("?", 1)[0])
+        path_part = _path_part(value)
         if not path_part:
             return None
-        folder = os.path.dirname(os.path.abspath(entry.post.origin))
+        folder = self._post_folders.get(entry.post.origin)
+        if folder is None:  # a post's references ask for its folder again and again
+            folder = self._post_folders[entry.post.origin] = os.path.dirname(os.path.abspath(entry.post.origin))
         # Every page of a folder names the same few files: look each up on disk once per publish.
         key = (folder, path_part)
         if key not in self._found:
@@ -286,6 +289,11 @@ class References:
         relpath = f"{self.media_folder}media/{digest}/{source.name}"
         asset = self.assets.setdefault(relpath, Asset(source, relpath, f"{self.media_url}media/{digest}/{name}"))
         return asset.url
+
+
+@lru_cache(maxsize=65536)  # a body's reference, as a path on disk: the same few on every page
+def _path_part(value: str) -> str:
+    return unquote(urldefrag(value)[0].split("?", 1)[0])
 
 
 def _rooted(value: str) -> str:
