@@ -188,7 +188,6 @@ def m012_translation_tags(db: sqlite_utils.Database) -> None:
     db["translations"].add_column("tags", str)
 
 
-
 @migration
 def m013_translation_html_hash(db: sqlite_utils.Database) -> None:
     # The hash of a translation's body, saved with it: publishing tells an unchanged page from its
