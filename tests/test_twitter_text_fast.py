@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 
 from polypost.share import twitter_text
@@ -62,3 +63,41 @@ def test_no_character_the_emoji_shortcut_passes_over_is_an_emoji():
     passed_over = [chr(c) for c in range(0x2000) if twitter_text._NO_EMOJI.fullmatch(chr(c))]
     assert "©" not in passed_over and "a" in passed_over
     assert [c for c in passed_over if emoji.search(c)] == []
+
+
+def tlds() -> list[str]:
+    """The TLDs of the pinned URL pattern, read out of its two alternations."""
+    source = twitter_text.data.EXTRACT_URL[0]
+    groups = re.findall(r"\(\?:((?:[^()|\\]+\|){100,}[^()|\\]+)\)\(\?=", source)
+    assert len(groups) == 2  # the generic TLDs and the country codes
+    found = [tld for group in groups for tld in group.split("|")]
+    assert {"com", "es", "ly", "co", "삼성"} <= set(found)
+    return found
+
+
+def test_no_tld_starts_where_the_url_shortcut_looks_past():
+    # A character the shortcut's class leaves out, matching a TLD's first letter as the pattern
+    # matches it (ignoring case), would hide URLs.
+    first = re.compile("|".join(sorted({re.escape(tld[0]) for tld in tlds()} | {"x"})), re.IGNORECASE)
+    passed_over = [chr(c) for c in range(0x80) if not twitter_text._TLD_DOT.fullmatch("." + chr(c))]
+    assert "a" not in passed_over and "." in passed_over and " " in passed_over
+    assert [c for c in passed_over if first.fullmatch(c)] == []
+    assert all(twitter_text._TLD_DOT.fullmatch("." + chr(c)) for c in range(0x80, 0x110000)
+               if not 0xD800 <= c <= 0xDFFF and not chr(c).isspace())
+
+
+URL_POOL = POOL + ["a.b", ".", "..", ".com", "com", "e.g.", "U.S.", "3.5", "-", "_", "(", ")", "?", "&", "=", "/",
+                   "http://", "ftp://", "foo@", ":8080", ".co.uk", "Node.js", "\t", "\u3000", "\u0130", "K", "ſ",
+                   "ab", "XN--", "xn--p1ai", ".рф", "例え.テスト", "#", "$", "＠", "\ufeff"]
+
+
+def test_the_url_shortcut_finds_what_the_whole_scan_finds():
+    rng = random.Random(2)
+    pattern = twitter_text._pattern("EXTRACT_URL")
+    found = 0
+    for _ in range(20000):
+        units = twitter_text.to_code_units("".join(rng.choice(URL_POOL) for _ in range(rng.randint(0, 25))))
+        expected = [match.span() for match in pattern.finditer(units)]
+        assert [match.span() for match in twitter_text._url_matches(units)] == expected, repr(units)
+        found += bool(expected)
+    assert found > 2000  # the texts hold URLs often enough for the test to mean something

@@ -116,9 +116,9 @@ def load_manifest(out_dir: Path) -> dict[str, str]:
     return {} if data is None else _files_of(out_dir, data)
 
 
-def _stat_key(path: Path) -> list[int] | None:
+def _stat_key(path: Path | str) -> list[int] | None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
@@ -180,6 +180,7 @@ class OutputWriter:
 
     def __init__(self, out_dir: Path, site: dict[str, str] | None = None) -> None:
         self.out_dir = out_dir
+        self._root = os.fspath(out_dir)  # joined as a string: a Path per page costs more than its stat
         self.site = site or {}  # what the site was published under (base_url), kept in the manifest
         try:
             data = _manifest_data(out_dir, keep=False)  # this publish replaces it
@@ -260,7 +261,7 @@ class OutputWriter:
         if record is None or record.get("fingerprint") != fingerprint or relpath not in self.previous \
                 or relpath in self.files or not _is_relative(relpath):
             return None
-        stat = _stat_key(self.out_dir / relpath)
+        stat = _stat_key(os.path.join(self._root, relpath))
         return record if stat is not None and record.get("stat") == stat else None
 
     def keep(self, relpath: str, record: dict) -> None:
