@@ -91,6 +91,7 @@ def make_environment(settings: PublishSettings) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per publish: a stat of each template per page is wasted
     )
 
 

@@ -90,12 +90,12 @@ _ASCII_SPACE = re.compile(r"[\t\n\x0b\x0c\r ]")
 
 
 def _url_matches(units: str):
-    """What `EXTRACT_URL.finditer(units)` yields, found by trying the pattern only in the runs of text
-    where a URL can be: the pattern tried at every position of a text (what finditer does) costs
-    tens of microseconds per hundred characters, and a share text is counted many times while it
-    is shortened. The pattern has no lookbehind and `^` only matches at 0, so a match tried at a
-    position is what the scan would have found there."""
-    pattern = _pattern("EXTRACT_URL")
+    """(end, before, url, protocol, domain, path) of each match `EXTRACT_URL.finditer(units)` yields,
+    found by trying the pattern only in the runs of text where a URL can be: the pattern tried at
+    every position of a text (what finditer does) costs tens of microseconds per hundred
+    characters, and a share text is counted many times while it is shortened. The pattern has no
+    lookbehind and `^` only matches at 0, so a match tried at a position is what the scan would
+    have found there, and depends only on the text from there on (`_match_at`)."""
     position = 0
     while True:
         dot = _TLD_DOT.search(units, position)
@@ -104,13 +104,30 @@ def _url_matches(units: str):
         spaces = [m.end() for m in _ASCII_SPACE.finditer(units, position, dot.start())]
         start = max(position, (spaces[-1] if spaces else 0) - 1)  # the one character before counts
         for at in range(start, dot.start() + 1):
-            match = pattern.match(units, at)
-            if match is not None:
-                yield match
-                position = match.end()
+            found = _match_at(units[at:], at == 0) if len(units) - at <= _TAIL_CACHED else _match(units, at)
+            if found is not None:
+                end, groups = found
+                yield (at + end, *groups)
+                position = at + end
                 break
         else:  # no URL holds this dot: one after it may still hold a later one
             position = dot.start() + 1
+
+
+_TAIL_CACHED = 600  # a share text ends with the page's link: the same tail is tried again and again
+_GROUPS = (2, 3, 4, 5, 7)  # before, url, protocol, domain, path
+
+
+def _match(units: str, at: int) -> tuple[int, tuple[str, ...]] | None:
+    match = _pattern("EXTRACT_URL").match(units, at)
+    return None if match is None else (match.end() - at, tuple(match.group(n) or "" for n in _GROUPS))
+
+
+@functools.lru_cache(maxsize=1024)
+def _match_at(tail: str, at_start: bool) -> tuple[int, tuple[str, ...]] | None:
+    """The pattern tried at the start of `tail`, the text from a position on; `at_start`: that
+    position is the text's first (where `^` matches). Any one character stands for what comes before."""
+    return _match(tail, 0) if at_start else _match("\x00" + tail, 1)
 
 
 def extract_urls_with_indices(units: str) -> list[tuple[int, int]]:
@@ -118,9 +135,7 @@ def extract_urls_with_indices(units: str) -> list[tuple[int, int]]:
     if "." not in units:
         return []
     spans: list[tuple[int, int]] = []
-    for match in _url_matches(units):
-        before, url, protocol, domain, path = (match.group(n) or "" for n in (2, 3, 4, 5, 7))
-        end = match.end()
+    for end, before, url, protocol, domain, path in _url_matches(units):
         start = end - len(url)
         if not _is_valid_url(url, protocol or DEFAULT_PROTOCOL, domain):
             continue
