@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from click.testing import CliRunner
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
@@ -462,3 +463,20 @@ def test_unnormalised_input_is_counted_after_nfc():
     nfd = unicodedata.normalize("NFD", LONG_DESCRIPTION_ES)
     post = compose(NETWORKS["x"], "Título", nfd, [], PAGE_ES, "c")
     assert x_length(post.text) <= X_LIMIT
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_share_links_percent_encode_as_urllib_does(text):
+    from urllib.parse import quote
+
+    from polypost.share.texts import quote_all
+
+    assert quote_all(text) == quote(text, safe="")
+
+
+def test_a_lone_surrogate_is_refused_as_urllib_refuses_it():
+    from polypost.share.texts import quote_all
+
+    with pytest.raises(UnicodeEncodeError):
+        quote_all("a\ud800")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Iterable, Sequence
-from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import regex
 
@@ -78,12 +78,22 @@ def with_utm(url: str, source: str, campaign: str, medium: str = "social") -> st
     earlier utm_source/medium/campaign are replaced, and a #fragment stays last."""
     parts = urlsplit(url)
     kept = [pair for pair in parts.query.split("&") if pair and unquote_plus(pair.split("=", 1)[0]) not in UTM_KEYS]
-    ours = [f"{key}={quote(value, safe='')}" for key, value in zip(UTM_KEYS, (source, medium, campaign), strict=True)]
+    ours = [f"{key}={quote_all(value)}" for key, value in zip(UTM_KEYS, (source, medium, campaign), strict=True)]
     return urlunsplit(parts._replace(query="&".join(kept + ours)))
 
 
+# Every byte as `quote(..., safe="")` writes it: its loop runs in Python, byte by byte, and a share
+# link percent-encodes the whole text of the post (tests/test_share.py holds the two equal).
+_QUOTED = tuple(chr(byte) if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) in "_.-~") else f"%{byte:02X}"
+                for byte in range(256))
+
+
+def quote_all(value: str) -> str:
+    return "".join(map(_QUOTED.__getitem__, value.encode("utf-8")))
+
+
 def _link(base: str, **params: str) -> str:
-    return base + "?" + "&".join(f"{key}={quote(value, safe='')}" for key, value in params.items())
+    return base + "?" + "&".join(f"{key}={quote_all(value)}" for key, value in params.items())
 
 
 # --- networks ----------------------------------------------------------------------------------------

@@ -33,8 +33,10 @@ def _pattern(name: str) -> re.Pattern[str]:
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Every twemoji sequence holds a character outside this class (tests/test_twitter_text_fast.py checks
-# each one alone): a text made only of these cannot hold an emoji and skips the emoji pattern.
-_NO_EMOJI = re.compile("[\x00-\xa8\xaa-\xad\xaf-\u1fff]*")
+# each one alone): a text made only of these cannot hold an emoji and skips the emoji pattern. The
+# punctuation and currency of U+2000-U+2121 are in it ("…" ends every shortened share text, "–",
+# "“" and "€" are common), but not "‼", "⁉" or the keycap U+20E3.
+_NO_EMOJI = re.compile("[\x00-\xa8\xaa-\xad\xaf-\u203b\u203d-\u2048\u204a-\u20e2\u20e4-\u2121]*")
 _RANGE_STARTS = [weight_range["start"] for weight_range in data.CONFIG["ranges"]]
 
 
