@@ -47,6 +47,27 @@ def test_a_write_through_a_symlinked_folder_is_refused(tmp_path):
     assert list(elsewhere.iterdir()) == []
 
 
+def test_a_write_through_a_folder_or_file_linked_out_after_the_first_write_is_refused(tmp_path):
+    # Each folder is resolved once per publish: a file of a known-good folder may still be a link.
+    out = tmp_path / "out"
+    (out / "en").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.html").write_text("precious")
+    os.symlink(elsewhere / "secret.html", out / "en" / "linked.html")
+    os.symlink(elsewhere, out / "en" / "deeper")
+    writer = OutputWriter(out)
+    writer.write("en/index.html", "fine")
+    with pytest.raises(ValueError, match="outside the output folder"):
+        writer.write("en/linked.html", "x")
+    with pytest.raises(ValueError, match="outside the output folder"):
+        writer.write("en/deeper/index.html", "x")
+    writer.write("en/other.html", "fine too")
+    writer.finish()
+    assert (elsewhere / "secret.html").read_text() == "precious" and sorted(p.name for p in elsewhere.iterdir()) == ["secret.html"]
+    assert (out / "en" / "other.html").read_text() == "fine too"
+
+
 def _relative_as_pathlib_says(relpath: str) -> bool:
     pure = PurePosixPath(relpath)
     return not (pure.is_absolute() or ".." in pure.parts or not pure.parts or relpath != pure.as_posix()

@@ -196,6 +196,7 @@ class OutputWriter:
         # [relpath, changed] in the order files were handed over; changed is None until written.
         self._outcomes: list[list] = []
         self._writes = BackgroundWrites()
+        self._inside_folders: dict[str, bool] = {}  # a folder of the output (as joined) -> inside it
 
     @property
     def written(self) -> list[str]:
@@ -217,7 +218,7 @@ class OutputWriter:
             raise ValueError(f"{relpath}: two pages of this publish want the same path")
         payload = data.encode("utf-8") if isinstance(data, str) else data
         path = self.out_dir / relpath
-        if not _inside(self.out_dir, path):
+        if not self._leads_inside(path):
             raise ValueError(f"refusing to write outside the output folder: {relpath!r} leads to {path.resolve()}")
         self.files[relpath] = ""  # its hash, once written
         record = None
@@ -229,6 +230,17 @@ class OutputWriter:
         outcome = [relpath, None]
         self._outcomes.append(outcome)
         self._writes.submit(lambda: self._write_file(relpath, path, payload, record, outcome))
+
+    def _leads_inside(self, path: Path) -> bool:
+        """`_inside`, with each folder resolved once per publish: resolving every page's path walks
+        its folders one lstat at a time, in Python. A file that is a symlink is resolved whole."""
+        folder = os.path.dirname(path)
+        inside = self._inside_folders.get(folder)
+        if inside is None:
+            resolved = Path(folder).resolve()
+            root = self.out_dir.resolve()
+            inside = self._inside_folders[folder] = resolved == root or root in resolved.parents
+        return inside and (not os.path.islink(path) or _inside(self.out_dir, path))
 
     def _write_file(self, relpath: str, path: Path, payload: bytes, record: dict | None, outcome: list) -> None:
         """On the writing thread: the file, unless it holds `payload` already."""
