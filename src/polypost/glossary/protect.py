@@ -87,7 +87,7 @@ class Protected:
 def protect(text: str, matches: list[Match], strategy: str = DEFAULT_STRATEGY) -> Protected:
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown glossary strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
-    pool = _surrogate_pool(text) if strategy == "surrogate" and matches else {}  # no term, no surrogate
+    pool = _SurrogatePool(text)
     pieces, slots, last = [], [], 0
     for i, match in enumerate(matches, start=1):
         slot = _hide(i, match, strategy, pool)
@@ -99,21 +99,40 @@ def protect(text: str, matches: list[Match], strategy: str = DEFAULT_STRATEGY) -
     return Protected(text="".join(pieces), matches=list(matches), strategy=strategy, slots=slots)
 
 
-def _surrogate_pool(text: str) -> dict[str, list[tuple[str, str, str, str]]]:
-    """Surrogates not already in the text, so that the one we find is ours."""
-    low = text.casefold()
-    return {g: [s for s in entries if not any(form in low for form in (s[0], s[2]))]
-            for g, entries in SURROGATES.items()}
+class _SurrogatePool:
+    """Surrogates not already in the text, so that the one we find is ours, taken in order. The
+    text is searched for a gender's surrogates only when a term needs one (most segments need
+    none, and checking all of them per segment took a tenth of the glossary's time)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._low: str | None = None
+        self._next: dict[str, int] = {}  # gender -> the next entry to look at
+
+    def take(self, gender: str) -> tuple[str, str, str, str] | None:
+        if self._low is None:
+            self._low = self._text.casefold()
+        entries = SURROGATES.get(gender, [])
+        index = self._next.get(gender, 0)
+        while index < len(entries):
+            entry = entries[index]
+            index += 1
+            if not any(form in self._low for form in (entry[0], entry[2])):
+                self._next[gender] = index
+                return entry
+        self._next[gender] = index
+        return None
 
 
-def _hide(index: int, match: Match, strategy: str, pool: dict) -> Slot:
+def _hide(index: int, match: Match, strategy: str, pool: _SurrogatePool) -> Slot:
     if strategy == "inline":
         return Slot(index, match, "inline", match.target_form)
     if strategy in ("aligned", "prefix"):
         return Slot(index, match, "aligned", f"⟦T{index}⟧{match.surface}⟦/T{index}⟧")
     term = match.term
-    if strategy == "surrogate" and term.gender and term.pos in (None, "noun") and pool.get(term.gender):
-        surrogate = pool[term.gender].pop(0)
+    surrogate = pool.take(term.gender) if strategy == "surrogate" and term.gender and term.pos in (None, "noun") \
+        else None
+    if surrogate is not None:
         word = surrogate[1] if match.target_number == "pl" else surrogate[0]
         if match.surface[:1].isupper() and not match.surface.isupper():
             word = word.capitalize()

@@ -20,6 +20,7 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from polypost.languages import language
+from polypost.languages.html_text import SET_APART, html_strings
 from polypost.records import SourcePost
 
 __all__ = ["SHORT_TEXT", "detect_language", "detect_post", "text_of"]
@@ -32,15 +33,19 @@ UNDETERMINED = ("und", 0.0)
 _LETTER_RE = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TAG_RE = re.compile(r"<[a-zA-Z/!]")
+_HIDDEN = SET_APART | {"noscript"}  # no reader sees their text
 
 def text_of(html: str) -> str:
     """The visible text of an HTML fragment or page (scripts and styles left out)."""
     if not _TAG_RE.search(html):
         return " ".join(html.split())
-    soup = BeautifulSoup(html, "lxml")
-    for tag in soup.find_all(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    return " ".join(soup.get_text(" ").split())
+    strings = html_strings(html, _HIDDEN)
+    if strings is None:  # what lxml cannot parse as text: BeautifulSoup tries it as bytes
+        soup = BeautifulSoup(html, "lxml")
+        for tag in soup.find_all(_HIDDEN):
+            tag.decompose()
+        strings = [soup.get_text(" ")]
+    return " ".join(" ".join(strings).split())
 
 
 def opening_text(html: str, chars: int) -> str:

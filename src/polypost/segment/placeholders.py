@@ -74,8 +74,13 @@ def normalise_space(text: str) -> str:
     return _WS_RUN.sub(" ", text)
 
 
+# Every letter (str.isalpha) is a word character that is neither a digit nor "_"; this class also
+# takes numerals such as "²", which are then asked one by one.
+_LETTER_LIKE = re.compile(r"[^\W\d_]")
+
+
 def has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+    return any(found.group().isalpha() for found in _LETTER_LIKE.finditer(text))
 
 
 def encode(tokens: list[Token]) -> Run:

@@ -1,0 +1,71 @@
+"""The strings of an HTML text as BeautifulSoup's get_text() finds them, without building a tree.
+
+They are taken from the same lxml HTML parser events BeautifulSoup's lxml builder sees: one string
+per run of text between two tags, comments or declarations; none from inside the tags whose text
+BeautifulSoup keeps apart (script, style, template, rt, rp) or that a caller removes first. A page's
+summary and a post's language both read a body's text, and a tree for each cost more than the rest
+of their work (tests/test_publish_summary.py and tests/test_detect_text.py hold the two equal)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+# bs4.builder.HTMLTreeBuilder.DEFAULT_STRING_CONTAINERS: their strings are not get_text()'s.
+SET_APART = frozenset({"rt", "rp", "style", "script", "template"})
+
+
+class _Strings:
+    """An lxml parser target that collects the strings BeautifulSoup's get_text() joins."""
+
+    def __init__(self, set_apart: frozenset[str]) -> None:
+        self._set_apart = set_apart
+        self.strings: list[str] = []
+        self._pending: list[str] = []
+        self._open: list[bool] = []  # per open tag: whether it sets its text apart
+        self._apart = 0
+
+    def _flush(self) -> None:
+        if self._pending:
+            if not self._apart:
+                self.strings.append("".join(self._pending))
+            self._pending.clear()
+
+    def start(self, tag, attrib, nsmap=None) -> None:
+        self._flush()
+        apart = tag in self._set_apart
+        self._open.append(apart)
+        self._apart += apart
+
+    def end(self, tag) -> None:
+        self._flush()
+        if self._open:
+            self._apart -= self._open.pop()
+
+    def data(self, text: str) -> None:
+        self._pending.append(text)
+
+    def comment(self, text) -> None:
+        self._flush()
+
+    def pi(self, target, data=None) -> None:
+        self._flush()
+
+    def doctype(self, *args) -> None:
+        self._flush()
+
+    def close(self) -> list[str]:
+        self._flush()
+        return self.strings
+
+
+def html_strings(markup: str, set_apart: frozenset[str] = SET_APART) -> list[str] | None:
+    """The strings get_text() joins, strings inside `set_apart` tags left out; None where lxml
+    cannot parse the text (BeautifulSoup then tries its UTF-8 bytes: leave such a text to it)."""
+    if markup[:1] == "\ufeff":
+        markup = markup[1:]  # as BeautifulSoup's lxml builder does
+    try:
+        parser = etree.HTMLParser(target=_Strings(set_apart), recover=True)  # strip_cdata: a no-op for HTML
+        parser.feed(markup)
+        return parser.close()
+    except (UnicodeDecodeError, LookupError, etree.ParserError):
+        return None
