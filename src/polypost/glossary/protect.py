@@ -256,23 +256,37 @@ def _word_pattern(form: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
 
 
+_CAPITALISED_NEXT = re.compile(r" ([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)\b")
+
+
 def _uncapitalise_after_terms(text: str, spans: list, protected: Protected) -> str:
     """Apertium capitalises the word after a token that opens a sentence ("Redes sociales Es
     donde"): lower it again unless the source has that word capitalised too (a name)."""
-    source_words = set(re.findall(r"\w+", protected.text))
+    source_words: set[str] | None = None
     for start, end, _slot in spans:
         if not _at_sentence_start(text, start):
             continue
-        m = re.match(r" ([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)\b", text[end:])
+        m = _CAPITALISED_NEXT.match(text, end)
+        if m and source_words is None:
+            source_words = set(re.findall(r"\w+", protected.text))
         if m and m.group(1) not in source_words:
-            a = end + m.start(1)
+            a = m.start(1)
             text = text[:a] + text[a].lower() + text[a + 1:]
     return text
 
 
+_MARKUP_TOKEN = re.compile(r"⟦/?\d+/?⟧")
+
+
 def _at_sentence_start(text: str, pos: int) -> bool:
     before = text[:pos].rstrip()
-    before = re.sub(r"(?:⟦/?\d+/?⟧\s*)+$", "", before).rstrip()  # markup does not count
+    # Markup does not count: the tokens that end `before` go, one by one from the end (a regex
+    # anchored at the end would be tried from every "⟦" of the paragraph, for every term).
+    while before.endswith("⟧"):
+        start = before.rfind("⟦")
+        if start < 0 or not _MARKUP_TOKEN.fullmatch(before, start):
+            break
+        before = before[:start].rstrip()
     return before == "" or before[-1] in ".!?¡¿:"
 
 
