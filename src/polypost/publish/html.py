@@ -334,7 +334,9 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     if folder == "":  # the chooser is where x-default points: a page of the site, listed with the homes
         home_pair.append(sitemap.SitemapUrl(loc=root_url(settings), alternates=home_pair[0].alternates))
     urls = home_pair + [url for entry in entries for url in sitemap.urls_for_entry(entry, settings)] + tag_urls
-    listing_key = incremental.page_fingerprint(site, "sitemap", [repr(url) for url in urls])
+    # One repr of plain tuples (in C), not a dataclass repr per URL.
+    listing_key = incremental.page_fingerprint(site, "sitemap", repr([(url.loc, url.lastmod, url.alternates)
+                                                                      for url in urls]))
     rendered: dict[str, bytes] = {}
 
     def sitemap_file(name: str) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 
 from lxml import etree
@@ -44,6 +45,7 @@ def urls_for_entry(entry: PostEntry, settings: PublishSettings) -> list[SitemapU
     return [SitemapUrl(loc=v.url, lastmod=v.updated, alternates=alternates) for v in entry.versions.values()]
 
 
+@lru_cache(maxsize=4096)  # the two versions of a post share their date
 def _w3c_datetime(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -59,10 +61,12 @@ _ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"':
                                     "\n": "&#10;", "\r": "&#13;"})
 
 
-def _xml_safe(text: str) -> str:
+def _refuse_what_xml_cannot_hold(urls: list[SitemapUrl], text: str) -> None:
+    """Checked once over the whole text (the markup around the strings holds no such character)."""
     if _NOT_XML.search(text):
-        raise ValueError(f"{text!r}: not a string XML can hold (control characters)")
-    return text
+        bad = next(value for item in urls for value in (item.loc, *(v for pair in item.alternates for v in pair))
+                   if _NOT_XML.search(value))
+        raise ValueError(f"{bad!r}: not a string XML can hold (control characters)")
 
 
 def render_urlset(urls: list[SitemapUrl]) -> bytes:
@@ -73,17 +77,25 @@ def render_urlset(urls: list[SitemapUrl]) -> bytes:
     if not urls:
         return f"<?xml version='1.0' encoding='UTF-8'?>\n{opening}/>\n".encode("utf-8")
     lines = ["<?xml version='1.0' encoding='UTF-8'?>", opening + ">"]
+    blocks: dict[int, str] = {}  # id of an alternates list (alive in `urls`) -> its lines
     for item in urls:
         lines.append("  <url>")
-        lines.append(f"    <loc>{_xml_safe(item.loc).translate(_TEXT_ESCAPES)}</loc>")
+        lines.append(f"    <loc>{item.loc.translate(_TEXT_ESCAPES)}</loc>")
         if item.lastmod is not None:
             lines.append(f"    <lastmod>{_w3c_datetime(item.lastmod)}</lastmod>")
-        for hreflang, href in item.alternates:
-            lines.append(f'    <xhtml:link rel="alternate" hreflang="{_xml_safe(hreflang).translate(_ATTRIBUTE_ESCAPES)}" '
-                         f'href="{_xml_safe(href).translate(_ATTRIBUTE_ESCAPES)}"/>')
+        if item.alternates:
+            # The versions of a post share one list of alternates (SitemapUrl.pair): written once.
+            block = blocks.get(id(item.alternates))
+            if block is None:
+                block = blocks[id(item.alternates)] = "\n".join(
+                    f'    <xhtml:link rel="alternate" hreflang="{hreflang.translate(_ATTRIBUTE_ESCAPES)}" '
+                    f'href="{href.translate(_ATTRIBUTE_ESCAPES)}"/>' for hreflang, href in item.alternates)
+            lines.append(block)
         lines.append("  </url>")
     lines.append("</urlset>\n")
-    return "\n".join(lines).encode("utf-8")
+    text = "\n".join(lines)
+    _refuse_what_xml_cannot_hold(urls, text)
+    return text.encode("utf-8")
 
 
 def render_index(sitemap_urls: list[tuple[str, datetime | None]]) -> bytes:
