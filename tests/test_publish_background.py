@@ -25,7 +25,7 @@ def writing_threads() -> list[threading.Thread]:
 def test_files_are_written_on_another_thread_in_the_order_handed_over(tmp_path, monkeypatch):
     threads = []
     real_write = atomic.atomic_write
-    monkeypatch.setattr(atomic, "atomic_write", lambda path, data, durable=True: threads.append(
+    monkeypatch.setattr(atomic, "atomic_write", lambda path, data, durable=True, make_folder=True: threads.append(
         threading.current_thread().name) or real_write(path, data, durable))
     out = tmp_path / "site"
     out.mkdir()
@@ -93,3 +93,23 @@ def test_a_publish_that_fails_while_rendering_keeps_its_last_manifest_and_leaves
     assert result["failed"] and "No space left on device" in result["failed"][0]["error"]
     assert (tmp_path / "site" / MANIFEST_NAME).read_bytes() == manifest
     assert writing_threads() == []
+
+
+def test_folders_made_by_the_publish_get_every_file_and_a_rerun_keeps_them(tmp_path):
+    # In a folder this publish made nothing is compared or cleared first; a folder made on the way
+    # to a deeper one (en/) and a folder that was there (media/) are looked at as before.
+    out = tmp_path / "site"
+    (out / "media").mkdir(parents=True)
+    (out / "media" / "logo.svg").write_text("<svg/>")
+    (out / "media" / ".logo.svg.x1.tmp").write_text("half")
+    writer = OutputWriter(out)
+    files = {"en/a/b/index.html": "<p>deep</p>", "en/a/b/extra.html": "<p>beside</p>", "en/a/index.html": "<p>up</p>",
+             "en/index.html": "<p>home</p>", "media/logo.svg": "<svg/>"}
+    for relpath, text in files.items():
+        writer.write(relpath, text, fingerprint=relpath)
+    writer.finish()
+    assert {relpath: (out / relpath).read_text() for relpath in files} == files
+    assert sorted(writer.written) == sorted(set(files) - {"media/logo.svg"}) and writer.unchanged == ["media/logo.svg"]
+    assert not (out / "media" / ".logo.svg.x1.tmp").exists()
+    again = OutputWriter(out)
+    assert all(again.reusable(relpath, relpath) is not None for relpath in files)

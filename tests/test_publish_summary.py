@@ -45,3 +45,21 @@ def test_a_long_body_is_cut_at_a_word():
     body = "<p>" + " ".join(f"word{n}," for n in range(60)) + "</p>"
     summary = summarize(body)
     assert summary.endswith("…") and len(summary) <= 160 and not summary[:-1].endswith(",")
+
+
+def summary_of_the_whole_text(body: str) -> str:
+    text = soup_text(body)
+    if len(text) <= 160:
+        return text
+    return text[:159].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def test_a_summary_read_from_the_opening_is_the_whole_texts():
+    # Bodies long enough to be parsed a piece at a time (2,048 characters), with tags, comments
+    # and set-apart text across the pieces' edges, and short texts behind long markup.
+    rng = random.Random(4)
+    long_pieces = PIECES + ["<p>" + "palabra " * 40 + "</p>", "<script>" + "x" * 3000 + "</script>",
+                            "<!--" + "c" * 2500 + "-->", " " * 300, "<b>" + "é" * 200 + "</b>", '<a href="' + "q" * 2100 + '">l</a>']
+    for _ in range(1500):
+        body = "".join(rng.choice(long_pieces) for _ in range(rng.randint(0, 40)))
+        assert summarize(body) == summary_of_the_whole_text(body), body[:200]

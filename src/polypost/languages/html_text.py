@@ -8,6 +8,9 @@ of their work (tests/test_publish_summary.py and tests/test_detect_text.py hold 
 
 from __future__ import annotations
 
+import threading
+from typing import Callable
+
 from lxml import etree
 
 # bs4.builder.HTMLTreeBuilder.DEFAULT_STRING_CONTAINERS: their strings are not get_text()'s.
@@ -19,6 +22,9 @@ class _Strings:
 
     def __init__(self, set_apart: frozenset[str]) -> None:
         self._set_apart = set_apart
+        self.reset()
+
+    def reset(self) -> None:
         self.strings: list[str] = []
         self._pending: list[str] = []
         self._open: list[bool] = []  # per open tag: whether it sets its text apart
@@ -58,14 +64,52 @@ class _Strings:
         return self.strings
 
 
-def html_strings(markup: str, set_apart: frozenset[str] = SET_APART) -> list[str] | None:
+def html_strings(markup: str, set_apart: frozenset[str] = SET_APART,
+                 enough: Callable[[list[str]], bool] | None = None) -> list[str] | None:
     """The strings get_text() joins, strings inside `set_apart` tags left out; None where lxml
-    cannot parse the text (BeautifulSoup then tries its UTF-8 bytes: leave such a text to it)."""
+    cannot parse the text (BeautifulSoup then tries its UTF-8 bytes: leave such a text to it).
+
+    With `enough`, the text is parsed a piece at a time and the strings found so far are handed
+    back as soon as `enough` says they are (a summary needs the opening of a long body only). A
+    string handed over is final: the parser gives a run of text only when the tag after it came."""
     if markup[:1] == "\ufeff":
         markup = markup[1:]  # as BeautifulSoup's lxml builder does
+    parser, target = _parser(set_apart)
     try:
-        parser = etree.HTMLParser(target=_Strings(set_apart), recover=True)  # strip_cdata: a no-op for HTML
-        parser.feed(markup)
+        if enough is None:
+            parser.feed(markup)
+        else:
+            for start in range(0, len(markup), _PIECE):
+                parser.feed(markup[start:start + _PIECE])
+                if enough(target.strings):
+                    found = list(target.strings)
+                    parser.close()  # ends this document: the parser is ready for the next
+                    return found
         return parser.close()
     except (UnicodeDecodeError, LookupError, etree.ParserError):
+        _parsers().pop(set_apart, None)  # a parser that failed midway is not used again
         return None
+    finally:
+        target.reset()
+
+
+def _parsers() -> dict[frozenset[str], tuple[etree.HTMLParser, _Strings]]:
+    found = getattr(_PER_THREAD, "parsers", None)
+    if found is None:
+        found = _PER_THREAD.parsers = {}
+    return found
+
+
+def _parser(set_apart: frozenset[str]) -> tuple[etree.HTMLParser, _Strings]:
+    """A parser and its target for this thread, made once: lxml inspects a target's methods each
+    time a parser is made for it, which cost as much as parsing a short body."""
+    parsers = _parsers()
+    found = parsers.get(set_apart)
+    if found is None:
+        target = _Strings(set_apart)
+        found = parsers[set_apart] = (etree.HTMLParser(target=target, recover=True), target)  # strip_cdata: a no-op for HTML
+    return found
+
+
+_PER_THREAD = threading.local()
+_PIECE = 2048  # characters fed at a time when the opening is enough

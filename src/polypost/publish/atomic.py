@@ -44,13 +44,15 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+def atomic_write(path: Path, data: bytes, durable: bool = True, make_folder: bool = True) -> None:
     """Write `data` to `path` so that a reader sees the old file or the new one, never half.
 
     The temporary file is in the same folder, so os.replace is a rename on one filesystem.
-    `durable=False` leaves the fsync to the caller (OutputWriter syncs once for all its files).
+    `durable=False` leaves the fsync to the caller (OutputWriter syncs once for all its files);
+    `make_folder=False`: the caller made the folder.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -197,6 +199,8 @@ class OutputWriter:
         self._outcomes: list[list] = []
         self._writes = BackgroundWrites()
         self._inside_folders: dict[str, bool] = {}  # a folder of the output (as joined) -> inside it
+        self._root_folder = os.path.dirname(out_dir / "x")  # the output folder as a page's folder is written
+        self._made_folders: dict[str, bool] = {}  # folder -> made by this publish (writing thread only)
 
     @property
     def written(self) -> list[str]:
@@ -232,27 +236,46 @@ class OutputWriter:
         self._writes.submit(lambda: self._write_file(relpath, path, payload, record, outcome))
 
     def _leads_inside(self, path: Path) -> bool:
-        """`_inside`, with each folder resolved once per publish: resolving every page's path walks
-        its folders one lstat at a time, in Python. A file that is a symlink is resolved whole."""
-        folder = os.path.dirname(path)
-        inside = self._inside_folders.get(folder)
-        if inside is None:
-            resolved = Path(folder).resolve()
-            root = self.out_dir.resolve()
-            inside = self._inside_folders[folder] = resolved == root or root in resolved.parents
-        return inside and (not os.path.islink(path) or _inside(self.out_dir, path))
+        """`_inside`, worked out once per folder, from its parent's answer: resolving every page's
+        path walked all its folders one lstat at a time, in Python. A link is resolved whole."""
+        return self._folder_inside(os.path.dirname(path)) and (not os.path.islink(path) or _inside(self.out_dir, path))
+
+    def _folder_inside(self, folder: str) -> bool:
+        known = self._inside_folders.get(folder)
+        if known is None:
+            parent = os.path.dirname(folder)
+            if len(parent) < len(self._root_folder) or parent == folder or os.path.islink(folder):
+                resolved, root = Path(folder).resolve(), self.out_dir.resolve()
+                known = resolved == root or root in resolved.parents
+            else:  # a folder that is no link is where its parent is (or not there yet)
+                known = self._folder_inside(parent)
+            self._inside_folders[folder] = known
+        return known
 
     def _write_file(self, relpath: str, path: Path, payload: bytes, record: dict | None, outcome: list) -> None:
-        """On the writing thread: the file, unless it holds `payload` already."""
+        """On the writing thread: the file, unless it holds `payload` already. In a folder this
+        publish made there is nothing to compare with and no leftover to clear."""
         self.files[relpath] = content_hash(payload)
-        _remove_leftover_temporaries(path)
-        if _holds(path, payload):
+        made = self._ready_folder(os.path.dirname(path))
+        if not made:
+            _remove_leftover_temporaries(path)
+        if not made and _holds(path, payload):
             outcome[1] = False
         else:
-            atomic_write(path, payload, durable=False)
+            atomic_write(path, payload, durable=False, make_folder=False)
             outcome[1] = True
         if record is not None:
             record["stat"] = _stat_key(path)
+
+    def _ready_folder(self, folder: str) -> bool:
+        """Make `folder` when it is missing; whether this publish made it (on the writing thread)."""
+        made = self._made_folders.get(folder)
+        if made is None:
+            made = not os.path.isdir(folder)
+            if made:
+                os.makedirs(folder, exist_ok=True)
+            self._made_folders[folder] = made
+        return made
 
     def wait(self) -> None:
         """Every file handed over written; the first error of any is raised."""

@@ -80,7 +80,10 @@ _LETTER_LIKE = re.compile(r"[^\W\d_]")
 
 
 def has_letters(text: str) -> bool:
-    return any(found.group().isalpha() for found in _LETTER_LIKE.finditer(text))
+    found = _LETTER_LIKE.search(text)
+    while found is not None and not found.group().isalpha():
+        found = _LETTER_LIKE.search(text, found.end())
+    return found is not None
 
 
 def encode(tokens: list[Token]) -> Run:
