@@ -212,7 +212,7 @@ def test_a_read_only_output_folder_is_named(tmp_path, monkeypatch):
     """As root a chmod 0555 folder stays writable: the disk's refusal is simulated where it happens."""
     from polypost.publish import atomic
 
-    def refuse(path, data, durable=True):
+    def refuse(path, data, durable=True, make_folder=True):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(atomic, "atomic_write", refuse)
