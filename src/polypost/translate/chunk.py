@@ -31,6 +31,18 @@ log = logging.getLogger(__name__)
 # Posts are translated in chunks so that a 5,000-post archive never holds every segment
 # of the archive in memory at once; each chunk is still one engine call.
 POSTS_PER_ENGINE_CALL = 200
+# The first chunk is segmented before the engine has anything to do and the last is assembled
+# after it is done: nothing overlaps them, so they are small (25 posts, doubling from the first,
+# halving towards the last) and only the chunks between are full.
+FIRST_CHUNK = 25
+
+
+def chunk_size(full: int, submitted: int, pending: int, remaining: int) -> int:
+    """The posts the next chunk takes, `submitted` chunks in, with `pending` posts gathered and
+    at most `remaining` still to look at."""
+    opening = FIRST_CHUNK << min(submitted, 16)
+    closing = max(FIRST_CHUNK, -(-(pending + remaining) // 2))
+    return max(1, min(full, opening, closing))
 
 Lookup = Callable[[list[MemoryKey]], dict[MemoryKey, MemoryEntry]]
 

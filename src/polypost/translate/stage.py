@@ -24,7 +24,7 @@ from polypost.records import FLAGGED, HELD, Post, Translation
 from polypost.slugs import slugify, unique_slug
 from polypost.store import Store, now
 from polypost.translate.base import Engine
-from polypost.translate.chunk import (POSTS_PER_ENGINE_CALL, ChunkResult, ChunkRunner, Failure,
+from polypost.translate.chunk import (POSTS_PER_ENGINE_CALL, ChunkResult, ChunkRunner, Failure, chunk_size,
                                       PostResult, TranslateOptions)
 from polypost.translate.keys import glossary_fingerprint, job_fingerprint
 from polypost.translate.local import LocalChunks
@@ -100,7 +100,8 @@ def translate_posts(store: Store, engine: Engine | None, glossary: Glossary,
     gates = f"{options.strict}{tuple(options.hold_back)}+tags"
     pending: list[tuple[Post, str]] = []
     total = len(post_ids) if post_ids is not None else store.count_posts()
-    for post in progress(_posts_to_consider(store, post_ids), "translating", total):
+    submitted = 0
+    for considered, post in enumerate(progress(_posts_to_consider(store, post_ids), "translating", total), start=1):
         if post.lang != options.source_lang:
             continue  # stored and labelled, never translated
         fingerprint = job_fingerprint(post, runner, glossary_hash, gates)
@@ -111,8 +112,9 @@ def translate_posts(store: Store, engine: Engine | None, glossary: Glossary,
         run.existing[post.id] = store.get_translation(post.id, options.target_lang) if made_from else None
         run.chosen_slugs[post.id] = chosen_slug(post, options)
         pending.append((post, fingerprint))
-        if len(pending) >= options.posts_per_engine_call:
+        if len(pending) >= chunk_size(options.posts_per_engine_call, submitted, len(pending), total - considered):
             runner.submit(pending, options, memory.lookup)
+            submitted += 1
             pending = []
         for result in runner.completed(wait=False):
             _write(run, result)
