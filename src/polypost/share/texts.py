@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
@@ -76,10 +77,15 @@ UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
 def with_utm(url: str, source: str, campaign: str, medium: str = "social") -> str:
     """`url` with our UTM parameters; its other query parameters are kept byte for byte,
     earlier utm_source/medium/campaign are replaced, and a #fragment stays last."""
-    parts = urlsplit(url)
-    kept = [pair for pair in parts.query.split("&") if pair and unquote_plus(pair.split("=", 1)[0]) not in UTM_KEYS]
+    parts, kept = _without_utm(url)
     ours = [f"{key}={quote_all(value)}" for key, value in zip(UTM_KEYS, (source, medium, campaign), strict=True)]
-    return urlunsplit(parts._replace(query="&".join(kept + ours)))
+    return urlunsplit(parts._replace(query="&".join([*kept, *ours])))
+
+
+@lru_cache(maxsize=256)  # every network's link to a page starts from the same URL
+def _without_utm(url: str):
+    parts = urlsplit(url)
+    return parts, tuple(pair for pair in parts.query.split("&") if pair and unquote_plus(pair.split("=", 1)[0]) not in UTM_KEYS)
 
 
 # Every byte as `quote(..., safe="")` writes it: its loop runs in Python, byte by byte, and a share
@@ -211,13 +217,15 @@ def compose(network: Network, title: str, description: str, tags: Sequence[str],
         return count(text_of(parts)) <= budget
 
     parts = Parts(title="", description="", hashtags=(), url=with_utm(url, network.utm_source, campaign))
-    parts = replace(parts, title=shorten(title, lambda text: fits(replace(parts, title=text))))
+    # Parts(...) by position, not dataclasses.replace: a page's share texts try dozens of them.
+    parts = Parts(shorten(title, lambda text: fits(Parts(text, "", (), parts.url))), "", (), parts.url)
     for tag in tags[: network.max_hashtags]:
-        if fits(replace(parts, hashtags=parts.hashtags + (tag,))):
-            parts = replace(parts, hashtags=parts.hashtags + (tag,))
+        tagged = Parts(parts.title, "", parts.hashtags + (tag,), parts.url)
+        if fits(tagged):
+            parts = tagged
     if description and " ".join(description.split()) != " ".join(title.split()):
-        kept = shorten(description, lambda text: fits(replace(parts, description=text)), min_words=3)
-        parts = replace(parts, description=kept)
+        kept = shorten(description, lambda text: fits(Parts(parts.title, text, parts.hashtags, parts.url)), min_words=3)
+        parts = Parts(parts.title, kept, parts.hashtags, parts.url)
     text, share_url = network.compose(parts)
     return SharePost(network.name, text, parts.url, share_url, count(text), network.limit, network.counting)
 
