@@ -44,3 +44,16 @@ def test_random_markup_reads_as_beautifulsoup_read_it():
     for _ in range(3000):
         html = "<p>" + "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 25)))
         assert text_of(html) == soup_text_of(html), html
+
+
+def test_a_parse_broken_off_leaves_nothing_for_the_next_text():
+    # The parser is kept per thread: one left inside a document would glue it to the next text.
+    from polypost.languages.html_text import html_strings
+
+    def refuse(found):
+        raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError):
+        html_strings("<p>first <b>half", enough=refuse)
+    assert html_strings("<p>second</p>") == ["second"]
+    assert text_of("<p>third <script>x</script>text</p>") == "third text"

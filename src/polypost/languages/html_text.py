@@ -89,6 +89,9 @@ def html_strings(markup: str, set_apart: frozenset[str] = SET_APART,
     except (UnicodeDecodeError, LookupError, etree.ParserError):
         _parsers().pop(set_apart, None)  # a parser that failed midway is not used again
         return None
+    except BaseException:
+        _parsers().pop(set_apart, None)  # nor one left inside a document by anything else
+        raise
     finally:
         target.reset()
 
