@@ -22,14 +22,16 @@ _IMG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
 _HAS_SOURCE = re.compile(r"\s(?:src|srcset)\s*=", re.IGNORECASE)
 
 
+# Any of the three: one scan tells most bodies ("main" and "content" are common words) that there
+# is nothing to change.
+_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (_MAIN, _IDS, _LINKS)), re.IGNORECASE)
+
+
 def fit_body(html: str) -> str:
     if "<img" in html:
         html = _IMG.sub(lambda m: m.group(0) if _HAS_SOURCE.search(m.group(0)) else "", html)
-    if "main" in html:
-        html = _MAIN.sub(r"<\1div", html)
-    for name in TEMPLATE_IDS:
-        if name in html:
-            html = _IDS.sub(r"\1post-\2\3", html)
-            html = _LINKS.sub(r"\1post-\2\3", html)
-            break
-    return html
+    if not _ANY.search(html):
+        return html
+    html = _MAIN.sub(r"<\1div", html)
+    html = _IDS.sub(r"\1post-\2\3", html)
+    return _LINKS.sub(r"\1post-\2\3", html)

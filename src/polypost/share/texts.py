@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -94,7 +95,12 @@ _QUOTED = tuple(chr(byte) if chr(byte).isascii() and (chr(byte).isalnum() or chr
                 for byte in range(256))
 
 
+_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote leaves as it is
+
+
 def quote_all(value: str) -> str:
+    if _SAFE.fullmatch(value):  # the UTM values, most often
+        return value
     return "".join(map(_QUOTED.__getitem__, value.encode("utf-8")))
 
 
