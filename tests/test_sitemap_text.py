@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from lxml import etree
 
-from polypost.publish.sitemap import NSMAP, SITEMAP_NS, XHTML_NS, SitemapUrl, _w3c_datetime, render_urlset
+from polypost.publish.sitemap import SITEMAP_NS, XHTML_NS, SitemapUrl, _w3c_datetime, render_urlset
 
 
 def lxml_urlset(urls: list[SitemapUrl]) -> bytes:
     """The urlset built as elements and serialized by lxml: the reference."""
-    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=NSMAP)
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "xhtml": XHTML_NS})
     for item in urls:
         url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
         etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = item.loc

@@ -182,7 +182,9 @@ class OutputWriter:
 
     def __init__(self, out_dir: Path, site: dict[str, str] | None = None) -> None:
         self.out_dir = out_dir
-        self._root = os.fspath(out_dir)  # joined as a string: a Path per page costs more than its stat
+        # The output folder as os.path.dirname writes it for a file at its top ("" for "."): pages are
+        # joined to it as strings (a Path per page cost more than its stat) and folders checked up to it.
+        self._root = os.path.dirname(out_dir / "x")
         self.site = site or {}  # what the site was published under (base_url), kept in the manifest
         try:
             data = _manifest_data(out_dir, keep=False)  # this publish replaces it
@@ -199,7 +201,6 @@ class OutputWriter:
         self._outcomes: list[list] = []
         self._writes = BackgroundWrites()
         self._inside_folders: dict[str, bool] = {}  # a folder of the output (as joined) -> inside it
-        self._root_folder = os.path.dirname(out_dir / "x")  # the output folder as a page's folder is written
         self._made_folders: dict[str, bool] = {}  # folder -> made by this publish (writing thread only)
 
     @property
@@ -244,7 +245,7 @@ class OutputWriter:
         known = self._inside_folders.get(folder)
         if known is None:
             parent = os.path.dirname(folder)
-            if len(parent) < len(self._root_folder) or parent == folder or os.path.islink(folder):
+            if len(parent) < len(self._root) or parent == folder or os.path.islink(folder):
                 resolved, root = Path(folder).resolve(), self.out_dir.resolve()
                 known = resolved == root or root in resolved.parents
             else:  # a folder that is no link is where its parent is (or not there yet)

@@ -19,7 +19,6 @@ from polypost.publish.records import PostEntry, PublishSettings
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-NSMAP = {None: SITEMAP_NS, "xhtml": XHTML_NS}
 PROTOCOL_MAX_URLS = 50_000
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -91,11 +92,9 @@ def _without_utm(url: str):
 
 # Every byte as `quote(..., safe="")` writes it: its loop runs in Python, byte by byte, and a share
 # link percent-encodes the whole text of the post (tests/test_share.py holds the two equal).
-_QUOTED = tuple(chr(byte) if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) in "_.-~") else f"%{byte:02X}"
-                for byte in range(256))
-
-
-_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote leaves as it is
+_UNRESERVED = string.ascii_letters + string.digits + "_.-~"  # what quote leaves as it is
+_QUOTED = tuple(chr(byte) if chr(byte) in _UNRESERVED else f"%{byte:02X}" for byte in range(256))
+_SAFE = re.compile(f"[{re.escape(_UNRESERVED)}]*")
 
 
 def quote_all(value: str) -> str:
