@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,16 @@ def test_folders_made_by_the_publish_get_every_file_and_a_rerun_keeps_them(tmp_p
     assert not (out / "media" / ".logo.svg.x1.tmp").exists()
     again = OutputWriter(out)
     assert all(again.reusable(relpath, relpath) is not None for relpath in files)
+
+
+def test_a_publish_into_the_current_folder_writes_and_then_keeps_its_files(tmp_path, monkeypatch):
+    # `polypost publish --out .`: a page at the top has the folder "" as os.path.dirname gives it.
+    monkeypatch.chdir(tmp_path)
+    writer = OutputWriter(Path("."))
+    writer.write("index.html", "<p>chooser</p>", fingerprint="top")
+    writer.write("en/post/index.html", "<p>post</p>", fingerprint="post")
+    writer.finish()
+    assert sorted(writer.written) == ["en/post/index.html", "index.html"]
+    assert (tmp_path / "index.html").read_text() == "<p>chooser</p>"
+    again = OutputWriter(Path("."))
+    assert again.reusable("index.html", "top") is not None and again.reusable("en/post/index.html", "post") is not None

@@ -272,7 +272,7 @@ class OutputWriter:
         """Make `folder` when it is missing; whether this publish made it (on the writing thread)."""
         made = self._made_folders.get(folder)
         if made is None:
-            made = not os.path.isdir(folder)
+            made = not os.path.isdir(folder or ".")  # "": a file at the top of `--out .`
             if made:
                 os.makedirs(folder, exist_ok=True)
             self._made_folders[folder] = made
