@@ -15,7 +15,7 @@ from polypost.publish import markdown as hugo_publisher
 from polypost.publish.atomic import MANIFEST_NAME
 from polypost.publish.records import PublishItem, PublishSettings
 from polypost.publish.site import publish_site
-from polypost.records import Post, Translation
+from polypost.records import Comment, Post, Translation
 
 SETTINGS = PublishSettings(base_url="https://new.example.org/", page_size=2, feed_size=2)
 
@@ -121,6 +121,27 @@ def test_an_older_post_edited_leaves_the_feeds_and_other_homes_alone(tmp_path, r
     assert sorted(seen["post"]) == ["en/post-1/index.html", "es/post-1-es/index.html"]
     assert seen["home"] == [("en", 3)]
     assert set(result.written) == {"en/post-1/index.html", "en/page/3/index.html"}
+
+
+@pytest.mark.parametrize("change", [
+    lambda item: setattr(item.post, "author", "Ana"),
+    lambda item: setattr(item.post, "image", "https://old.example.com/cover.png"),
+    lambda item: setattr(item.post, "tags", ["growth"]),
+    lambda item: setattr(item.post, "comments", [Comment(author="Luz", html="<p>Gracias</p>", lang="es")]),
+    lambda item: setattr(item.translation, "status", "flagged"),
+    lambda item: setattr(item.translation, "title", "Otra entrada"),
+], ids=["author", "image", "tags", "comment", "status", "title"])
+def test_a_field_a_page_shows_re_renders_it_though_the_body_is_the_same(tmp_path, renders, change):
+    """The fingerprint hashes what a page shows, not only the body's hash: a store row changed
+    in any field its pages show is published again."""
+    out = tmp_path / "site"
+    publish_site(archive(), out, replace(SETTINGS))
+    seen = renders()
+    items = archive()
+    change(items[2])
+    publish_site(items, out, replace(SETTINGS))
+    assert "es/post-2-es/index.html" in seen["post"]
+    assert_same_as_fresh(items, out, tmp_path)
 
 
 def test_nothing_changed_renders_nothing_and_writes_nothing(tmp_path, renders):

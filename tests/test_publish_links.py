@@ -117,6 +117,47 @@ def test_a_page_bundle_s_images_are_copied_and_what_the_source_lacks_is_reported
     assert not copied.exists() and not (out / REFERENCES_NAME).exists()
 
 
+def test_posts_of_one_folder_share_what_a_reference_resolves_to_but_each_names_its_own_file(tmp_path):
+    """A reference is resolved once for all the posts of a folder (a publish that keeps its pages
+    replays every page's references): the copied image and the link to a sibling are shared, and
+    what is missing is still reported beside the file that names it, in a publish that renders and
+    in one that replays."""
+    folder = tmp_path / "posts"
+    (folder / "img").mkdir(parents=True)
+    (folder / "img" / "chart.svg").write_bytes(SVG)
+    files = []
+    for name in ("one", "two", "three"):
+        path = folder / f"{name}.html"
+        path.write_text(f'<h1>Post {name}</h1><p><img src="img/chart.svg" alt="c"> <img src="/gone.png" alt="g"> '
+                        f'<a href="notes.html">notes</a></p>')
+        files.append(path)
+
+    def items(with_notes: bool) -> list[PublishItem]:
+        paths = files + ([folder / "notes.html"] if with_notes else [])
+        posts = [Post(id=f"id-{p.stem}", source="files", origin=str(p), title=p.stem, html=p.read_text(),
+                      slug=p.stem, content_hash=p.stem, lang="en", published="2024-05-01") for p in paths]
+        return [PublishItem(p, None) for p in posts]
+
+    out = tmp_path / "site"
+    for publish in ("rendered", "replayed"):
+        result = publish_site(items(with_notes=False), out, SETTINGS)
+        assert result.assets == 1
+        reasons = {(u["post"], u["reference"]): u["reason"] for u in result.unresolved}
+        assert reasons == {(f"id-{p.stem}", ref): f"{kind} not found beside {p}"
+                           for p in files for ref, kind in (("/gone.png", "file"), ("notes.html", "link"))}, publish
+        refs = [body_refs(out / f"en/{p.stem}/index.html") for p in files]
+        assert refs[0] == refs[1] == refs[2] and refs[0][0].startswith("https://new.example.org/media/")
+    assert not any(name.startswith("en/one/") for name in result.written)  # the second publish kept the pages
+    # The sibling a link names arrives: every page that names it is rendered again, linking it.
+    (folder / "notes.html").write_text("<h1>Notes</h1><p>The notes.</p>")
+    result = publish_site(items(with_notes=True), out, SETTINGS)
+    assert {f"en/{p.stem}/index.html" for p in files} <= set(result.written)
+    assert all(body_refs(out / f"en/{p.stem}/index.html")[2] == "https://new.example.org/en/notes/" for p in files)
+    assert {u["reference"] for u in result.unresolved} == {"/gone.png"}
+    report = check_site(out, BASES)
+    assert report.broken == [] and {r.reference for r in report.missing_at_source} == {"/gone.png"}
+
+
 def test_the_checker_finds_what_a_hand_edit_broke(tmp_path):
     a = post("alpha", '<p><a href="#here">x</a></p><h2 id="here">Here</h2>', url="https://old.example.com/alpha/")
     out = tmp_path / "site"

@@ -355,6 +355,8 @@ class OutputWriter:
         payload = (json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         path = self.out_dir / MANIFEST_NAME
         _remove_leftover_temporaries(path)
-        if _holds(path, payload):
+        # A file written has a new stat in the manifest: only a publish that wrote nothing may
+        # find the manifest it would write already there (and leave it, mtime and all).
+        if not self.written and _holds(path, payload):
             return
         atomic_write(path, payload)

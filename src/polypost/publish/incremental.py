@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -31,7 +30,10 @@ _UNSHOWN = frozenset({"html", "ingested_at", "updated_at", "lang_confidence"})
 
 
 def _digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
+    """The hash of plain values (str, int, bool, None, datetime, lists, tuples and dicts of them):
+    their repr, made in C, says each apart (a string's repr is quoted and escaped) and twice as
+    fast as JSON."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "backslashreplace")).hexdigest()
 
 
 def template_folders(settings: PublishSettings) -> list[Path]:
@@ -63,12 +65,15 @@ def body_key(version: PageVersion) -> str:
 # The fields a version's pages show, in the class's order (no field holds a record of its own:
 # the comments are given again field by field after them).
 _VERSION_FIELDS = tuple(field.name for field in dataclasses.fields(PageVersion)
-                        if field.name not in ("html", "body_key", "summary"))
+                        if field.name not in ("html", "body_key", "summary", "shown_key"))
 
 
-def _version_fields(version: PageVersion) -> list[Any]:
-    return [getattr(version, name) for name in _VERSION_FIELDS] \
-        + [[dataclasses.asdict(comment) for comment in version.comments], body_key(version)]
+def shown_key(version: PageVersion) -> str:
+    """The hash of what the version's pages show but its body, made once per publish."""
+    if not version.shown_key:
+        version.shown_key = _digest([getattr(version, name) for name in _VERSION_FIELDS],
+                                    [dataclasses.asdict(comment) for comment in version.comments])
+    return version.shown_key
 
 
 @functools.cache
@@ -80,7 +85,7 @@ def entry_fingerprint(entry: PostEntry) -> str:
     post = entry.post
     shown = {name: getattr(post, name) for name in _shown_fields(type(post))}
     shown["comments"] = [dataclasses.asdict(comment) for comment in post.comments]
-    return _digest(shown, {lang: _version_fields(version) for lang, version in entry.versions.items()})
+    return _digest(shown, [[lang, shown_key(version), body_key(version)] for lang, version in entry.versions.items()])
 
 
 def page_fingerprint(site: str, kind: str, *parts: Any) -> str:
@@ -89,7 +94,7 @@ def page_fingerprint(site: str, kind: str, *parts: Any) -> str:
 
 def listed(version: PageVersion, with_body: bool) -> list[Any]:
     """A version as a list (home page, feed) shows it; `with_body`: its summary or content too."""
-    return [_version_fields(version)[:-1], body_key(version) if with_body else None]
+    return [shown_key(version), body_key(version) if with_body else None]
 
 
 def resolved(version: PageVersion) -> Any:

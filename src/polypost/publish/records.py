@@ -134,6 +134,9 @@ class PageVersion:
     # html.py): the hash of the stored body, and the summary when there is no description.
     body_key: str = field(default="", repr=False, compare=False)
     summary: str | None = field(default=None, repr=False, compare=False)
+    # The hash of the fields its pages show (body aside): a post page, a home page, a feed and a
+    # tag page that list the version hash them once, not each of them again.
+    shown_key: str = field(default="", repr=False, compare=False)
 
 
 @dataclass

@@ -109,6 +109,7 @@ class References:
         self._found: dict[tuple[str, str], PostEntry | Path | None] = {}
         self._folders: dict[str, bool] = {}
         self._post_folders: dict[str, str] = {}  # a file post's origin -> its folder
+        self._resolved: dict[tuple, tuple[str | None, str]] = {}  # see _resolve
         # (post, lang) -> [tag, reference, became, why] for each reference its body resolved.
         self.recorded: dict[tuple[str, str], list[list]] = {}
 
@@ -147,7 +148,7 @@ class References:
                 return False
             if value.startswith("#") and len(value) > 1:
                 continue  # an anchor of the body itself: the body is unchanged (its hash is in the fingerprint)
-            if list(self._resolve(entry, lang, tag, value)) != [new, why]:
+            if self._resolve(entry, lang, tag, value) != (new, why):
                 return False
         self._note(entry, lang, outcomes)
         return True
@@ -176,6 +177,27 @@ class References:
 
     # -- resolving one reference --------------------------------------------------------------
     def _resolve(self, entry: PostEntry, lang: str, tag: str, value: str) -> tuple[str | None, str]:
+        """What `value` becomes in `entry`'s `lang` page, and why not where it stays as written.
+
+        A reference resolves the same way from every post with the same source URL and folder:
+        the pages of a folder of posts name the same images and links, and a publish that keeps
+        its pages replays each of them. Only a failure's wording names its post."""
+        post = entry.post
+        key = (lang, tag, value, post.url, self._folder_of(post) if post.source == "files" and post.origin else None)
+        known = self._resolved.get(key)
+        if known is None:
+            known = self._resolved[key] = self._resolve_anew(entry, lang, tag, value)
+        elif known[1]:
+            return None, _unresolved_reason(tag, post)
+        return known
+
+    def _folder_of(self, post) -> str:
+        folder = self._post_folders.get(post.origin)
+        if folder is None:
+            folder = self._post_folders[post.origin] = os.path.dirname(os.path.abspath(post.origin))
+        return folder
+
+    def _resolve_anew(self, entry: PostEntry, lang: str, tag: str, value: str) -> tuple[str | None, str]:
         written = value
         value = value.strip(_INVISIBLE)  # "\u200bhttps://..." pasted from a word processor
         if not value or value.lower().startswith(_PASS):
@@ -201,9 +223,7 @@ class References:
             target = self.by_slug.get(_last_segment(value))
         if target is not None:
             return self._page_link(target, lang, value), ""
-        kind = "file" if tag not in ("a", "area") else "link"
-        return None, (f"{kind} not found beside {post.origin}" if post.source == "files"
-                      else f"relative {kind} and the post has no source URL")
+        return None, _unresolved_reason(tag, post)
 
     def _post_at(self, absolute: str, linking: PostEntry) -> PostEntry | None:
         key = url_key(urldefrag(absolute)[0])
@@ -227,9 +247,7 @@ class References:
         path_part = _path_part(value)
         if not path_part:
             return None
-        folder = self._post_folders.get(entry.post.origin)
-        if folder is None:  # a post's references ask for its folder again and again
-            folder = self._post_folders[entry.post.origin] = os.path.dirname(os.path.abspath(entry.post.origin))
+        folder = self._folder_of(entry.post)
         # Every page of a folder names the same few files: look each up on disk once per publish.
         key = (folder, path_part)
         if key not in self._found:
@@ -294,6 +312,12 @@ class References:
 @lru_cache(maxsize=65536)  # a body's reference, as a path on disk: the same few on every page
 def _path_part(value: str) -> str:
     return unquote(urldefrag(value)[0].split("?", 1)[0])
+
+
+def _unresolved_reason(tag: str, post) -> str:
+    kind = "file" if tag not in ("a", "area") else "link"
+    return (f"{kind} not found beside {post.origin}" if post.source == "files"
+            else f"relative {kind} and the post has no source URL")
 
 
 def _rooted(value: str) -> str:

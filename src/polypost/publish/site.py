@@ -92,7 +92,7 @@ def _write_references(references: References, writer: OutputWriter, result: Publ
         result.assets += 1
     missing = references.missing_by_page()
     if missing:
-        writer.write(REFERENCES_NAME, json.dumps({"missing": missing}, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+        writer.write(REFERENCES_NAME, _missing_json(missing))
     for problem in references.problems():
         result.unresolved.append({"post": problem.post, "lang": problem.lang, "reference": problem.reference,
                                   "reason": problem.reason})
@@ -100,6 +100,14 @@ def _write_references(references: References, writer: OutputWriter, result: Publ
     if posts:
         log.info("publishing: %d references in %d posts cannot be resolved (kept as written; see "
                  "`polypost check`)", len(result.unresolved), len(posts))
+
+
+def _missing_json(missing: dict[str, list[str]]) -> str:
+    """{"missing": {page: [reference, ...]}}, a page to a line: json's C encoder serves no indent,
+    and on an archive whose images are gone every page has a line."""
+    lines = [f"{json.dumps(page, ensure_ascii=False)}:{json.dumps(references, ensure_ascii=False)}"
+             for page, references in sorted(missing.items())]
+    return '{"missing":{\n' + ",\n".join(lines) + "\n}}\n"
 
 
 def plan_entries(

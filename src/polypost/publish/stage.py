@@ -85,7 +85,11 @@ def _publish(store: Store, config: Config, run_id: int | None) -> dict[str, Any]
     for problem in failed:
         store.record_failure(run_id, problem["post"], "publish", problem["error"])
     paths = {post_id: None for post_id in store.post_states()}  # taken off the site: no page any more
-    paths.update({item.post.id: result.paths.get((item.post.id, config.target_lang)) for item in items})
+    for item in items:
+        path = result.paths.get((item.post.id, config.target_lang))
+        # Most rows already say where their page is: the store is asked to change only the others.
+        if path is None or item.translation is None or item.translation.published_path != path:
+            paths[item.post.id] = path
     store.set_published_paths(config.target_lang, paths)
     # A publish with failed posts is not a finished state: the next run tries again.
     store.save_publish_state(str(out.resolve()), None if failed else fingerprint, len(result.paths))
