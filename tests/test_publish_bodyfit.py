@@ -1,5 +1,5 @@
 """A body fitted into the page: its <main> a <div>, the template's ids (and the body's links to
-them) prefixed, placeholder images dropped, with a single scan telling most bodies apart."""
+them) prefixed, placeholder images dropped, with a quick look telling most bodies apart."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def fitted_by_every_rule(html: str) -> str:
 PIECES = ["<main>", "</main>", "<MAIN class=x>", "<mainly>", "main", "domain", " id=content>", ' id="content"',
           " ID='Comments-Title'>", ' href="#content">', " href=#comments-title ", "content", "<p>", "</p>", "x",
           '<img src="a.png">', "<img alt=placeholder>", "<IMG SRCSET='b.png 2x'>", '<img alt="a > b">', " ", "\n",
-          ' id="contents"', " data-id=content>"]
+          ' id="contents"', " data-id=content>", " id = 'content' ", ' HREF =\n"#CONTENT"', ' class="content"', "=",
+          "id", "#"]
 
 
 def test_random_bodies_are_fitted_as_every_rule_would():

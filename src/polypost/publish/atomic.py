@@ -306,6 +306,17 @@ class OutputWriter:
         self.pages[relpath] = record
         self._outcomes.append([relpath, False])
 
+    def adopt(self, relpath: str, digest: str, record: dict | None, changed: bool) -> None:
+        """A file that another process of this publish wrote (`parallel.py`), as if written here:
+        its content hash, its record (fingerprint, refs, stat as written) and whether it changed."""
+        _check_relative(relpath)
+        if relpath in self.files:
+            raise ValueError(f"{relpath}: two pages of this publish want the same path")
+        self.files[relpath] = digest
+        if record is not None:
+            self.pages[relpath] = record
+        self._outcomes.append([relpath, changed])
+
     def finish(self) -> list[str]:
         """Wait for the files handed over, remove stale files, save the manifest, and return what
         was removed."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import nh3
@@ -20,6 +21,7 @@ from polypost.hookspecs import hookimpl
 from polypost.publish import feeds, sitemap
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.extras import write_extras
+from polypost.publish.parallel import PageJob, write_pages
 from polypost.publish import incremental
 from polypost.publish.dates import datetime_attribute, format_day, parse_datetime
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
@@ -301,12 +303,14 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     folder is kept as it is, unrendered (`incremental.py`)."""
     env = make_environment(settings)
     site = incremental.settings_fingerprint(settings)
+    jobs = []
     for entry in entries:
         entry_key = incremental.entry_fingerprint(entry)
         for lang, version in entry.versions.items():
-            incremental.write_body_page(
-                writer, version.path, incremental.page_fingerprint(site, "post", lang, entry_key), version,
-                lambda: render_post(env, entry, lang, settings))
+            fingerprint = incremental.page_fingerprint(site, "post", lang, entry_key)
+            if not incremental.kept(writer, version.path, fingerprint, version):
+                jobs.append(PageJob(version.path, fingerprint, version, partial(render_post, env, entry, lang, settings)))
+    write_pages(jobs, writer)  # before the homes and feeds, which show the summaries rendering made
     size = max(1, settings.page_size)
     page_counts = {lang: max(1, math.ceil(sum(lang in entry.versions for entry in entries) / size))
                    for lang in settings.langs()}

@@ -102,19 +102,25 @@ def resolved(version: PageVersion) -> Any:
     return version.html.recorded() if isinstance(version.html, LinkedBody) else None
 
 
-def write_body_page(writer: OutputWriter, relpath: str, fingerprint: str, version: PageVersion,
-                    render: Callable[[], str | bytes]) -> bool:
-    """Write a page that shows `version`'s body, unless the file from the last publish still holds
-    what it would: same fingerprint, and every reference of the body resolves as it did then. True
-    when the page was rendered (and handed to the writer)."""
+def kept(writer: OutputWriter, relpath: str, fingerprint: str, version: PageVersion) -> bool:
+    """Whether the file from the last publish of a page that shows `version`'s body still holds
+    what the page would (same fingerprint, and every reference of the body resolves as it did
+    then): if so it is kept, unrendered."""
     body = version.html if isinstance(version.html, LinkedBody) else None
     record = writer.reusable(relpath, fingerprint)
     if record is not None and (body is None or body.replay(record.get("refs"))):
         writer.keep(relpath, record)
-        return False
+        return True
+    return False
+
+
+def write_rendered(writer: OutputWriter, relpath: str, fingerprint: str, version: PageVersion,
+                   render: Callable[[], str | bytes]) -> None:
+    """Render a page that shows `version`'s body and hand it to the writer, with what its body's
+    references resolved to (for `kept` in the next publish)."""
+    body = version.html if isinstance(version.html, LinkedBody) else None
     data = render()
     writer.write(relpath, data, fingerprint=fingerprint, refs=body.recorded() if body is not None else None)
-    return True
 
 
 def write_listing(writer: OutputWriter, relpath: str, fingerprint: str, render: Callable[[], str | bytes]) -> bool:

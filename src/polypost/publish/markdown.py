@@ -15,6 +15,7 @@ around a body, the translation note and the reader comments, goes into the front
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import yaml
 
@@ -23,6 +24,7 @@ from polypost.publish.atomic import OutputWriter
 from polypost.publish.dates import parse_datetime
 from polypost.publish.html import clean_comment
 from polypost.publish import incremental
+from polypost.publish.parallel import PageJob, write_pages
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings, with_slash
 from polypost.publish.urls import url_path_segment
 from polypost.records import ORIGINAL, REVIEWED, Post
@@ -118,11 +120,14 @@ def write_hugo_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     site = incremental.settings_fingerprint(settings)
     # The same fingerprints as the HTML site's pages: a content file is rendered only when its entry,
     # its body or what the body's links resolve to changed.
+    jobs = []
     for entry in entries:
         entry_key = incremental.entry_fingerprint(entry)
         for lang, version in entry.versions.items():
-            incremental.write_body_page(writer, version.path, incremental.page_fingerprint(site, "hugo", lang, entry_key),
-                                        version, lambda: render_content(version, entry, settings))
+            fingerprint = incremental.page_fingerprint(site, "hugo", lang, entry_key)
+            if not incremental.kept(writer, version.path, fingerprint, version):
+                jobs.append(PageJob(version.path, fingerprint, version, partial(render_content, version, entry, settings)))
+    write_pages(jobs, writer)
 
 
 @hookimpl

@@ -172,8 +172,10 @@ class References:
         return pages
 
     def problems(self) -> Iterable[Unresolved]:
-        for problems in self.unresolved.values():
-            yield from problems
+        """In the order of the entries, whichever order (or process) their pages were rendered in."""
+        for entry in self.entries:
+            for lang in entry.versions:
+                yield from self.unresolved.get((entry.post.id, lang), ())
 
     # -- resolving one reference --------------------------------------------------------------
     def _resolve(self, entry: PostEntry, lang: str, tag: str, value: str) -> tuple[str | None, str]:
@@ -352,6 +354,14 @@ class LinkedBody:
 
     def replay(self, outcomes) -> bool:
         return self._references.replay(self._entry, self._lang, outcomes)
+
+    @property
+    def references(self) -> References:
+        return self._references
+
+    def noted(self, outcomes: list[list]) -> None:
+        """What the body's references resolved to where another process rendered its page."""
+        self._references._note(self._entry, self._lang, outcomes)
 
     def recorded(self) -> list[list] | None:
         """What this body's references resolved to, once it was read (or replayed) in this publish."""

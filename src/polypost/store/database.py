@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,7 +27,11 @@ class StoredText:
         self.path = path or database_path(db.conn)  # the store passes its own: one per post adds up
 
     def text(self) -> str:
-        row = self._db.execute(self._sql, self._params).fetchone()
+        # In a process forked from the one that opened the store (publishing renders pages in two)
+        # the inherited connection is not used: SQLite's locks and file handles do not survive a
+        # fork, so the child reads through its own.
+        db = self._db if os.getpid() == _OPENED_IN else _connection_in_child(self.path, self._db)
+        row = db.execute(self._sql, self._params).fetchone()
         return (row[0] or "") if row else ""
 
     def __str__(self) -> str:
@@ -34,6 +39,21 @@ class StoredText:
 
     def __html__(self) -> str:  # Jinja2/markupsafe: stored bodies are trusted HTML
         return self.text()
+
+
+_OPENED_IN = os.getpid()
+_child_connections: dict[str, Any] = {}
+
+
+def _connection_in_child(path: str, inherited: Any) -> Any:
+    """A connection of this (forked) process's own to the file at `path`; a database in memory has
+    no file, and its inherited copy is this process's alone."""
+    if path in ("", ":memory:", "?"):
+        return inherited
+    connection = _child_connections.get(path)
+    if connection is None:
+        connection = _child_connections[path] = sqlite3.connect(path)
+    return connection
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
