@@ -40,3 +40,16 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def samples() -> Path:
     return REPO / "data" / "samples"
+
+
+@pytest.fixture
+def leftover_threads_ignored(monkeypatch):
+    """The threads other tests left behind (a slow test server's handlers, ending on their own
+    time) are not this test's: the fork checks (`polypost.forking`) count only the threads alive
+    besides those, so a test of work shared with a child does not depend on the tests before it."""
+    from polypost import forking
+
+    before = set(forking.threads_besides_this())
+    real = forking.threads_besides_this
+    monkeypatch.setattr(forking, "threads_besides_this", lambda: [t for t in real() if t not in before])
+

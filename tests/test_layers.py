@@ -15,7 +15,7 @@ STAGE_FOLDERS = ("sources", "segment", "glossary", "translate", "publish", "revi
 UPPER = ("polypost.store", "polypost.config", "polypost.pipeline", "polypost.cli", "polypost.status")
 # The foundation every layer may use; it imports nothing above itself.
 FOUNDATION = ("polypost.records", "polypost.errors", "polypost.languages", "polypost.hookspecs",
-              "polypost.plugins", "polypost.slugs", "polypost.progress")
+              "polypost.plugins", "polypost.slugs", "polypost.progress", "polypost.forking")
 # Third-party modules a function may import lazily on purpose (each with a comment saying why).
 LAZY_ALLOWED = {"trafilatura", "tqdm", "translate.storage", "argostranslate", "ctranslate2", "sentencepiece",
                 "babel.dates", "tomllib", "tomli", "distributed"}

@@ -24,8 +24,9 @@ from polypost.store import Store
 POSTS = 24
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
-                                reason="a second process is forked only where there is fork and a second core")
+pytestmark = [pytest.mark.usefixtures("leftover_threads_ignored"), pytest.mark.skipif(
+    not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
+    reason="a second process is forked only where there is fork and a second core")]
 
 
 def archive(tmp_path: Path, out: str):

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlparse
@@ -21,12 +22,14 @@ from markdown_it import MarkdownIt
 from polypost.sources.page.extract import ExtractError, decode_html, extract_page, is_full_page
 from polypost.sources.page.metadata import page_modified
 from polypost import __version__
+from polypost.forking import map_in_order
 from polypost.records import SourcePost, SourceProblem
 from polypost.hookspecs import hookimpl
 from polypost.sources.registry import FILES, ReadSettings, SourceKind
 from polypost.sources.front_matter import FrontMatterError, split_front_matter
 from polypost.sources.responses import Unchanged
 from polypost.sources.sanitize import DEFAULT_EMBED_HOSTS, sanitize_html
+from polypost.sources.walk import walk_files
 from polypost.sources.words import DEFAULT_MAX_WORDS, words_problem
 
 __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "iter_file_posts", "read_file_post"]
@@ -38,6 +41,7 @@ MODIFIED_KEYS = ("lastmod", "last_modified_at", "modified", "updated", "date_mod
 # Raise when reading a file gives another post than before from the same bytes: every file is
 # then read again once, instead of being passed over as unchanged.
 READER_REVISION = 1
+SHARED_READS = 200  # files at least before a second process reads its share
 JEKYLL_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
@@ -47,65 +51,46 @@ def iter_file_posts(paths: Sequence[str | Path], limit: int | None = None, max_b
                     known_digest: Callable[[str], str | None] | None = None,
                     max_words: int = DEFAULT_MAX_WORDS,
                     ) -> Iterator[SourcePost | SourceProblem | Unchanged]:
-    """Every post under `paths` (files, or folders walked recursively in sorted order).
+    """Every post under `paths` (files, or folders walked recursively in sorted order: `walk.py`).
 
-    Hidden files and folders (.git, .DS_Store) are passed over. A file that cannot be read yields a
-    SourceProblem and the walk goes on; `limit` counts the posts yielded, not the problems.
-    A symbolic link that leads out of the folder given is reported and skipped (a link to
-    /etc/passwd would publish it) unless `follow_symlinks`. `sanitize` passes bodies through the
-    untrusted-markup allowlist (off by default: the user's own files are trusted).
+    A file that cannot be read yields a SourceProblem and the walk goes on; `limit` counts the
+    posts yielded, not the problems. `sanitize` passes bodies through the untrusted-markup
+    allowlist (off by default: the user's own files are trusted).
     `known_digest` (a path -> the `source_digest` of the post stored from it): a file whose bytes and
     reading settings are those of the stored post is `Unchanged`, not parsed again.
+    Parsing is Python: with many files a forked child reads two of every three (`forking.py`).
     """
-    posts = 0
     salt = f"{READER_REVISION}\x1f{sanitize}\x1f{','.join(embed_hosts) if sanitize else ''}".encode("utf-8")
-    for path in _walk(paths, follow_symlinks):
-        if isinstance(path, SourceProblem):
-            yield path
-            continue
-        if limit is not None and posts >= limit:
-            return
-        item = read_file_post(path, max_bytes=max_bytes, known_digest=known_digest(path) if known_digest else None,
-                              salt=salt, max_words=max_words)
-        if sanitize and isinstance(item, SourcePost):
-            item.html = sanitize_html(item.html, embed_hosts)
-        if isinstance(item, (SourcePost, Unchanged)):
-            posts += 1
-        yield item
+    walked = list(walk_files(paths, follow_symlinks))
+    files = [path for path in walked if not isinstance(path, SourceProblem)]
+    read = partial(_read_one, max_bytes=max_bytes, salt=salt, max_words=max_words, sanitize=sanitize,
+                   embed_hosts=embed_hosts)
+    reads = map_in_order(read, files, SHARED_READS if limit is None else len(files) + 1,  # a --limit reads a few
+                         "the process that read two of every three files",
+                         prepare=lambda path: (path, known_digest(path) if known_digest else None))
+    posts = 0
+    try:
+        for path in walked:
+            if isinstance(path, SourceProblem):
+                yield path
+                continue
+            if limit is not None and posts >= limit:
+                return
+            item = next(reads)
+            if isinstance(item, (SourcePost, Unchanged)):
+                posts += 1
+            yield item
+    finally:
+        reads.close()
 
 
-def _walk(paths: Sequence[str | Path], follow_symlinks: bool = False) -> Iterator[str | SourceProblem]:
-    for given in paths:
-        given = str(given)
-        if os.path.isdir(given):
-            root = os.path.realpath(given)
-            for folder, dirs, files in os.walk(given, followlinks=follow_symlinks):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in dirs:
-                    path = os.path.join(folder, name)
-                    if not follow_symlinks and os.path.islink(path) and _outside(path, root):
-                        yield _link_problem(path, given)
-                for name in sorted(files):
-                    if name.startswith("."):
-                        continue
-                    path = os.path.join(folder, name)
-                    if not follow_symlinks and os.path.islink(path) and _outside(path, root):
-                        yield _link_problem(path, given)
-                    else:
-                        yield path
-        else:
-            yield given  # a missing file becomes a SourceProblem in read_file_post
-
-
-def _outside(path: str, root: str) -> bool:
-    target = os.path.realpath(path)
-    return target != root and not target.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _link_problem(path: str, root: str) -> SourceProblem:
-    return SourceProblem(origin=path, skipped=True,
-                         error=f"symbolic link to {os.path.realpath(path)}, outside {root}; skipped "
-                               "([sources] follow_symlinks = true reads it)")
+def _read_one(path_and_digest: tuple[str, str | None], max_bytes: int, salt: bytes, max_words: int,
+              sanitize: bool, embed_hosts: Sequence[str]) -> SourcePost | SourceProblem | Unchanged:
+    path, known = path_and_digest
+    item = read_file_post(path, max_bytes=max_bytes, known_digest=known, salt=salt, max_words=max_words)
+    if sanitize and isinstance(item, SourcePost):
+        item.html = sanitize_html(item.html, embed_hosts)
+    return item
 
 
 def read_file_post(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_digest: str | None = None,
