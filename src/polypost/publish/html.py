@@ -303,14 +303,13 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     folder is kept as it is, unrendered (`incremental.py`)."""
     env = make_environment(settings)
     site = incremental.settings_fingerprint(settings)
-    jobs = []
-    for entry in entries:
+
+    def pages_of(entry: PostEntry) -> list[PageJob]:
         entry_key = incremental.entry_fingerprint(entry)
-        for lang, version in entry.versions.items():
-            fingerprint = incremental.page_fingerprint(site, "post", lang, entry_key)
-            if not incremental.kept(writer, version.path, fingerprint, version):
-                jobs.append(PageJob(version.path, fingerprint, version, partial(render_post, env, entry, lang, settings)))
-    write_pages(jobs, writer)  # before the homes and feeds, which show the summaries rendering made
+        return [PageJob(version.path, incremental.page_fingerprint(site, "post", lang, entry_key), version,
+                        partial(render_post, env, entry, lang, settings)) for lang, version in entry.versions.items()]
+
+    write_pages(entries, writer, pages_of)  # before the homes and feeds, which show the summaries rendering made
     size = max(1, settings.page_size)
     page_counts = {lang: max(1, math.ceil(sum(lang in entry.versions for entry in entries) / size))
                    for lang in settings.langs()}

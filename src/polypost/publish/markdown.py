@@ -120,14 +120,13 @@ def write_hugo_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     site = incremental.settings_fingerprint(settings)
     # The same fingerprints as the HTML site's pages: a content file is rendered only when its entry,
     # its body or what the body's links resolve to changed.
-    jobs = []
-    for entry in entries:
+
+    def pages_of(entry: PostEntry) -> list[PageJob]:
         entry_key = incremental.entry_fingerprint(entry)
-        for lang, version in entry.versions.items():
-            fingerprint = incremental.page_fingerprint(site, "hugo", lang, entry_key)
-            if not incremental.kept(writer, version.path, fingerprint, version):
-                jobs.append(PageJob(version.path, fingerprint, version, partial(render_content, version, entry, settings)))
-    write_pages(jobs, writer)
+        return [PageJob(version.path, incremental.page_fingerprint(site, "hugo", lang, entry_key), version,
+                        partial(render_content, version, entry, settings)) for lang, version in entry.versions.items()]
+
+    write_pages(entries, writer, pages_of)
 
 
 @hookimpl

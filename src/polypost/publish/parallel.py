@@ -1,13 +1,16 @@
-"""The pages a publish renders, shared with a second process when there are many.
+"""The post pages of a publish, shared with a second process when there are many.
 
-Rendering a page is Python and holds the GIL, so a thread does not help: a first publish (and
-the one after an upgrade or a template change, when every page is rendered again) rendered
-10,000 pages on one core while the other one waited. With enough pages to render (and a fork
-possible: `forking.py`), a forked child renders and writes every other page, with a writing
-thread of its own, and sends back what this process must know of each: its record for the
-manifest, whether the file changed, the version's summary (home pages and feeds show it), what
-its body's references resolved to, and the files they named, to copy. This process renders the
-others meanwhile. The site is byte for byte the one a single process writes.
+Each page is kept when its inputs did not change (`incremental.kept`: its fingerprint, its
+file's stat, its references replayed) and rendered otherwise; both are Python and hold the GIL,
+so a thread does not help: a first publish (and the one after an upgrade or a template change,
+when every page is rendered again) rendered 10,000 pages on one core while the other waited, and
+a rerun looked at every kept page on one core too. With enough pages (and a fork possible:
+`forking.py`), a forked child takes every other post, decides, renders and writes its pages with
+a writing thread of its own, and sends back what this process must know of each page: its record
+for the manifest, whether the file changed, the version's hashes and summary (home pages and
+feeds list them), what its body's references resolved to, and the files they named, to copy.
+This process does the other posts meanwhile. The site is byte for byte the one a single process
+writes.
 """
 
 from __future__ import annotations
@@ -19,18 +22,18 @@ from typing import BinaryIO
 
 from polypost.forking import Child, answer, send, why_not_fork
 from polypost.publish.atomic import OutputWriter
-from polypost.publish.incremental import write_rendered
-from polypost.publish.records import PageVersion
+from polypost.publish.incremental import kept, write_rendered
+from polypost.publish.records import PageVersion, PostEntry
 from polypost.publish.references import LinkedBody, References
 
 log = logging.getLogger(__name__)
 
-MIN_PAGES = 200  # fewer than this are rendered here: a fork of a big process costs milliseconds
+MIN_PAGES = 200  # fewer than this stay here: a fork of a big process costs milliseconds
 
 
 @dataclass
 class PageJob:
-    """A page to render: where it goes, what it is made from, and how."""
+    """A page: where it goes, what it is made from, and how it is rendered."""
 
     relpath: str
     fingerprint: str
@@ -38,43 +41,51 @@ class PageJob:
     render: Callable[[], str | bytes]
 
 
-def write_pages(jobs: list[PageJob], writer: OutputWriter) -> None:
-    """Render every job and hand it to `writer`, half of them in a second process when it pays."""
-    why_not = why_not_fork(len(jobs), MIN_PAGES)
+def write_pages(entries: list[PostEntry], writer: OutputWriter,
+                pages_of: Callable[[PostEntry], list[PageJob]]) -> None:
+    """Keep or render the pages `pages_of` gives for each entry, and hand the rendered ones to
+    `writer`; every other entry in a second process when it pays."""
+    count = sum(len(entry.versions) for entry in entries)
+    why_not = why_not_fork(count, MIN_PAGES)
     if why_not:
-        log.debug("rendering %d pages in this process (%s)", len(jobs), why_not)
-        for job in jobs:
-            _write(job, writer)
+        log.debug("%d post pages in this process (%s)", count, why_not)
+        for entry in entries:
+            _keep_or_write(pages_of(entry), writer)
         return
-    log.debug("rendering %d pages in two processes", len(jobs))
-    mine, theirs = jobs[0::2], jobs[1::2]  # every other page: big and small posts on both sides
-    references = next((job.version.html.references for job in jobs if isinstance(job.version.html, LinkedBody)),
-                      None)
+    log.debug("%d post pages in two processes", count)
+    mine, theirs = entries[0::2], entries[1::2]  # big and small posts, new and old, on both sides
+    references = next((version.html.references for entry in entries for version in entry.versions.values()
+                       if isinstance(version.html, LinkedBody)), None)
     assets_before = set(references.assets) if references is not None else set()
-    child = Child(lambda out: _render_in_child(theirs, writer, references, assets_before, out),
-                  "the process that rendered half the pages")
+    child = Child(lambda out: _pages_in_child(theirs, pages_of, writer, references, assets_before, out),
+                  "the process that published half the posts")
     try:
-        for job in mine:
-            _write(job, writer)
+        for entry in mine:
+            _keep_or_write(pages_of(entry), writer)
         pages, assets = answer(child)
     finally:
         child.close()
     _adopt(pages, assets, theirs, writer, references)
 
 
-def _write(job: PageJob, writer: OutputWriter) -> None:
-    write_rendered(writer, job.relpath, job.fingerprint, job.version, job.render)
+def _keep_or_write(jobs: list[PageJob], writer: OutputWriter) -> None:
+    for job in jobs:
+        if not kept(writer, job.relpath, job.fingerprint, job.version):
+            write_rendered(writer, job.relpath, job.fingerprint, job.version, job.render)
 
 
-def _render_in_child(jobs: list[PageJob], writer: OutputWriter, references: References | None,
-                     assets_before: set[str], out: BinaryIO) -> None:
-    """In the forked child: render and write its pages, then send what the parent must know."""
+def _pages_in_child(entries: list[PostEntry], pages_of: Callable[[PostEntry], list[PageJob]], writer: OutputWriter,
+                    references: References | None, assets_before: set[str], out: BinaryIO) -> None:
+    """In the forked child: keep or render its posts' pages, then send what the parent must know."""
     try:
-        for job in jobs:
-            _write(job, writer)
+        jobs = []
+        for entry in entries:
+            jobs += pages_of(entry)
+            _keep_or_write(jobs[-len(entry.versions):], writer)
         writer.wait()
         written = set(writer.written)
         pages = [(job.relpath, writer.files[job.relpath], writer.pages.get(job.relpath), job.relpath in written,
+                  (job.version.post_id, job.version.lang), job.version.shown_key, job.version.body_key,
                   job.version.summary,
                   job.version.html.recorded() if isinstance(job.version.html, LinkedBody) else None)
                  for job in jobs]
@@ -86,12 +97,14 @@ def _render_in_child(jobs: list[PageJob], writer: OutputWriter, references: Refe
     send(out, "done", (pages, assets))
 
 
-def _adopt(pages: list, assets: dict, jobs: list[PageJob], writer: OutputWriter,
+def _adopt(pages: list, assets: dict, entries: list[PostEntry], writer: OutputWriter,
            references: References | None) -> None:
-    by_path = {job.relpath: job for job in jobs}
-    for relpath, digest, record, changed, summary, outcomes in pages:
+    versions = {(version.post_id, version.lang): version for entry in entries for version in entry.versions.values()}
+    for relpath, digest, record, changed, key, shown_key, body_key, summary, outcomes in pages:
         writer.adopt(relpath, digest, record, changed)
-        version = by_path[relpath].version
+        version = versions[key]
+        version.shown_key = version.shown_key or shown_key  # worked out there: the homes list them here
+        version.body_key = version.body_key or body_key
         if version.summary is None:
             version.summary = summary
         if outcomes is not None and isinstance(version.html, LinkedBody):
