@@ -27,13 +27,13 @@ def why_not_fork(count: int, minimum: int) -> str:
     """Why `count` pieces of work stay in this process ("" when a child may take a share)."""
     if count < minimum:
         return f"fewer than {minimum}"
-    if not hasattr(os, "fork"):
-        return "no fork on this system"
+    if not sys.platform.startswith("linux"):  # macOS's system libraries are not safe across a fork
+        return "a fork only on Linux"
     others = threads_besides_this()
     if others:
         return f"{len(others)} other threads run"
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return "" if cores > 1 else "one core"
+    # The cores this process may run on: `taskset -c 0 polypost run` keeps it to one.
+    return "" if len(os.sched_getaffinity(0)) > 1 else "one core"
 
 
 def threads_besides_this() -> list[threading.Thread]:
