@@ -15,6 +15,7 @@ from polypost.records import SourceProblem
 
 
 def walk_files(paths: Sequence[str | Path], follow_symlinks: bool = False) -> Iterator[str | SourceProblem]:
+    """Each file's path, or the problem of a link that leads outside its folder."""
     for given in paths:
         given = str(given)
         if os.path.isdir(given):
