@@ -35,6 +35,9 @@ def progress(items: Iterable[T], description: str, total: int | None = None, uni
     if sys.stderr.isatty():
         from tqdm import tqdm  # only on a terminal: cron and pipes never pay for importing it
 
+        # No monitor thread (it outlives the bar): a process with a thread besides its own never
+        # shares a stage's work with a forked child (forking.py).
+        tqdm.monitor_interval = 0
         yield from tqdm(items, desc=description, total=total, file=sys.stderr, leave=False, unit=unit.rstrip("s"))
         return
     started = last = time.monotonic()

@@ -80,8 +80,9 @@ def _pages_in_child(entries: list[PostEntry], pages_of: Callable[[PostEntry], li
     try:
         jobs = []
         for entry in entries:
-            jobs += pages_of(entry)
-            _keep_or_write(jobs[-len(entry.versions):], writer)
+            entry_jobs = pages_of(entry)
+            _keep_or_write(entry_jobs, writer)
+            jobs += entry_jobs
         writer.wait()
         written = set(writer.written)
         pages = [(job.relpath, writer.files[job.relpath], writer.pages.get(job.relpath), job.relpath in written,
