@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
-from polypost.languages import language
+from polypost.languages import language, profiles
 from polypost.languages.html_text import SET_APART, html_strings
 from polypost.records import SourcePost
 
@@ -70,6 +70,7 @@ def detect_language(text: str, candidates: Sequence[str] = ("en", "es")) -> tupl
     text = " ".join(text.split())
     if not _LETTER_RE.search(text):
         return UNDETERMINED
+    profiles.ready()
     try:
         ranked = [(item.lang, float(item.prob)) for item in detect_langs(text)]
     except LangDetectException:
