@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from polypost.forking import map_in_order
+from polypost.store.faults import StoreError
 
 pytestmark = [pytest.mark.usefixtures("leftover_threads_ignored"), pytest.mark.skipif(
     not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
@@ -62,6 +63,34 @@ def test_a_result_that_cannot_be_sent_is_an_error_in_words():
 
     with pytest.raises(RuntimeError, match="function"):
         list(map_in_order(unpicklable, range(12), minimum=10, what="the child"))
+
+
+class NeedsTwo(Exception):
+    def __init__(self, path, reason):
+        super().__init__(f"{path}: {reason}")
+
+
+def test_an_error_that_cannot_be_rebuilt_here_comes_in_words():
+    def fail(item):
+        if item == 5:
+            raise NeedsTwo("p.db", "disk full")
+        return item
+
+    with pytest.raises(RuntimeError, match="NeedsTwo: p.db: disk full"):
+        list(map_in_order(fail, range(12), minimum=10, what="the child"))
+
+
+def test_polypost_s_own_errors_arrive_whole():
+    """A database fault in the child is the StorageError (exit 74, naming the file) it was there."""
+    def fail(item):
+        if item == 5:
+            raise StoreError("/srv/p.db", "the disk is full", "free some space")
+        return item
+
+    with pytest.raises(StoreError) as raised:
+        list(map_in_order(fail, range(12), minimum=10, what="the child"))
+    assert (raised.value.path, raised.value.problem, raised.value.advice) == (
+        "/srv/p.db", "the disk is full", "free some space")
 
 
 def test_a_child_that_dies_is_reported_with_how_it_ended():

@@ -35,6 +35,9 @@ class StorageError(Exception):
         super().__init__(f"database {path}: {problem}; {advice}")
         self.path, self.problem, self.advice = path, problem, advice
 
+    def __reduce__(self):  # rebuilt whole where a forked child sends it back (forking.py)
+        return type(self), (self.path, self.problem, self.advice)
+
 
 class InternalError(Exception):
     """An unexpected exception in a stage: a bug, named by stage (and post, when known)."""
@@ -45,3 +48,6 @@ class InternalError(Exception):
         where = f"{stage} of post {post}" if post else stage
         super().__init__(f"internal error in {where}: {type(error).__name__}: {error}")
         self.stage, self.error, self.post = stage, error, post
+
+    def __reduce__(self):
+        return type(self), (self.stage, self.error, self.post)

@@ -94,6 +94,8 @@ def send(out: BinaryIO, kind: str, value: Any) -> None:
     """One answer to the parent; an error that cannot be pickled goes in words."""
     try:
         data = pickle.dumps((kind, value))
+        if kind == "raise":
+            pickle.loads(data)  # an error whose class takes other arguments than it keeps cannot be rebuilt there
     except Exception:  # noqa: BLE001
         data = pickle.dumps(("raise", RuntimeError(f"{type(value).__name__}: {value}")))
     out.write(data)
