@@ -125,18 +125,30 @@ def test_two_processes_publish_the_site_one_process_publishes(tmp_path, monkeypa
     assert manifest_without_stats(one) == manifest_without_stats(two)
 
 
-def test_a_page_that_fails_in_the_second_process_fails_the_publish(tmp_path, monkeypatch):
-    config, store = archive(tmp_path, "site")
-    monkeypatch.setattr(parallel, "MIN_PAGES", 4)
+def misbehaving_in_the_child(monkeypatch, misbehave):
+    """render_post calls `misbehave(entry, lang)` first in the forked child only; gives back the
+    real one."""
     parent = os.getpid()
     real = html_publisher.render_post
 
     def render_post(env, entry, lang, settings):
-        if os.getpid() != parent and lang == "es":
-            raise ValueError(f"the template cannot show {entry.versions[lang].slug}")
+        if os.getpid() != parent:
+            misbehave(entry, lang)
         return real(env, entry, lang, settings)
 
+    monkeypatch.setattr(parallel, "MIN_PAGES", 4)
     monkeypatch.setattr(html_publisher, "render_post", render_post)
+    return real
+
+
+def test_a_page_that_fails_in_the_second_process_fails_the_publish(tmp_path, monkeypatch):
+    config, store = archive(tmp_path, "site")
+
+    def fail(entry, lang):
+        if lang == "es":
+            raise ValueError(f"the template cannot show {entry.versions[lang].slug}")
+
+    real = misbehaving_in_the_child(monkeypatch, fail)
     result = publish_store(store, config)
     assert result["published"] == 0 and "the template cannot show entrada-" in result["failed"][0]["error"]
     assert not (tmp_path / "site" / MANIFEST_NAME).exists()  # nothing claims the half-written site
@@ -146,16 +158,8 @@ def test_a_page_that_fails_in_the_second_process_fails_the_publish(tmp_path, mon
 
 def test_a_second_process_that_dies_is_reported_and_the_next_publish_recovers(tmp_path, monkeypatch):
     config, store = archive(tmp_path, "site")
-    monkeypatch.setattr(parallel, "MIN_PAGES", 4)
-    parent = os.getpid()
-    real = html_publisher.render_post
-
-    def render_post(env, entry, lang, settings):
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)  # the kernel's OOM killer, say
-        return real(env, entry, lang, settings)
-
-    monkeypatch.setattr(html_publisher, "render_post", render_post)
+    # The kernel's OOM killer, say.
+    real = misbehaving_in_the_child(monkeypatch, lambda entry, lang: os.kill(os.getpid(), signal.SIGKILL))
     result = publish_store(store, config)
     assert "ended without an answer (killed by signal 9)" in result["failed"][0]["error"]
     monkeypatch.setattr(html_publisher, "render_post", real)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import nh3
@@ -21,7 +20,7 @@ from polypost.hookspecs import hookimpl
 from polypost.publish import feeds, sitemap
 from polypost.publish.atomic import OutputWriter
 from polypost.publish.extras import write_extras
-from polypost.publish.parallel import PageJob, write_pages
+from polypost.publish.parallel import write_pages
 from polypost.publish import incremental
 from polypost.publish.dates import datetime_attribute, format_day, parse_datetime
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings
@@ -303,13 +302,8 @@ def write_html_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     folder is kept as it is, unrendered (`incremental.py`)."""
     env = make_environment(settings)
     site = incremental.settings_fingerprint(settings)
-
-    def pages_of(entry: PostEntry) -> list[PageJob]:
-        entry_key = incremental.entry_fingerprint(entry)
-        return [PageJob(version.path, incremental.page_fingerprint(site, "post", lang, entry_key), version,
-                        partial(render_post, env, entry, lang, settings)) for lang, version in entry.versions.items()]
-
-    write_pages(entries, writer, pages_of)  # before the homes and feeds, which show the summaries rendering made
+    # Before the homes and feeds, which show the summaries rendering made.
+    write_pages(entries, writer, site, "post", lambda entry, lang, version: render_post(env, entry, lang, settings))
     size = max(1, settings.page_size)
     page_counts = {lang: max(1, math.ceil(sum(lang in entry.versions for entry in entries) / size))
                    for lang in settings.langs()}

@@ -15,7 +15,6 @@ around a body, the translation note and the reader comments, goes into the front
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 
 import yaml
 
@@ -24,7 +23,7 @@ from polypost.publish.atomic import OutputWriter
 from polypost.publish.dates import parse_datetime
 from polypost.publish.html import clean_comment
 from polypost.publish import incremental
-from polypost.publish.parallel import PageJob, write_pages
+from polypost.publish.parallel import write_pages
 from polypost.publish.records import PageVersion, PostEntry, Publisher, PublishSettings, with_slash
 from polypost.publish.urls import url_path_segment
 from polypost.records import ORIGINAL, REVIEWED, Post
@@ -120,13 +119,7 @@ def write_hugo_site(entries: list[PostEntry], writer: OutputWriter, settings: Pu
     site = incremental.settings_fingerprint(settings)
     # The same fingerprints as the HTML site's pages: a content file is rendered only when its entry,
     # its body or what the body's links resolve to changed.
-
-    def pages_of(entry: PostEntry) -> list[PageJob]:
-        entry_key = incremental.entry_fingerprint(entry)
-        return [PageJob(version.path, incremental.page_fingerprint(site, "hugo", lang, entry_key), version,
-                        partial(render_content, version, entry, settings)) for lang, version in entry.versions.items()]
-
-    write_pages(entries, writer, pages_of)
+    write_pages(entries, writer, site, "hugo", lambda entry, lang, version: render_content(version, entry, settings))
 
 
 @hookimpl

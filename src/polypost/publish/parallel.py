@@ -18,11 +18,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 
 from polypost.forking import Child, answer, send, why_not_fork
 from polypost.publish.atomic import OutputWriter
-from polypost.publish.incremental import kept, write_rendered
+from polypost.publish.incremental import entry_fingerprint, kept, page_fingerprint, write_rendered
 from polypost.publish.records import PageVersion, PostEntry
 from polypost.publish.references import LinkedBody, References
 
@@ -41,10 +42,14 @@ class PageJob:
     render: Callable[[], str | bytes]
 
 
-def write_pages(entries: list[PostEntry], writer: OutputWriter,
-                pages_of: Callable[[PostEntry], list[PageJob]]) -> None:
-    """Keep or render the pages `pages_of` gives for each entry, and hand the rendered ones to
-    `writer`; every other entry in a second process when it pays."""
+Render = Callable[[PostEntry, str, PageVersion], "str | bytes"]  # (entry, lang, version) -> the page
+
+
+def write_pages(entries: list[PostEntry], writer: OutputWriter, site: str, kind: str, render: Render) -> None:
+    """Keep or render each version's page of every entry (its fingerprint: `site`, the settings'
+    fingerprint, `kind`, the publisher's name for its pages, and the entry's), and hand the
+    rendered ones to `writer`; every other entry in a second process when it pays."""
+    pages_of = partial(_pages_of, site=site, kind=kind, render=render)
     count = sum(len(entry.versions) for entry in entries)
     why_not = why_not_fork(count, MIN_PAGES)
     if why_not:
@@ -66,6 +71,12 @@ def write_pages(entries: list[PostEntry], writer: OutputWriter,
     finally:
         child.close()
     _adopt(pages, assets, theirs, writer, references)
+
+
+def _pages_of(entry: PostEntry, site: str, kind: str, render: Render) -> list[PageJob]:
+    entry_key = entry_fingerprint(entry)
+    return [PageJob(version.path, page_fingerprint(site, kind, lang, entry_key), version,
+                    partial(render, entry, lang, version)) for lang, version in entry.versions.items()]
 
 
 def _keep_or_write(jobs: list[PageJob], writer: OutputWriter) -> None:
